@@ -1,0 +1,24 @@
+"""One exception family. Every user-facing error says where and what was expected."""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """A user error (bad input, bad usage): the CLI prints it and exits 2."""
+
+    exit_code = 2
+
+
+class ParseError(TrackerError):
+    """Input that does not read as a doc drop, with its position."""
+
+    def __init__(self, source: str, line: int, column: int, expected: str, found: str = "") -> None:
+        self.source, self.line, self.column = source, line, column
+        self.expected, self.found = expected, found
+        where = f"{source}:{line}:{column}"
+        got = f", found {found!r}" if found else ""
+        super().__init__(f"{where}: expected {expected}{got}")
+
+
+class NotFoundError(TrackerError):
+    """A service, operation or release the store does not have."""

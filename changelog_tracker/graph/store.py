@@ -1,0 +1,236 @@
+"""The embedded store: shape nodes, operation versions by date, pages seen, service names.
+
+A page updates only the operations it lists; every other operation carries over. A complete
+source (a botocore baseline) also says which operations exist: one it lacks, last seen
+before it, is gone from that date on. That is decided when reading, so the order in which
+pages arrive never changes an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..model import UNDOCUMENTED, Member, Operation, Shape, Structure
+from .nodes import NodeBody, NodeReader, NodeWriter
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    service TEXT NOT NULL, operation TEXT NOT NULL, release TEXT NOT NULL,
+    api_name TEXT, input TEXT, output TEXT, documentation TEXT NOT NULL DEFAULT '',
+    member_docs TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (service, operation, release));
+CREATE TABLE IF NOT EXISTS pages (
+    service TEXT NOT NULL, release TEXT NOT NULL, digest TEXT NOT NULL, source TEXT NOT NULL,
+    full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods TEXT NOT NULL,
+    PRIMARY KEY (service, release, digest));
+CREATE TABLE IF NOT EXISTS names (name TEXT PRIMARY KEY, service TEXT NOT NULL);
+"""
+UNDOCUMENTED_ID = "undocumented"
+NO_OUTPUT = None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One stored operation version."""
+
+    service: str
+    operation: str
+    release: str
+    input: str | None
+    output: str | None
+    api_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    service: str
+    release: str
+    source: str
+    full_name: str | None
+    note: str | None
+    complete: bool
+    methods: list[dict[str, Any]]
+
+
+class Store:
+    """One SQLite file. Use as a context manager; ``transaction`` groups writes all-or-nothing."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.executescript(SCHEMA)
+        self.reader = NodeReader(self._fetch)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing -------------------------------------------------------------------------
+    def put_operation(self, service: str, release: str, op: Operation, writer: NodeWriter) -> None:
+        """Store one version; a side a page cut (undocumented) is filled from a same-day source."""
+        old = self._version_row(service, op.name, release)
+        inputs = self._side_id(op.input, writer, old[0] if old else None)
+        output = self._side_id(op.output, writer, old[1] if old else None) if op.output is not None else None
+        docs = json.dumps(member_docs(op), sort_keys=True, separators=(",", ":"))
+        self.db.execute(
+            """INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)
+               ON CONFLICT (service, operation, release) DO UPDATE SET
+                 api_name=COALESCE(excluded.api_name, api_name), input=excluded.input, output=excluded.output,
+                 documentation=excluded.documentation, member_docs=excluded.member_docs
+               WHERE (COALESCE(excluded.api_name, api_name), input, output, documentation, member_docs) IS NOT
+                     (api_name, excluded.input, excluded.output, excluded.documentation, excluded.member_docs)""",
+            (service, op.name, release, op.api_name, inputs, output, op.documentation, docs),
+        )
+
+    def _side_id(self, shape: Shape, writer: NodeWriter, previous: str | None) -> str:
+        if shape == UNDOCUMENTED:
+            return previous or UNDOCUMENTED_ID
+        return writer.node_id(shape)
+
+    def _version_row(self, service: str, operation: str, release: str) -> tuple[str, str] | None:
+        row = self.db.execute(
+            "SELECT input, output FROM versions WHERE service=? AND operation=? AND release=?",
+            (service, operation, release),
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def node_writer(self) -> NodeWriter:
+        return NodeWriter(self._emit)
+
+    def _emit(self, node: str, body: NodeBody) -> None:
+        self.db.execute("INSERT OR IGNORE INTO nodes VALUES (?, ?)", (node, json.dumps(body, separators=(",", ":"))))
+
+    def put_page(self, record: PageRecord, digest: str) -> bool:
+        """False when this very page was stored before."""
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO pages VALUES (?,?,?,?,?,?,?,?)",
+            (
+                record.service,
+                record.release,
+                digest,
+                record.source,
+                record.full_name,
+                record.note,
+                int(record.complete),
+                json.dumps(record.methods, sort_keys=True),
+            ),
+        )
+        return cursor.rowcount > 0
+
+    def put_name(self, name: str, service: str) -> None:
+        self.db.execute(
+            "INSERT INTO names VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET service=excluded.service"
+            " WHERE service != excluded.service",
+            (name.casefold(), service),
+        )
+
+    # -- reading -------------------------------------------------------------------------
+    def _fetch(self, node: str) -> NodeBody:
+        if node == UNDOCUMENTED_ID:
+            return UNDOCUMENTED.to_json()
+        row = self.db.execute("SELECT body FROM nodes WHERE id=?", (node,)).fetchone()
+        if row is None:
+            raise KeyError(node)
+        body: NodeBody = json.loads(row[0])
+        return body
+
+    def node(self, node: str) -> NodeBody:
+        return self._fetch(node)
+
+    def shape(self, node: str | None) -> Shape | None:
+        return None if node is None else self.reader.shape(node)
+
+    def services(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT service FROM versions ORDER BY service")]
+
+    def releases(self, service: str | None = None) -> list[str]:
+        """Dates at which something was stored, oldest first."""
+        sql = "SELECT DISTINCT release FROM pages" + (" WHERE service=?" if service else "") + " ORDER BY release"
+        return [r[0] for r in self.db.execute(sql, (service,) if service else ())]
+
+    def pages(self, service: str | None = None) -> list[PageRecord]:
+        sql = "SELECT service, release, source, full_name, note, complete, methods FROM pages"
+        rows = self.db.execute(
+            sql + (" WHERE service=?" if service else "") + " ORDER BY release, service, source",
+            (service,) if service else (),
+        )
+        return [PageRecord(s, r, src, fn, note, bool(c), json.loads(m)) for s, r, src, fn, note, c, m in rows]
+
+    def state(self, service: str, at: str) -> dict[str, Version]:
+        """Every operation of ``service`` as of ``at`` (newest version on or before it)."""
+        complete = self.db.execute(
+            "SELECT MAX(release) FROM pages WHERE service=? AND complete=1 AND release<=?", (service, at)
+        ).fetchone()[0]
+        rows = self.db.execute(
+            """SELECT operation, MAX(release), input, output, api_name FROM versions
+               WHERE service=? AND release<=? GROUP BY operation ORDER BY operation""",
+            (service, at),
+        )
+        return {
+            op: Version(service, op, rel, inp, out, api)
+            for op, rel, inp, out, api in rows
+            if complete is None or rel >= complete
+        }
+
+    def operation(self, version: Version) -> Operation:
+        inputs = self.shape(version.input) or Structure()
+        return Operation(version.operation, inputs, self.shape(version.output), version.api_name)
+
+    def documentation(self, version: Version) -> tuple[str, dict[str, str]]:
+        row = self.db.execute(
+            "SELECT documentation, member_docs FROM versions WHERE service=? AND operation=? AND release=?",
+            (version.service, version.operation, version.release),
+        ).fetchone()
+        return row[0], json.loads(row[1])
+
+    def names(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT name, service FROM names").fetchall())
+
+    def is_empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
+
+
+def member_docs(op: Operation) -> dict[str, str]:
+    """{'input.a.b[]': text, ...}: member documentation by path, kept beside the shared graph."""
+    docs: dict[str, str] = {}
+    for side, shape in (("input", op.input), ("output", op.output)):
+        _collect_docs(shape, side, docs)
+    return docs
+
+
+def _collect_docs(shape: Shape | None, path: str, docs: dict[str, str]) -> None:
+    from ..model import ListShape, MapShape
+
+    if isinstance(shape, Structure):
+        for m in shape.members:
+            _member_doc(m, f"{path}.{m.name}", docs)
+    elif isinstance(shape, ListShape):
+        _collect_docs(shape.member, path + "[]", docs)
+    elif isinstance(shape, MapShape):
+        _collect_docs(shape.value, path + "{}", docs)
+
+
+def _member_doc(member: Member, path: str, docs: dict[str, str]) -> None:
+    if member.documentation:
+        docs[path] = member.documentation
+    _collect_docs(member.shape, path, docs)

@@ -1,0 +1,144 @@
+"""The shape model: frozen dataclasses and their canonical JSON (SPEC.md section 3).
+
+Equality and hashing cover structure only; documentation rides along with
+``compare=False`` so that identical shapes are one node whatever their prose says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+SCALAR_TYPES = frozenset(
+    {"string", "integer", "float", "boolean", "timestamp", "blob", "document", "recursive", "undocumented"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A leaf: string (maybe with enum values), number, blob, document, recursion marker..."""
+
+    type: str
+    enum: tuple[str, ...] = ()
+    streaming: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
+        if self.enum:
+            out["enum"] = list(self.enum)
+        if self.streaming:
+            out["streaming"] = True
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ListShape:
+    member: Shape
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "list", "member": self.member.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class MapShape:
+    key: Shape
+    value: Shape
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "map", "key": self.key.to_json(), "value": self.value.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    name: str
+    shape: Shape
+    required: bool | None = False  # None: the page's parameter list was cut
+    documentation: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"required": self.required, "shape": self.shape.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    members: tuple[Member, ...] = ()
+    event_stream: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "structure", "members": {m.name: m.to_json() for m in self.members}}
+        if self.event_stream:
+            out["event_stream"] = True
+        return out
+
+    def member(self, name: str) -> Member | None:
+        return next((m for m in self.members if m.name == name), None)
+
+
+Shape = Scalar | ListShape | MapShape | Structure
+
+UNDOCUMENTED = Scalar("undocumented")
+EMPTY_INPUT = Structure()
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One client method as of one release."""
+
+    name: str  # boto3 method name, e.g. create_agent_runtime
+    input: Shape = EMPTY_INPUT  # a Structure, or UNDOCUMENTED where the page cut it
+    output: Shape | None = None  # None: the method returns None
+    api_name: str | None = field(default=None, compare=False)  # e.g. CreateAgentRuntime, when known
+    documentation: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "input": self.input.to_json(),
+            "output": None if self.output is None else self.output.to_json(),
+        }
+
+
+def shape_from_json(data: dict[str, Any]) -> Shape:
+    """Inverse of ``Shape.to_json`` (documentation is not part of canonical JSON)."""
+    kind = data["type"]
+    if kind == "structure":
+        members = tuple(Member(name, shape_from_json(m["shape"]), m["required"]) for name, m in data["members"].items())
+        return Structure(members, bool(data.get("event_stream")))
+    if kind == "list":
+        return ListShape(shape_from_json(data["member"]))
+    if kind == "map":
+        return MapShape(shape_from_json(data["key"]), shape_from_json(data["value"]))
+    if kind not in SCALAR_TYPES:
+        raise ValueError(f"unknown shape type {kind!r}")
+    return Scalar(kind, tuple(data.get("enum", ())), bool(data.get("streaming")))
+
+
+def snake_case(api_name: str) -> str:
+    """botocore's ``xform_name``: CreateAgentRuntime -> create_agent_runtime."""
+    from botocore import xform_name  # local: botocore is heavy and only needed here
+
+    return str(xform_name(api_name))
+
+
+@dataclass(frozen=True, slots=True)
+class PageMethod:
+    """One method as a page lists it."""
+
+    operation: Operation
+    status: str  # "new" or "updated"
+    deltas: tuple[dict[str, Any], ...] = field(default=(), compare=False)  # the page's delta summaries
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One doc drop page (or one service of a botocore baseline, with ``complete=True``)."""
+
+    source: str
+    date: dt.date | None
+    full_name: str | None
+    methods: tuple[PageMethod, ...]
+    release_note: str | None = None
+    service: str | None = None  # boto3 name, where the source knows it
+    complete: bool = False  # lists every operation: those it lacks were removed
+    line: int = 1

@@ -1,0 +1,91 @@
+"""Delta summaries -> plain Python values (dict / frozenset / str / list), never via eval."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from lark import Lark, Token, Transformer, UnexpectedInput, v_args
+
+from .grammar import lalr, to_parse_error
+
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+Delta = dict[str, Any]  # named here: inside the transformer, `dict` is a rule method
+
+
+def _unquote(token: Token) -> str:
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), str(token)[1:-1])
+
+
+@v_args(inline=True)
+class _ToValues(Transformer[Token, Any]):
+    def string(self, token: Token) -> str:
+        return _unquote(token)
+
+    def pair(self, key: str, value: Any) -> tuple[str, Any]:
+        return key, value
+
+    def dict(self, *pairs: tuple[str, Any]) -> dict[str, Any]:
+        return dict(pairs)
+
+    def set(self, *values: str) -> frozenset[str]:
+        return frozenset(values)
+
+    def empty_set(self, _token: Token) -> frozenset[str]:
+        return frozenset()
+
+    def list(self, *values: Any) -> list[Any]:
+        return list(values)
+
+    def parens(self, *parts: str) -> Any:
+        # pprint wraps a long string as adjacent literals; () alone is the recursion marker.
+        return "".join(parts) if parts else ()
+
+    def start(self, value: Delta) -> Delta:
+        return value
+
+
+@cache
+def _parser() -> Lark:
+    return lalr("delta.lark", _ToValues(), start=["start"])
+
+
+def parse_delta(text: str, source: str = "<page>", line0: int = 1) -> dict[str, Any]:
+    """A pprint-ed delta summary -> nested dicts, frozensets of enum values and type strings.
+
+    >>> parse_delta("{'protocolConfiguration': {'serverProtocol': {'AGUI'}}}")
+    {'protocolConfiguration': {'serverProtocol': frozenset({'AGUI'})}}
+    """
+    try:
+        result: Delta = _parser().parse(text)  # type: ignore[assignment]
+    except UnexpectedInput as err:
+        raise to_parse_error(err, text, source, line0, "the delta summary") from None
+    return result
+
+
+def delta_to_json(value: Any) -> Any:
+    """JSON form of a parsed delta: sets become {"$set": [...]}, the recursion marker {"$recursive": true}."""
+    if isinstance(value, dict):
+        return {key: delta_to_json(item) for key, item in value.items()}
+    if isinstance(value, frozenset):
+        return {"$set": sorted(value)}
+    if isinstance(value, tuple):
+        return {"$recursive": True}
+    if isinstance(value, list):
+        return [delta_to_json(item) for item in value]
+    return value
+
+
+def delta_from_json(value: Any) -> Any:
+    """Inverse of ``delta_to_json``."""
+    if isinstance(value, dict):
+        if "$set" in value:
+            return frozenset(value["$set"])
+        if "$recursive" in value:
+            return ()
+        return {key: delta_from_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [delta_from_json(item) for item in value]
+    return value

@@ -1,0 +1,167 @@
+"""Align a page's parameter list (or Response Structure) with the shape its syntax block gave.
+
+The page omits top-level parameter names, so the syntax tree predicts every header line in
+order: ``string`` / ``[REQUIRED]`` for a top-level parameter, ``name (type) -- [REQUIRED]``
+for a nested member, ``(type) --`` for list members and map keys/values. A description runs
+until the *next predicted* header, so prose that merely looks like a header cannot derail it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from ..errors import ParseError
+from ..model import ListShape, MapShape, Member, Shape, Structure
+
+REQUIRED = "[REQUIRED]"
+_ANY_TYPE = re.compile(r"\(([^()]*)\) --( \[REQUIRED\])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One predicted header: a top-level type line, or a ``name (type) --`` line."""
+
+    name: str | None  # None for list members and map keys/values
+    types: frozenset[str]  # page type names this shape may show; empty: any (recursion)
+    top: bool
+
+    def read(self, line: str) -> bool | None:
+        """None if ``line`` is not this header, else whether it says [REQUIRED]."""
+        if self.top:
+            return False if (line in self.types or (not self.types and line)) else None
+        prefix = "" if self.name is None else f"{self.name} "
+        if not line.startswith(prefix):
+            return None
+        match = _ANY_TYPE.fullmatch(line, len(prefix))
+        if match is None or (self.types and match.group(1) not in self.types):
+            return None
+        return match.group(2) is not None
+
+    def expected(self) -> str:
+        kind = "|".join(sorted(self.types)) or "TYPE"
+        return kind if self.top else f"{'' if self.name is None else self.name + ' '}({kind}) --"
+
+
+def page_types(shape: Shape, response: bool) -> frozenset[str]:
+    """The type names botocore's documenter may print for this shape (docs/utils.py py_type_name)."""
+    if isinstance(shape, Structure):
+        return frozenset({"EventStream"} if shape.event_stream and response else {"dict"})
+    if isinstance(shape, MapShape):
+        return frozenset({"dict"})
+    if isinstance(shape, ListShape):
+        return frozenset({"list"})
+    return _SCALAR_PAGE_TYPES[(shape.type, shape.streaming, response)]
+
+
+_SCALAR_PAGE_TYPES: dict[tuple[str, bool, bool], frozenset[str]] = {}
+for _response in (False, True):
+    for _kind, _names in {
+        "string": {"string"},
+        "integer": {"integer"},
+        "float": {"float"},
+        "boolean": {"boolean"},
+        "timestamp": {"datetime"},
+        "blob": {"bytes"},
+        "document": {"document", "JSON serializable"},
+        "recursive": set(),
+    }.items():
+        _SCALAR_PAGE_TYPES[(_kind, False, _response)] = frozenset(_names)
+    _SCALAR_PAGE_TYPES[("blob", True, _response)] = frozenset(
+        {"StreamingBody"} if _response else {"bytes or seekable file-like object"}
+    )
+
+
+def slots(structure: Structure, response: bool, top: bool) -> Iterator[Slot]:
+    """Every header the page must show for these members, in page order."""
+    for member in structure.members:
+        yield Slot(member.name, page_types(member.shape, response), top)
+        yield from _child_slots(member.shape, response)
+
+
+def _child_slots(shape: Shape, response: bool) -> Iterator[Slot]:
+    if isinstance(shape, Structure):
+        yield from slots(shape, response, top=False)
+    elif isinstance(shape, ListShape):
+        yield Slot(None, page_types(shape.member, response), False)
+        yield from _child_slots(shape.member, response)
+    elif isinstance(shape, MapShape):
+        yield Slot(None, page_types(shape.key, response), False)
+        yield Slot(None, page_types(shape.value, response), False)
+        yield from _child_slots(shape.value, response)
+
+
+@dataclass(slots=True)
+class Cell:
+    """What the page said under one header: the [REQUIRED] flag and the description's line range."""
+
+    required: bool
+    doc_start: int
+    doc_end: int
+
+
+def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, source: str, line0: int) -> list[Cell]:
+    """Walk ``lines[start:end]`` header by header; the last description runs to ``end``."""
+    cells: list[Cell] = []
+    i = start
+    for k, slot in enumerate(expected):
+        found = slot.read(lines[i]) if i < end else None
+        if found is None:
+            got = lines[i] if i < end else "the end of the section"
+            raise ParseError(source, line0 + i, 1, f"parameter header {slot.expected()!r}", got)
+        i += 1
+        if slot.top and i < end and lines[i] == REQUIRED:
+            found, i = True, i + 1
+        nxt = expected[k + 1] if k + 1 < len(expected) else None
+        doc_start = i
+        while i < end and (nxt is None or nxt.read(lines[i]) is None):
+            i += 1
+        if nxt is not None and i == end:
+            # The next header never came: say so where it should have been, not at the end.
+            got = lines[doc_start] if doc_start < end else "the end of the section"
+            raise ParseError(
+                source,
+                line0 + doc_start,
+                1,
+                f"parameter header {nxt.expected()!r} after line {line0 + doc_start - 1}",
+                got,
+            )
+        cells.append(Cell(found, doc_start, i))
+    return cells
+
+
+def apply_cells(structure: Structure, cells: Iterator[Cell], lines: list[str], required: bool) -> Structure:
+    """Rebuild ``structure`` with each member's [REQUIRED] flag and text, in slot order."""
+    members = []
+    for member in structure.members:
+        cell = next(cells)
+        shape = _apply_children(member.shape, cells, lines, required)
+        flag = cell.required if required else False
+        members.append(Member(member.name, shape, flag, " ".join(lines[cell.doc_start : cell.doc_end])))
+    return replace(structure, members=tuple(members))
+
+
+def _apply_children(shape: Shape, cells: Iterator[Cell], lines: list[str], required: bool) -> Shape:
+    if isinstance(shape, Structure):
+        return apply_cells(shape, cells, lines, required)
+    if isinstance(shape, ListShape):
+        next(cells)
+        return ListShape(_apply_children(shape.member, cells, lines, required))
+    if isinstance(shape, MapShape):
+        next(cells), next(cells)
+        return MapShape(shape.key, _apply_children(shape.value, cells, lines, required))
+    return shape
+
+
+def unknown_required(shape: Shape) -> Shape:
+    """The parameter list was cut: required-ness is unknown everywhere in the input."""
+    if isinstance(shape, Structure):
+        return replace(
+            shape, members=tuple(replace(m, required=None, shape=unknown_required(m.shape)) for m in shape.members)
+        )
+    if isinstance(shape, ListShape):
+        return ListShape(unknown_required(shape.member))
+    if isinstance(shape, MapShape):
+        return MapShape(shape.key, unknown_required(shape.value))
+    return shape

@@ -1,0 +1,120 @@
+"""Reading answers out of the store: service and operation names, releases, shapes at a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import NotFoundError
+from .graph.store import Store, Version
+from .model import Operation, snake_case
+from .services import resolve
+
+LATEST = "9999-12-31"
+
+
+def service_name(store: Store, name: str) -> str:
+    """The boto3 name for any name the service has had, if the store holds it."""
+    key = resolve(name, store.names()) or name.casefold()
+    if key not in store.services():
+        known = ", ".join(store.services()[:12]) or "none yet (run ingest or baseline)"
+        raise NotFoundError(f"unknown service {name!r}; the store has: {known}")
+    return key
+
+
+def as_of(at: dt.date | str | None) -> str:
+    return LATEST if at is None else str(at)
+
+
+def find_operation(state: dict[str, Version], name: str, service: str, at: str) -> Version:
+    """By method name (create_agent_runtime) or API name (CreateAgentRuntime)."""
+    key = name if name in state else snake_case(name)
+    if key not in state:
+        matches = [v for v in state.values() if (v.api_name or "").casefold() == name.casefold()]
+        if not matches:
+            when = "" if at == LATEST else f" as of {at}"
+            raise NotFoundError(f"{service} has no operation {name!r}{when}")
+        return matches[0]
+    return state[key]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One operation as of a date, with the release its version comes from."""
+
+    service: str
+    release: str
+    operation: Operation
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "operation": self.operation.name,
+            "release": self.release,
+            **self.operation.to_json(),
+        }
+
+
+def show(store: Store, service: str, operation: str | None = None, at: dt.date | str | None = None) -> list[Shown]:
+    """The operation (or every operation) of ``service`` as of ``at`` (newest on or before it)."""
+    key = service_name(store, service)
+    when = as_of(at)
+    state = store.state(key, when)
+    if not state:
+        raise NotFoundError(f"{key} has no release on or before {when}")
+    versions = [find_operation(state, operation, key, when)] if operation else list(state.values())
+    return [Shown(key, v.release, store.operation(v)) for v in versions]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    release: str
+    service: str
+    full_name: str | None
+    new: int
+    updated: int
+    operations: int  # operations the service has as of this release
+    complete: bool
+    notes: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "release": self.release,
+            "service": self.service,
+            "full_name": self.full_name,
+            "new": self.new,
+            "updated": self.updated,
+            "operations": self.operations,
+            "baseline": self.complete,
+            "notes": list(self.notes),
+        }
+
+
+def log(store: Store, service: str | None = None) -> list[LogEntry]:
+    """Every (release, service) in the store, newest first, with method counts."""
+    key = service_name(store, service) if service else None
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for page in store.pages(key):
+        grouped.setdefault((page.release, page.service), []).append(page)
+    entries = [_entry(store, release, svc, pages) for (release, svc), pages in grouped.items()]
+    return sorted(entries, key=lambda e: (e.release, e.service), reverse=True)
+
+
+def _entry(store: Store, release: str, service: str, pages: list[Any]) -> LogEntry:
+    statuses: dict[str, str] = {}
+    for page in pages:
+        for method in page.methods:
+            statuses.setdefault(method["operation"], method["status"])
+    counts = list(statuses.values())
+    names = [p.full_name for p in pages if p.full_name]
+    return LogEntry(
+        release,
+        service,
+        names[0] if names else None,
+        counts.count("new"),
+        counts.count("updated"),
+        len(store.state(service, release)),
+        any(p.complete for p in pages),
+        tuple(sorted({p.note for p in pages if p.note})),
+    )

@@ -1,0 +1,34 @@
+"""Service identity: boto3 names, and every full name a service has had, resolve to one key."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@cache
+def bundled_names() -> dict[str, str]:
+    """{casefolded full name or boto3 name: boto3 name}, made by scripts/service_names.py from
+    botocore releases, so former names (the 2025 name of bedrock-agentcore-control) resolve too."""
+    text = resources.files("changelog_tracker").joinpath("service_names.json").read_text(encoding="utf-8")
+    names: dict[str, str] = json.loads(text)
+    return {name.casefold(): service for name, service in names.items()}
+
+
+def resolve(name: str, learned: dict[str, str] | None = None) -> str | None:
+    """The boto3 name for ``name`` (a boto3 name or any full name, any case), if known."""
+    key = name.strip().casefold()
+    for table in (learned or {}, bundled_names()):
+        if key in table:
+            return table[key]
+    services = set(bundled_names().values()) | set((learned or {}).values())
+    return key if key in services else None
+
+
+def slug(full_name: str) -> str:
+    """A stable key for a service no table knows: 'Amazon Foo Bar' -> 'amazon-foo-bar'."""
+    return _NON_WORD.sub("-", full_name.casefold()).strip("-") or "unknown"

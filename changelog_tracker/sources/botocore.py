@@ -1,0 +1,102 @@
+"""botocore JSON models -> the same Operation/Shape model a page parses to.
+
+The walk mirrors botocore's documenter (botocore/docs/shape.py, example.py, method.py), so the
+result is exactly what a page of that model can show: recursion is cut where the page writes
+``{'... recursive ...'}``, map keys are plain strings, response members are never required,
+and streaming payloads, documents and event streams take the page's forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+from typing import Any
+
+from botocore import xform_name
+from botocore.model import OperationModel, ServiceModel
+from botocore.model import Shape as BotoShape
+from botocore.utils import is_json_value_header
+
+from ..model import ListShape, MapShape, Member, Operation, Scalar, Shape, Structure
+
+# What the page's literal says; every other type (float, short, ...) is written `...`, read as float.
+_SCALAR_KINDS = {
+    "string": "string",
+    "integer": "integer",
+    "long": "integer",
+    "double": "float",
+    "boolean": "boolean",
+    "timestamp": "timestamp",
+    "blob": "blob",
+}
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(html: str) -> str:
+    """botocore documentation is HTML; we keep plain text."""
+    return _SPACE.sub(" ", unescape(_TAG.sub(" ", html or ""))).strip()
+
+
+class _Walker:
+    """One operation side: knows the shapes the documenter treats specially."""
+
+    def __init__(self, op: OperationModel, response: bool) -> None:
+        self.response = response
+        self.streaming = op.get_streaming_output() if response else op.get_streaming_input()
+
+    def shape(self, shape: BotoShape, history: list[str]) -> Shape:
+        if shape.name in history:
+            return Scalar("recursive")
+        history.append(shape.name)
+        try:
+            return self._shape(shape, history)
+        finally:
+            history.pop()
+
+    def _shape(self, shape: BotoShape, history: list[str]) -> Shape:
+        if is_json_value_header(shape) or getattr(shape, "is_document_type", False):
+            return Scalar("document")
+        if self.streaming is not None and shape == self.streaming:
+            return Scalar("blob", streaming=True)
+        kind = shape.type_name
+        if shape.serialization.get("eventstream"):
+            members = self.members(shape, history) if self.response else ()
+            return Structure(members, event_stream=True)
+        if kind == "structure":
+            return Structure(self.members(shape, history))
+        if kind == "list":
+            return ListShape(self.shape(shape.member, history))
+        if kind == "map":
+            return MapShape(Scalar("string"), self.shape(shape.value, history))
+        if kind == "string" and "enum" in shape.metadata:
+            return Scalar("string", tuple(shape.metadata["enum"]))
+        return Scalar(_SCALAR_KINDS.get(kind, "float"))  # the documenter writes `...` for unknown types
+
+    def members(self, shape: Any, history: list[str]) -> tuple[Member, ...]:
+        required = set() if self.response else set(shape.required_members)
+        return tuple(
+            Member(name, self.shape(member, history), name in required, plain_text(member.documentation))
+            for name, member in shape.members.items()
+        )
+
+
+def operation_from_model(op: OperationModel) -> Operation:
+    inputs: Shape = Structure()
+    if op.input_shape is not None:
+        inputs = _Walker(op, response=False).shape(op.input_shape, [])
+    output = None if op.output_shape is None else _Walker(op, response=True).shape(op.output_shape, [])
+    return Operation(xform_name(op.name), inputs, output, op.name, plain_text(op.documentation))
+
+
+def operations_from_json(model: dict[str, Any], service_name: str) -> Iterator[Operation]:
+    """Every operation of one service model (a parsed service-2.json), in model order."""
+    service = ServiceModel(model, service_name=service_name)
+    for name in service.operation_names:
+        yield operation_from_model(service.operation_model(name))
+
+
+def full_name(model: dict[str, Any]) -> str:
+    metadata = model.get("metadata", {})
+    return str(metadata.get("serviceFullName") or metadata.get("serviceId") or "")

@@ -1,0 +1,236 @@
+"""Text doc drops -> Pages. A file may hold several pages; each method is anchored on the
+``Request Syntax`` line that precedes its ``client.<method>(`` block."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ParseError
+from ..model import UNDOCUMENTED, Operation, Page, PageMethod, Shape, Structure
+from ..parse.delta import parse_delta
+from ..parse.params import Cell, Slot, apply_cells, read_cells, slots, unknown_required
+from ..parse.syntax import parse_request, parse_response
+
+HEADER = re.compile(r"(?P<date>\d{4}/\d{2}/\d{2}) - (?P<name>.+?)(?P<counts>(?: - \d+ (?:new|updated) api methods?)+)")
+_COUNT = re.compile(r"(\d+) (new|updated) api method")
+TOO_LARGE = "# This section is too large to render."
+CUT_LINES = 4  # "<Section>", the two "#" lines, "AWS API Documentation"
+SEE_ALSO = "See also: AWS API Documentation"
+_QUOTED = re.compile(r"'[^'\n]*'")
+_OUTPUT_ROOT = Slot(None, frozenset({"dict"}), False)
+
+
+def read_text(text: str, source: str) -> list[Page]:
+    """Every page in ``text`` (one file)."""
+    lines = [line.strip() for line in text.splitlines()]
+    starts = [i for i, line in enumerate(lines) if HEADER.fullmatch(line)]
+    if not starts:
+        first = next((i for i, line in enumerate(lines) if line), 0)
+        found = lines[first][:60] if lines else ""
+        raise ParseError(source, first + 1, 1, "a page header 'YYYY/MM/DD - Service - N updated api methods'", found)
+    if any(lines[: starts[0]]):
+        raise ParseError(source, 1, 1, "a page header as the first line", lines[0][:60])
+    bounds = zip(starts, [*starts[1:], len(lines)], strict=True)
+    return [_PageReader(lines, a, b, source).page() for a, b in bounds]
+
+
+@dataclass
+class _PageReader:
+    lines: list[str]
+    start: int  # the header line
+    end: int
+    source: str
+
+    def error(self, i: int, expected: str) -> ParseError:
+        found = self.lines[i][:60] if i < self.end else "the end of the page"
+        return ParseError(self.source, i + 1, 1, expected, found)
+
+    def page(self) -> Page:
+        header = HEADER.fullmatch(self.lines[self.start])
+        assert header is not None
+        counts = {kind: int(n) for n, kind in _COUNT.findall(header["counts"])}
+        i = self.start + 1
+        note = None
+        if i < self.end and self.lines[i].startswith("Changes "):
+            note, i = self.lines[i][len("Changes ") :], i + 1
+        anchors = [k for k in range(i, self.end) if self._is_anchor(k)]
+        expected = sum(counts.values())
+        if len(anchors) != expected:
+            where = anchors[-1] + 1 if anchors else self.end
+            raise self.error(where, f"{expected} methods (the header's count), found {len(anchors)}: truncated page?")
+        methods = self._methods(i, anchors)
+        date = dt.datetime.strptime(header["date"], "%Y/%m/%d").date()
+        return Page(self.source, date, header["name"], tuple(methods), note, line=self.start + 1)
+
+    def _is_anchor(self, k: int) -> bool:
+        if self.lines[k] != "Request Syntax" or k + 1 >= self.end:
+            return False
+        return self.lines[k + 1].startswith("client.") or self.lines[k + 1] == TOO_LARGE
+
+    def _methods(self, first: int, anchors: list[int]) -> list[PageMethod]:
+        methods = []
+        preamble_start = first
+        for k, anchor in enumerate(anchors):
+            nxt = anchors[k + 1] if k + 1 < len(anchors) else self.end
+            deltas, doc = self._preamble(preamble_start, anchor)
+            reader = _MethodReader(self, anchor, nxt)
+            tail = reader.read()
+            # The lines after the last header hold its description, then the next method's preamble.
+            preamble_start = self._split_tail(tail, nxt) if k + 1 < len(anchors) else nxt
+            tail.doc_end = preamble_start
+            status = "updated" if deltas else "new"
+            methods.append(PageMethod(reader.operation(doc), status, deltas, anchor + 1))
+        return methods
+
+    def _preamble(self, start: int, anchor: int) -> tuple[tuple[dict[str, Any], ...], str]:
+        """Delta summaries (updated methods only), then the method's documentation."""
+        end = anchor - 1 if self.lines[anchor - 1] == SEE_ALSO else anchor
+        deltas = []
+        i = start
+        while i < end and self.lines[i].startswith("{"):
+            close = self._balanced_end(i, end)
+            deltas.append(parse_delta("\n".join(self.lines[i:close]), self.source, i + 1))
+            i = close
+        return tuple(deltas), " ".join(self.lines[i:end])
+
+    def _split_tail(self, tail: Cell, nxt: int) -> int:
+        """Where the next method's preamble starts within the last description before ``nxt``."""
+        begin = tail.doc_start
+        end = nxt - 1 if self.lines[nxt - 1] == SEE_ALSO else nxt
+        for i in range(end - 1, begin - 1, -1):
+            if self.lines[i].startswith("{") and self._parses_as_deltas(i, end):
+                while i > begin and self._delta_ends_at(i, begin):
+                    i = self._delta_start_before(i, begin)
+                return i
+        # A new method has no delta: its documentation is not told apart from the prose before it;
+        # we take its last line (text pages cannot say more; HTML pages can).
+        return max(begin, end - 1)
+
+    def _parses_as_deltas(self, i: int, end: int) -> bool:
+        close = self._balanced_end(i, end, strict=False)
+        if close < 0:
+            return False
+        try:
+            parse_delta("\n".join(self.lines[i:close]))
+        except ParseError:
+            return False
+        return True
+
+    def _delta_ends_at(self, i: int, begin: int) -> bool:
+        return self._delta_start_before(i, begin) != i
+
+    def _delta_start_before(self, i: int, begin: int) -> int:
+        """The start of a delta block ending right before line ``i``, or ``i`` if there is none."""
+        for j in range(i - 1, begin - 1, -1):
+            if self.lines[j].startswith("{") and self._balanced_end(j, i, strict=False) == i:
+                return j if self._parses_as_deltas(j, i) else i
+        return i
+
+    def _balanced_end(self, i: int, end: int, strict: bool = True) -> int:
+        """The line after the bracket-balanced block starting at line ``i``."""
+        depth = 0
+        for k in range(i, end):
+            depth += bracket_depth(self.lines[k])
+            if depth <= 0:
+                return k + 1
+        if strict:
+            raise self.error(i, "a delta summary with balanced brackets")
+        return -1
+
+
+def bracket_depth(line: str) -> int:
+    """Net bracket depth change of a line, quoted text aside."""
+    bare = _QUOTED.sub("", line) if "'" in line else line
+    return sum(bare.count(c) for c in "([{") - sum(bare.count(c) for c in ")]}")
+
+
+class _MethodReader:
+    """One method: Request Syntax, parameter list, return type, Response Syntax and Structure.
+
+    ``read`` finds the layout and returns the last description's cell (the page reader trims
+    it where the next method's preamble begins); ``operation`` then builds the result.
+    """
+
+    def __init__(self, page: _PageReader, anchor: int, end: int) -> None:
+        self.page, self.lines, self.end = page, page.lines, end
+        self.start = anchor + 1
+        self.source = page.source
+        self.output: Shape | None = None
+        self.response_cells: list[Cell] = []
+
+    def read(self) -> Cell:
+        self.name, self.input, returns, params_end = self._request()
+        if returns is None:
+            return Cell(False, params_end + 1, self.end)  # after the 'None' return type
+        return self._response(returns)
+
+    def operation(self, documentation: str) -> Operation:
+        output = self.output
+        if isinstance(output, Structure) and self.response_cells:
+            output = apply_cells(output, iter(self.response_cells[1:]), self.lines, required=False)
+        return Operation(self.name, self.input, output, documentation=documentation)
+
+    def _request(self) -> tuple[str, Shape, int | None, int]:
+        lines, start = self.lines, self.start
+        if lines[start] == TOO_LARGE:
+            raise self.page.error(start, "a Request Syntax block (cut by botocore: the page names no method)")
+        close = self._block_end(start)
+        name, structure = parse_request("\n".join(lines[start:close]), self.source, start + 1)
+        returns, ends = self._returns(close)
+        if lines[close : close + 2] == ["Parameters", TOO_LARGE]:
+            return name, unknown_required(structure), returns, ends[0]
+        expected = list(slots(structure, response=False, top=True))
+        for k, stop in enumerate(ends):
+            try:
+                cells = read_cells(expected, lines, close, stop, self.source, 1)
+            except ParseError:
+                if k + 1 < len(ends):
+                    continue  # a description line read "None": the return type comes later
+                raise
+            return name, apply_cells(structure, iter(cells), lines, required=True), returns, stop
+        raise AssertionError("unreachable: ends is never empty")
+
+    def _block_end(self, start: int) -> int:
+        depth = 0
+        for k in range(start, self.end):
+            depth += bracket_depth(self.lines[k])
+            if depth <= 0:
+                return k + 1
+        raise self.page.error(start, "the end of the Request Syntax block (unbalanced brackets)")
+
+    def _returns(self, start: int) -> tuple[int | None, list[int]]:
+        """(index of 'Response Syntax' or None for a method returning None, candidate ends of the
+        parameter list: the 'dict' return type line, or each 'None' line in order)."""
+        for k in range(start, self.end):
+            if self.lines[k] == "Response Syntax":
+                rtype = max((j for j in range(start, k) if self.lines[j] == "dict"), default=-1)
+                if rtype < 0:
+                    raise self.page.error(k, "the return type 'dict' before Response Syntax")
+                return k, [rtype]
+        nones = [k for k in range(start, self.end) if self.lines[k] == "None"]
+        if not nones:
+            raise self.page.error(self.end - 1, "'Response Syntax' or the return type 'None'")
+        return None, nones
+
+    def _response(self, at: int) -> Cell:
+        lines = self.lines
+        if lines[at + 1] == TOO_LARGE:
+            self.output = UNDOCUMENTED
+            structure_at = self._find(at + CUT_LINES, "Response Structure")
+        else:
+            structure_at = self._find(at + 1, "Response Structure")
+            self.output = parse_response("\n".join(lines[at + 1 : structure_at]), self.source, at + 2)
+        if lines[structure_at + 1 : structure_at + 2] == [TOO_LARGE] or not isinstance(self.output, Structure):
+            return Cell(False, min(structure_at + CUT_LINES, self.end), self.end)
+        expected = [_OUTPUT_ROOT, *slots(self.output, response=True, top=False)]
+        self.response_cells = read_cells(expected, lines, structure_at + 1, self.end, self.source, 1)
+        return self.response_cells[-1]
+
+    def _find(self, start: int, text: str) -> int:
+        for k in range(start, self.end):
+            if self.lines[k] == text:
+                return k
+        raise self.page.error(self.end - 1, f"a {text!r} line")

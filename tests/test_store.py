@@ -1,0 +1,103 @@
+"""The versioned shape graph: idempotent, order-independent, content-addressed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from changelog_tracker import Store, ingest, log, show
+from changelog_tracker.graph.view import operations_using, shape_graph
+from changelog_tracker.ingest import store_pages
+from changelog_tracker.model import UNDOCUMENTED, Member, Operation, Page, PageMethod, Scalar, Structure
+from tests.conftest import SEED_2025, SEED_2026
+
+SERVICE = "bedrock-agentcore-control"
+
+
+def _answers(store: Store) -> str:
+    shown = {d: [s.to_json() for s in show(store, SERVICE, at=d)] for d in ("2025-10-06", "2026-01-01", "2026-03-10")}
+    return json.dumps({"log": [e.to_json() for e in log(store)], "show": shown}, sort_keys=True)
+
+
+def test_order_of_arrival_does_not_change_answers(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as forward, Store(tmp_path / "b.db") as backward:
+        ingest(forward, [SEED_2025, SEED_2026])
+        ingest(backward, [SEED_2026])
+        ingest(backward, [SEED_2025])
+        assert _answers(forward) == _answers(backward)
+
+
+def test_ingesting_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
+    ingest(store, [SEED_2025, SEED_2026])
+    first = _answers(store)
+    dump = "\n".join(store.db.iterdump())
+    report = ingest(store, [SEED_2026, SEED_2025])
+    assert report.new_pages == 0
+    assert _answers(store) == first
+    assert "\n".join(store.db.iterdump()) == dump
+
+
+def test_unlisted_methods_carry_over(store: Store) -> None:
+    ingest(store, [SEED_2025, SEED_2026])
+    # create_memory is on the 2025 page only: in 2026 it is still there, unchanged.
+    (memory,) = show(store, SERVICE, "create_memory", at="2026-03-10")
+    assert memory.release == "2025-10-06"
+    (runtime,) = show(store, SERVICE, "CreateAgentRuntime", at="2026-03-10")
+    assert runtime.release == "2026-03-10"
+    before = show(store, SERVICE, "create_agent_runtime", at="2026-03-09")[0]
+    assert before.release == "2025-10-06"
+    assert "AGUI" not in json.dumps(before.to_json()) and "AGUI" in json.dumps(runtime.to_json())
+
+
+def test_identical_shapes_are_one_node(store: Store) -> None:
+    ingest(store, [SEED_2025, SEED_2026])
+    nodes = store.db.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
+    versions = store.db.execute("SELECT input, output FROM versions").fetchall()
+    # get_agent_runtime's response and update's share sub-shapes; a re-stored equal shape adds no node.
+    assert nodes < sum(1 for row in versions for node in row if node) * 10
+    ids = {json.dumps(store.node(node)["type"]) for row in versions for node in row if node}
+    assert ids <= {'"structure"'}
+    a = Structure((Member("x", Scalar("string")),))
+    writer = store.node_writer()
+    assert writer.node_id(a) == store.node_writer().node_id(Structure((Member("x", Scalar("string")),)))
+    assert writer.node_id(a) != writer.node_id(Structure((Member("x", Scalar("string"), True),)))
+
+
+def test_which_operations_use_a_shape(store: Store) -> None:
+    ingest(store, [SEED_2025, SEED_2026])
+    graph = shape_graph(store, SERVICE, "2026-03-10")
+    version = store.state(SERVICE, "2026-03-10")["create_agent_runtime"]
+    members = {name: child for name, _req, child in store.node(version.input)["members"]}
+    assert operations_using(graph, members["protocolConfiguration"]) == ["create_agent_runtime", "update_agent_runtime"]
+    assert operations_using(graph, "no-such-node") == []
+
+
+def _page(date: str, ops: list[Operation], complete: bool = False) -> Page:
+    methods = tuple(PageMethod(op, "new") for op in ops)
+    return Page("test", dt.date.fromisoformat(date), "Test Service", methods, service="test-svc", complete=complete)
+
+
+def test_a_complete_baseline_removes_what_it_lacks_whatever_the_order(tmp_path: Path) -> None:
+    a, b = Operation("op_a"), Operation("op_b")
+    pages = [
+        _page("2026-01-01", [a, b], complete=True),
+        _page("2026-02-01", [a], complete=True),
+        _page("2026-03-01", [b]),
+    ]
+    for order in (pages, pages[::-1]):
+        with Store(tmp_path / f"{id(order)}.db") as store:
+            for page in order:
+                store_pages(store, [page])
+            assert set(store.state("test-svc", "2026-01-15")) == {"op_a", "op_b"}
+            assert set(store.state("test-svc", "2026-02-15")) == {"op_a"}
+            assert set(store.state("test-svc", "2026-03-15")) == {"op_a", "op_b"}
+
+
+def test_a_cut_section_is_filled_by_a_same_day_source(store: Store) -> None:
+    full = Operation("op", Structure((Member("x", Scalar("string"), True),)), Structure())
+    cut = Operation("op", UNDOCUMENTED, Structure())
+    store_pages(store, [_page("2026-01-01", [full])])
+    store_pages(store, [_page("2026-01-01", [cut])])
+    (shown,) = show(store, "test-svc", "op")
+    assert shown.operation.input == full.input
