@@ -138,12 +138,23 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
     click.echo(f"{report.pages} services, {report.operations} operations -> {ctx.obj}", err=True)
 
 
+_DELTA_WORDS = {
+    "covered": "holds, and more changed since our previous state (releases missing in between)",
+    "mismatch": "does NOT match what changed (see log --format json)",
+    "unverified": "unverified (no earlier state of this method in the store)",
+}
+
+
 @main.command()
 @click.argument("service", required=False)
 @FORMAT
 @click.pass_context
 def log(ctx: click.Context, service: str | None, fmt: str) -> None:
-    """The releases in the store, newest first, with counts of new and updated methods."""
+    """The releases in the store, newest first, with counts of new and updated methods.
+
+    Each page's delta summaries are checked against what really changed since the method's
+    previous state; anything short of confirmed is listed under its release.
+    """
     with _open(ctx) as store:
         entries = queries.log(store, service)
     if fmt == "json":
@@ -154,6 +165,9 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
         click.echo(f"{e.release}  {e.service:<32} {kind:<22} {e.operations:>4} operations")
         for note in e.notes:
             click.echo(f"            {note}")
+        for verdict in e.deltas:
+            if verdict.status != "confirmed":
+                click.echo(f"            delta summary of {verdict.operation}: {_DELTA_WORDS[verdict.status]}")
 
 
 @main.command()
@@ -201,3 +215,103 @@ def _required_paths(shape: Any, prefix: str = "") -> list[str]:
         path = f"{prefix}.{m.name}" if prefix else m.name
         paths += ([path] if m.required else []) + _required_paths(m.shape, path)
     return paths
+
+
+DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
+
+
+@main.command()
+@click.argument("service", required=False)
+@click.option("--operation", help="Only this operation (method or API name).")
+@click.option("--from", "since", required=True, callback=_date, help="The old state: newest on or before this date.")
+@click.option("--to", "until", callback=_date, help="The new state (default: newest).")
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
+@click.option(
+    "--preset",
+    type=click.Choice(["all", "payloads", "readers"]),
+    default="all",
+    show_default=True,
+    help="Who must not break: old request payloads, old response readers, or report all.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "dangerous"]),
+    help="Exit 1 when a change this severe (or worse) is found and not accepted in the config.",
+)
+@click.option("--transitive", is_flag=True, help="Compare every consecutive release in the range, not only its ends.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Rules config (default: ./changelog-tracker.toml).")
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    service: str | None,
+    operation: str | None,
+    since: dt.date,
+    until: dt.date | None,
+    fmt: str,
+    preset: str,
+    fail_on: str | None,
+    transitive: bool,
+    config: str | None,
+) -> None:
+    """Every change between two dates, classified by who it breaks.
+
+    \b
+    Kinds: operation-added/removed, member-added/removed, enum-value-added/removed,
+    became-required/optional, type-changed; each under a rule with a severity:
+    breaking, dangerous or safe. A new enum value is safe in a request and dangerous
+    in a response; a removed or newly required request member breaks old payloads.
+    \b
+    Example (CI gate):
+      changelog-tracker diff --from 2025-10-06 --to 2026-03-10 --format github --fail-on breaking
+    """
+    from .compare import diff as compute_diff
+    from .compare import worst
+    from .render.findings import render_findings
+    from .rules.config import load_config
+
+    with _open(ctx) as store:
+        findings = compute_diff(
+            store,
+            service,
+            operation,
+            since=str(since),
+            until=str(until) if until else None,
+            transitive=transitive,
+            preset=preset,
+            config=load_config(config),
+        )
+    title = f"{service or 'all services'}: {since} to {until or 'newest'}"
+    click.echo(render_findings(findings, fmt, title=title), nl=False)
+    if fail_on and worst(findings) in _AT_LEAST[fail_on]:
+        ctx.exit(1)
+
+
+_AT_LEAST = {"breaking": {"breaking"}, "dangerous": {"breaking", "dangerous"}}
+
+
+@main.command()
+@click.option("--from", "since", required=True, callback=_date, help="Release notes for releases after this date.")
+@click.option("--to", "until", callback=_date, help="... up to this date (default: newest).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "atom", "json", "text"]), default="markdown", show_default=True
+)
+@click.pass_context
+def notes(ctx: click.Context, since: dt.date, until: dt.date | None, fmt: str) -> None:
+    """Release notes grouped by date, service and severity (Markdown, or an Atom feed)."""
+    from .queries import LATEST
+    from .render.notes import render_notes
+
+    with _open(ctx) as store:
+        click.echo(render_notes(store, str(since), str(until) if until else LATEST, fmt), nl=False)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the site.")
+@click.pass_context
+def report(ctx: click.Context, out: Path) -> None:
+    """A static HTML site of every release and change; opens from disk, no server needed."""
+    from .render.site import write_site
+
+    with _open(ctx) as store:
+        written = write_site(store, out)
+    click.echo(f"{len(written)} pages -> {out / 'index.html'}", err=True)

@@ -64,6 +64,9 @@ class Member:
 class Structure:
     members: tuple[Member, ...] = ()
     event_stream: bool = False
+    # A tagged union (one member at a time). Only HTML pages and botocore say so, text pages
+    # cannot: it stays out of equality so every source gives the same graph node.
+    union: bool = field(default=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "structure", "members": {m.name: m.to_json() for m in self.members}}

@@ -10,6 +10,7 @@ from .errors import NotFoundError
 from .graph.store import Store, Version
 from .model import Operation, snake_case
 from .services import resolve
+from .verify import Verdict, verify_pages
 
 LATEST = "9999-12-31"
 
@@ -77,9 +78,11 @@ class LogEntry:
     operations: int  # operations the service has as of this release
     complete: bool
     notes: tuple[str, ...]
+    deltas: tuple[Verdict, ...] = ()  # delta summary verdicts for the updated methods
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "delta_summaries": [v.to_json() for v in self.deltas],
             "release": self.release,
             "service": self.service,
             "full_name": self.full_name,
@@ -97,11 +100,17 @@ def log(store: Store, service: str | None = None) -> list[LogEntry]:
     grouped: dict[tuple[str, str], list[Any]] = {}
     for page in store.pages(key):
         grouped.setdefault((page.release, page.service), []).append(page)
-    entries = [_entry(store, release, svc, pages) for (release, svc), pages in grouped.items()]
+    verdicts: dict[tuple[str, str], list[Verdict]] = {}
+    for verdict in verify_pages(store, key):
+        verdicts.setdefault((verdict.release, verdict.service), []).append(verdict)
+    entries = [
+        _entry(store, release, svc, pages, tuple(verdicts.get((release, svc), ())))
+        for (release, svc), pages in grouped.items()
+    ]
     return sorted(entries, key=lambda e: (e.release, e.service), reverse=True)
 
 
-def _entry(store: Store, release: str, service: str, pages: list[Any]) -> LogEntry:
+def _entry(store: Store, release: str, service: str, pages: list[Any], deltas: tuple[Verdict, ...]) -> LogEntry:
     statuses: dict[str, str] = {}
     for page in pages:
         for method in page.methods:
@@ -117,4 +126,5 @@ def _entry(store: Store, release: str, service: str, pages: list[Any]) -> LogEnt
         len(store.state(service, release)),
         any(p.complete for p in pages),
         tuple(sorted({p.note for p in pages if p.note})),
+        deltas,
     )

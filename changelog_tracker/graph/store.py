@@ -68,6 +68,7 @@ class Store:
         self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.executescript(SCHEMA)
         self.reader = NodeReader(self._fetch)
+        self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
 
     def __enter__(self) -> Store:
         return self
@@ -146,13 +147,17 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
     def _fetch(self, node: str) -> NodeBody:
+        body = self._bodies.get(node)
+        if body is not None:
+            return body
         if node == UNDOCUMENTED_ID:
             return UNDOCUMENTED.to_json()
         row = self.db.execute("SELECT body FROM nodes WHERE id=?", (node,)).fetchone()
         if row is None:
             raise KeyError(node)
-        body: NodeBody = json.loads(row[0])
-        return body
+        loaded: NodeBody = json.loads(row[0])
+        self._bodies[node] = loaded
+        return loaded
 
     def node(self, node: str) -> NodeBody:
         return self._fetch(node)

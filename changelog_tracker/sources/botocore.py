@@ -65,7 +65,7 @@ class _Walker:
             members = self.members(shape, history) if self.response else ()
             return Structure(members, event_stream=True)
         if kind == "structure":
-            return Structure(self.members(shape, history))
+            return Structure(self.members(shape, history), union=bool(getattr(shape, "is_tagged_union", False)))
         if kind == "list":
             return ListShape(self.shape(shape.member, history))
         if kind == "map":

@@ -1,0 +1,186 @@
+"""The differ: edits between two states of the graph, with no judgement (rules/ judges them).
+
+It walks stored nodes, not shapes: two equal node ids are equal subtrees, so everything
+unchanged is skipped without being read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..graph.nodes import NodeBody
+from ..graph.store import UNDOCUMENTED_ID, Store, Version
+
+OPERATION_ADDED = "operation-added"
+OPERATION_REMOVED = "operation-removed"
+MEMBER_ADDED = "member-added"
+MEMBER_REMOVED = "member-removed"
+ENUM_VALUE_ADDED = "enum-value-added"
+ENUM_VALUE_REMOVED = "enum-value-removed"
+BECAME_REQUIRED = "became-required"
+BECAME_OPTIONAL = "became-optional"
+TYPE_CHANGED = "type-changed"
+KINDS = (
+    OPERATION_ADDED,
+    OPERATION_REMOVED,
+    MEMBER_ADDED,
+    MEMBER_REMOVED,
+    ENUM_VALUE_ADDED,
+    ENUM_VALUE_REMOVED,
+    BECAME_REQUIRED,
+    BECAME_OPTIONAL,
+    TYPE_CHANGED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One edit to one operation, on one side (request or response), at one member path."""
+
+    service: str
+    operation: str
+    direction: str  # "request" or "response"
+    path: str  # member names joined with '.', '[]' for list members, '{}' for map values
+    kind: str
+    old: Any = None
+    new: Any = None
+    node: str | None = field(default=None, compare=False)  # the changed parent shape (new side), for impact
+    old_node: str | None = field(default=None, compare=False)
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.service, self.operation, self.direction, self.path, self.kind)
+
+
+def diff_states(store: Store, service: str, old: dict[str, Version], new: dict[str, Version]) -> list[Change]:
+    """Every change between two states of one service, sorted by operation, direction, path."""
+    changes: list[Change] = []
+    fetch = store.node
+    for name in sorted(old.keys() | new.keys()):
+        before, after = old.get(name), new.get(name)
+        if before is None:
+            changes.append(Change(service, name, "request", "", OPERATION_ADDED))
+        elif after is None:
+            changes.append(Change(service, name, "request", "", OPERATION_REMOVED))
+        else:
+            changes.extend(_diff_operation(fetch, service, name, before, after))
+    return changes
+
+
+def _diff_operation(
+    fetch: Callable[[str], NodeBody], service: str, name: str, old: Version, new: Version
+) -> Iterator[Change]:
+    walker = _Walker(fetch, service, name)
+    yield from walker.side("request", old.input, new.input)
+    yield from walker.side("response", old.output, new.output)
+
+
+@dataclass
+class _Walker:
+    fetch: Callable[[str], NodeBody]
+    service: str
+    operation: str
+
+    def change(
+        self,
+        direction: str,
+        path: str,
+        kind: str,
+        old: Any = None,
+        new: Any = None,
+        node: str | None = None,
+        old_node: str | None = None,
+    ) -> Change:
+        return Change(self.service, self.operation, direction, path, kind, old, new, node, old_node)
+
+    def side(self, direction: str, old: str | None, new: str | None) -> Iterator[Change]:
+        if old == new or UNDOCUMENTED_ID in (old, new):
+            return  # unchanged, or a side the page cut: what was cut is never guessed
+        if old is None or new is None:
+            yield self.change(
+                direction, "", TYPE_CHANGED, _summary_or_none(self.fetch, old), _summary_or_none(self.fetch, new)
+            )
+            return
+        yield from self.node(direction, "", old, new, None, None)
+
+    def node(
+        self, direction: str, path: str, old: str, new: str, parent: str | None, old_parent: str | None
+    ) -> Iterator[Change]:
+        if old == new:
+            return
+        a, b = self.fetch(old), self.fetch(new)
+        if "recursive" in (a["type"], b["type"]):
+            return  # the page cut the shape here: its other occurrence carries any change
+        if _kind(a) != _kind(b):
+            yield self.change(
+                direction, path, TYPE_CHANGED, summary(self.fetch, old), summary(self.fetch, new), parent, old_parent
+            )
+        elif a["type"] == "structure":
+            yield from self.structure(direction, path, a, b, old, new)
+        elif a["type"] == "list":
+            yield from self.node(direction, path + "[]", a["member"], b["member"], new, old)
+        elif a["type"] == "map":
+            yield from self.node(direction, path + "{}", a["value"], b["value"], new, old)
+        elif "enum" in a:
+            yield from self.enum(direction, path, a["enum"], b["enum"], parent, old_parent)
+
+    def structure(self, direction: str, path: str, a: NodeBody, b: NodeBody, old: str, new: str) -> Iterator[Change]:
+        before = {m[0]: (m[1], m[2]) for m in a["members"]}
+        after = {m[0]: (m[1], m[2]) for m in b["members"]}
+        for name in before.keys() - after.keys():
+            yield self.change(
+                direction, _join(path, name), MEMBER_REMOVED, _member(self.fetch, *before[name]), None, new, old
+            )
+        for name, (required, child) in after.items():
+            member_path = _join(path, name)
+            if name not in before:
+                yield self.change(
+                    direction, member_path, MEMBER_ADDED, None, _member(self.fetch, required, child), new, old
+                )
+                continue
+            was_required, old_child = before[name]
+            if None not in (was_required, required) and was_required != required:
+                kind = BECAME_REQUIRED if required else BECAME_OPTIONAL
+                yield self.change(direction, member_path, kind, was_required, required, new, old)
+            yield from self.node(direction, member_path, old_child, child, new, old)
+
+    def enum(
+        self, direction: str, path: str, old: list[str], new: list[str], parent: str | None, old_parent: str | None
+    ) -> Iterator[Change]:
+        for value in (v for v in old if v not in new):
+            yield self.change(direction, path, ENUM_VALUE_REMOVED, value, None, parent, old_parent)
+        for value in (v for v in new if v not in old):
+            yield self.change(direction, path, ENUM_VALUE_ADDED, None, value, parent, old_parent)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _kind(body: NodeBody) -> tuple[str, bool, bool, bool]:
+    """What makes two nodes different types: their type, enum-ness, streaming, event stream."""
+    return (body["type"], "enum" in body, bool(body.get("streaming")), bool(body.get("event_stream")))
+
+
+def summary(fetch: Callable[[str], NodeBody], node: str) -> str:
+    """A short type description: 'string', 'enum', 'structure', 'list<string>', 'map<string>'."""
+    body = fetch(node)
+    kind = body["type"]
+    if kind == "list":
+        return f"list<{summary(fetch, body['member'])}>"
+    if kind == "map":
+        return f"map<{summary(fetch, body['value'])}>"
+    if "enum" in body:
+        return "enum"
+    if body.get("event_stream"):
+        return "event-stream"
+    return f"streaming {kind}" if body.get("streaming") else str(kind)
+
+
+def _summary_or_none(fetch: Callable[[str], NodeBody], node: str | None) -> str | None:
+    return None if node is None else summary(fetch, node)
+
+
+def _member(fetch: Callable[[str], NodeBody], required: bool | None, node: str) -> dict[str, Any]:
+    return {"required": required, "type": summary(fetch, node)}

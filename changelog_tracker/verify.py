@@ -1,0 +1,158 @@
+"""Delta summary verification: does a page's one-line summary say what really changed?
+
+The feed (awslabs/aws-sdk-api-changes) shows only additions: new members by their type,
+new enum values as a set, lists and maps looked through. We recompute that from the graph,
+the method's previous state against the page's, and compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .graph.nodes import NodeBody
+from .graph.store import UNDOCUMENTED_ID, PageRecord, Store, Version
+from .parse.delta import delta_from_json
+
+Fetch = Callable[[str], NodeBody]
+# The feed prints botocore type names; the model folds long into integer, double into float.
+_SAME_TYPE = {"long": "integer", "double": "float", "character": "string"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    service: str
+    release: str
+    operation: str
+    status: str  # "confirmed", "covered" (true, but more changed: releases missing between), "mismatch", "unverified"
+    page: Any = None  # what the page said
+    computed: Any = None  # what the graph says was added
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "release": self.release,
+            "operation": self.operation,
+            "status": self.status,
+            "page": _jsonable(self.page),
+            "computed": _jsonable(self.computed),
+        }
+
+
+def verify_pages(store: Store, service: str | None = None) -> list[Verdict]:
+    """A verdict for every updated method of every stored page (of one service)."""
+    return [v for page in store.pages(service) for v in _verify_page(store, page)]
+
+
+def _verify_page(store: Store, page: PageRecord) -> list[Verdict]:
+    updated = [m for m in page.methods if m.get("deltas")]
+    if not updated:
+        return []
+    before = store.state(page.service, _day_before(page.release))
+    after = store.state(page.service, page.release)
+    return [_verify_method(store, page, m, before.get(m["operation"]), after.get(m["operation"])) for m in updated]
+
+
+def _verify_method(
+    store: Store, page: PageRecord, method: dict[str, Any], old: Version | None, new: Version | None
+) -> Verdict:
+    said = [delta_from_json(d) for d in method["deltas"]]
+    verdict = Verdict(page.service, page.release, method["operation"], "unverified", said)
+    if old is None or new is None:
+        return verdict  # no earlier state of this method in the store to compare with
+    request = additions(store.node, old.input, new.input)
+    response = additions(store.node, old.output, new.output)
+    if page.service == "ec2" and isinstance(request, dict):
+        request.pop("TagSpecifications", None)  # the feed drops this ec2-wide churn from requests
+    computed = [d for d in (request, response) if d]
+    if _agrees(said, computed, same):
+        status = "confirmed"
+    elif _agrees(said, computed, covers):
+        status = "covered"
+    else:
+        status = "mismatch"
+    return Verdict(page.service, page.release, method["operation"], status, said, computed)
+
+
+def _agrees(said: list[Any], computed: list[Any], equal: Callable[[Any, Any], bool]) -> bool:
+    if len(said) == 1 and len(computed) == 2:
+        return all(equal(said[0], c) for c in computed)  # request and response changed alike
+    return len(said) == len(computed) and all(equal(s, c) for s, c in zip(said, computed, strict=True))
+
+
+def additions(fetch: Fetch, old: str | None, new: str | None) -> Any:
+    """The feed's delta of ``new`` over ``old`` (falsy when nothing was added)."""
+    if old is None or new is None or old == new or UNDOCUMENTED_ID in (old, new):
+        return {}
+    a, b = fetch(new), fetch(old)
+    if a["type"] == "structure":
+        if b["type"] != "structure":
+            return type_repr(fetch, new)
+        before = {m[0]: m[2] for m in b["members"]}
+        delta = {}
+        for name, _required, child in a["members"]:
+            value = type_repr(fetch, child) if name not in before else additions(fetch, before[name], child)
+            if value or name not in before:
+                delta[name] = value
+        return delta
+    if a["type"] == b["type"] == "list":
+        return additions(fetch, b["member"], a["member"])
+    if a["type"] == b["type"] == "map":
+        return additions(fetch, b["value"], a["value"])
+    if "enum" in a and b["type"] == "string":
+        return frozenset(a["enum"]) - frozenset(b.get("enum", ()))
+    return []
+
+
+def type_repr(fetch: Fetch, node: str) -> Any:
+    body = fetch(node)
+    kind = body["type"]
+    if kind == "structure":
+        return {name: type_repr(fetch, child) for name, _required, child in body["members"]}
+    if kind == "list":
+        return [type_repr(fetch, body["member"])]
+    if kind == "map":
+        return {"string": type_repr(fetch, body["value"])}
+    if "enum" in body:
+        return " | ".join(body["enum"])
+    return () if kind == "recursive" else kind
+
+
+def same(page: Any, ours: Any) -> bool:
+    """Equal up to what the model folds together (long/integer, double/float, documents)."""
+    if isinstance(page, str) and isinstance(ours, str):
+        return _SAME_TYPE.get(page, page) == _SAME_TYPE.get(ours, ours)
+    if ours == "document":
+        return page in ("string", {}) or page == "document"
+    if isinstance(page, dict) and isinstance(ours, dict):
+        return page.keys() == ours.keys() and all(same(page[k], ours[k]) for k in page)
+    if isinstance(page, list) and isinstance(ours, list):
+        return len(page) == len(ours) and all(same(p, o) for p, o in zip(page, ours, strict=True))
+    return bool(page == ours)
+
+
+def covers(page: Any, ours: Any) -> bool:
+    """Everything the page says was added, was (our previous state may be older than the page's)."""
+    if isinstance(page, dict) and isinstance(ours, dict):
+        return page.keys() <= ours.keys() and all(covers(page[k], ours[k]) for k in page)
+    if isinstance(page, frozenset) and isinstance(ours, frozenset):
+        return page <= ours
+    if isinstance(page, list) and isinstance(ours, list):
+        return len(page) == len(ours) and all(covers(p, o) for p, o in zip(page, ours, strict=True))
+    return same(page, ours)
+
+
+def _day_before(release: str) -> str:
+    return (dt.date.fromisoformat(release) - dt.timedelta(days=1)).isoformat()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,33 @@
+"""The differ against an independent oracle (tests/independent.py), on real models."""
+
+from __future__ import annotations
+
+from changelog_tracker import Store, ingest
+from changelog_tracker.compare import diff
+from changelog_tracker.sources.botocore import operations_from_json
+from tests.conftest import SEED_2025, SEED_2026, committed_model
+from tests.independent import canonical_ops, diff_ops, edits_of
+
+SERVICE = "bedrock-agentcore-control"
+
+
+def test_oracle_agrees_with_the_botocore_source() -> None:
+    # The two canonical forms are written independently; they must agree before either judges the other.
+    for version in ("1.40.46", "1.42.65"):
+        model = committed_model(SERVICE, version)
+        ours = {op.name: op.to_json() for op in operations_from_json(model, SERVICE)}
+        assert ours == canonical_ops(model)
+
+
+def test_seed_diff_is_exactly_the_model_diff(store: Store) -> None:
+    ingest(store, [SEED_2025, SEED_2026])
+    findings = diff(store, SERVICE, since="2025-10-06", until="2026-03-10")
+    old = canonical_ops(committed_model(SERVICE, "1.40.46"))
+    new = canonical_ops(committed_model(SERVICE, "1.42.65"))
+    on_both = {"create_agent_runtime", "get_agent_runtime", "update_agent_runtime"}
+    expected = diff_ops(old, new, on_both)
+    assert expected, "the oracle finds the AG-UI and other changes"
+    assert edits_of(findings) == expected
+    assert not [f for f in findings if f.change.operation == "create_memory"]
+    # create_memory did change between the two releases: a drop not listing it says nothing.
+    assert diff_ops(old, new, {"create_memory"})
