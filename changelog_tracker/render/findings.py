@@ -1,0 +1,262 @@
+"""Findings -> text, Markdown, HTML, JSON, JUnit XML, SARIF 2.1.0 or GitHub workflow commands.
+
+Groupings and counts are computed here; the templates (templates/findings/) only lay them out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from ..compare import Finding
+from ..errors import TrackerError
+from ..rules.registry import BREAKING, DANGEROUS, RULES, SAFE, SEVERITIES, Rule
+from .env import environment
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVELS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "note"}
+GITHUB_COMMANDS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "notice"}
+FILTERS = ("severity", "service", "direction")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finding as every format shows it: plain strings, old/new already described."""
+
+    severity: str
+    service: str
+    operation: str
+    direction: str
+    path: str
+    kind: str
+    old: str
+    new: str
+    rule: str
+    message: str
+    impact: tuple[str, ...]
+    accepted: str | None
+    fingerprint: str
+    release: str
+    previous: str
+
+    @property
+    def failing(self) -> bool:
+        """What fails a CI gate: breaking or dangerous, and not accepted in the config."""
+        return self.severity in (BREAKING, DANGEROUS) and self.accepted is None
+
+
+@dataclass(frozen=True)
+class OperationGroup:
+    name: str
+    rows: tuple[Row, ...]
+
+    @property
+    def failures(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.failing)
+
+    @property
+    def failure_message(self) -> str:
+        """JUnit's one-line failure message: the change itself, or how many there are."""
+        failures = self.failures
+        return failures[0].message if len(failures) == 1 else f"{len(failures)} breaking or dangerous changes"
+
+
+@dataclass(frozen=True)
+class ServiceGroup:
+    name: str
+    operations: tuple[OperationGroup, ...]
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(r for op in self.operations for r in op.rows)
+
+    @property
+    def tests(self) -> int:
+        return len(self.operations)
+
+    @property
+    def failed(self) -> int:
+        """Operations (JUnit test cases) with at least one failing change."""
+        return sum(1 for op in self.operations if op.failures)
+
+
+def row(finding: Finding) -> Row:
+    c = finding.change
+    return Row(finding.severity, c.service, c.operation, c.direction, c.path, c.kind, describe(c.old),
+               describe(c.new), finding.rule.id, finding.message, finding.impact, finding.accepted,
+               finding.fingerprint, finding.release, finding.previous)
+
+
+def describe(value: Any) -> str:
+    """An old/new value in words: '' for none, a member as 'type (required)', an enum value as is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "required" if value else "optional"
+    if isinstance(value, dict) and "type" in value:
+        required = value.get("required")
+        flag = " (required)" if required is True else " (optional)" if required is False else ""
+        return f"{value['type']}{flag}"
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _rank(r: Row) -> tuple[int, str, str, str]:
+    return (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else len(SEVERITIES), r.direction, r.path, r.kind)
+
+
+def group(rows: Iterable[Row]) -> tuple[ServiceGroup, ...]:
+    """Services, then operations, by name; rows worst first inside an operation."""
+    tree: dict[str, dict[str, list[Row]]] = {}
+    for r in rows:
+        tree.setdefault(r.service, {}).setdefault(r.operation, []).append(r)
+    return tuple(
+        ServiceGroup(svc, tuple(OperationGroup(op, tuple(sorted(rs, key=_rank))) for op, rs in sorted(ops.items())))
+        for svc, ops in sorted(tree.items())
+    )
+
+
+def counts(rows: Iterable[Row]) -> dict[str, int]:
+    """Rows per severity, worst first, every severity present (zero included)."""
+    tally = dict.fromkeys(SEVERITIES, 0)
+    for r in rows:
+        tally[r.severity] = tally.get(r.severity, 0) + 1
+    return tally
+
+
+def summary_line(rows: Sequence[Row]) -> str:
+    tally = counts(rows)
+    noun = "change" if len(rows) == 1 else "changes"
+    parts = ", ".join(f"{n} {severity}" for severity, n in tally.items())
+    accepted = sum(1 for r in rows if r.accepted is not None)
+    return f"{len(rows)} {noun}: {parts}" + (f" ({accepted} accepted)" if accepted else "")
+
+
+def page_data(filters: Sequence[str], total: int, findings: Sequence[Finding]) -> dict[str, Any]:
+    """What a page's script reads (through |tojson): the filters it drives, and the findings shown."""
+    return {"filters": list(filters), "total": total, "findings": [f.to_json() for f in findings]}
+
+
+def filter_options(rows: Sequence[Row]) -> dict[str, list[str]]:
+    return {
+        "severity": list(SEVERITIES),
+        "service": sorted({r.service for r in rows}),
+        "direction": sorted({r.direction for r in rows}) or ["request", "response"],
+    }
+
+
+def render_findings(findings: list[Finding], fmt: str, *, title: str) -> str:
+    """The findings in one format; every format ends with a newline."""
+    renderer = _RENDERERS.get(fmt)
+    if renderer is None:
+        raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(_RENDERERS)}")
+    return renderer(findings, title)
+
+
+def _template(name: str, findings: Sequence[Finding], title: str) -> str:
+    rows = [row(f) for f in findings]
+    return environment().get_template(f"findings/{name}").render(
+        title=title, services=group(rows), counts=counts(rows), summary=summary_line(rows), rows=rows,
+        options=filter_options(rows), data=page_data(FILTERS, len(rows), findings), severities=SEVERITIES,
+    )
+
+
+def _json(findings: Sequence[Finding], _title: str) -> str:
+    return json.dumps([f.to_json() for f in findings], indent=2) + "\n"
+
+
+def _sarif(findings: Sequence[Finding], title: str) -> str:
+    index = {rule.id: i for i, rule in enumerate(RULES)}
+    driver = {"name": "changelog-tracker", "version": _version(), "rules": [_sarif_rule(r) for r in RULES]}
+    run = {
+        "tool": {"driver": driver},
+        "automationDetails": {"description": {"text": title}},
+        "results": [_sarif_result(f, index) for f in findings],
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+
+
+def rule_description(rule: Rule) -> str:
+    """'Request member removed: breaks old payloads' from the registry row alone."""
+    text = rule.id.replace("-", " ").capitalize()
+    return f"{text}: breaks old {rule.breaks}" if rule.breaks else text
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule_description(rule)},
+        "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity]},
+        "properties": {"tags": [rule.direction, rule.kind], "severity": rule.severity},
+    }
+
+
+def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    c = finding.change
+    where = f"{c.service}.{c.operation}"
+    result: dict[str, Any] = {
+        "ruleId": finding.rule.id,
+        "ruleIndex": index[finding.rule.id],
+        "level": SARIF_LEVELS.get(finding.severity, "none"),
+        "message": {"text": finding.message},
+        "locations": [{"logicalLocations": [{
+            "name": c.path or c.operation,
+            "fullyQualifiedName": f"{where}.{c.path}" if c.path else where,
+            "kind": "member" if c.path else "function",
+        }]}],
+        "partialFingerprints": {"changelogTracker/v1": finding.fingerprint},
+        "properties": {"direction": c.direction, "kind": c.kind, "release": finding.release,
+                       "previous": finding.previous, "impact": list(finding.impact)},
+    }
+    if finding.accepted is not None:
+        result["suppressions"] = [{"kind": "external", "justification": finding.accepted}]
+    return result
+
+
+def _version() -> str:
+    try:
+        return version("changelog-tracker")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0"
+
+
+def _github(findings: Sequence[Finding], _title: str) -> str:
+    return "".join(github_command(f) + "\n" for f in findings)
+
+
+def github_command(finding: Finding) -> str:
+    """``::error title=<rule>::<message>``; an accepted finding is only a notice."""
+    c = finding.change
+    command = "notice" if finding.accepted is not None else GITHUB_COMMANDS.get(finding.severity, "notice")
+    text = f"{c.service}.{c.operation}: {finding.message}"
+    if finding.accepted is not None:
+        text += f" (accepted: {finding.accepted})"
+    return f"::{command} title={_gh_property(finding.rule.id)}::{_gh_data(text)}"
+
+
+def _gh_data(text: str) -> str:
+    """GitHub's escaping of a workflow command's message (toolkit's escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    """GitHub's escaping of a workflow command's property value (toolkit's escapeProperty)."""
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _text_like(name: str) -> Callable[[Sequence[Finding], str], str]:
+    return lambda findings, title: _template(name, findings, title)
+
+
+_RENDERERS: dict[str, Callable[[Sequence[Finding], str], str]] = {
+    "text": _text_like("text.txt"),
+    "markdown": _text_like("markdown.md"),
+    "html": _text_like("page.html"),
+    "json": _json,
+    "junit": _text_like("junit.xml"),
+    "sarif": _sarif,
+    "github": _github,
+}

@@ -1,0 +1,160 @@
+"""Release notes: what each release changed, by date (newest first), service and severity.
+
+Each service is diffed transitively over the range, so every change is listed under the release
+that brought it. A service's first release in the store has nothing earlier to compare with: it
+is listed as the first one recorded, not as every operation "added" that day.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from ..compare import Finding, diff
+from ..diff import OPERATION_ADDED, OPERATION_REMOVED
+from ..errors import TrackerError
+from ..graph.store import PageRecord, Store
+from ..queries import LATEST
+from ..rules.registry import SEVERITIES
+from .env import environment
+from .findings import Row, counts, row
+
+FORMATS = ("markdown", "atom", "json", "text")
+TAG = "tag:changelog-tracker"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the notes: the operation (unless the message names it) and the message."""
+
+    operation: str | None
+    message: str
+    accepted: str | None
+
+
+@dataclass(frozen=True)
+class ReleaseNote:
+    """One service in one release: the vendor's note, its name then, and its changes."""
+
+    release: str
+    service: str
+    full_name: str | None
+    notes: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    first: bool  # the service's first release in the store
+    operations: int  # how many it has as of this release
+
+    @property
+    def title(self) -> str:
+        return self.full_name or self.service
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(row(f) for f in self.findings)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return counts(self.rows)
+
+    @property
+    def sections(self) -> list[tuple[str, list[Entry]]]:
+        """(severity, entries) worst first, only the severities present."""
+        by = {s: [entry(f) for f in self.findings if f.severity == s] for s in SEVERITIES}
+        return [(s, entries) for s, entries in by.items() if entries]
+
+    @property
+    def headline(self) -> str:
+        if self.first:
+            return f"first release in the store ({self.operations} operations)"
+        present = [f"{n} {s}" for s, n in self.counts.items() if n]
+        return ", ".join(present) or "no change to the API's shapes"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "release": self.release, "service": self.service, "full_name": self.full_name,
+            "notes": list(self.notes), "first_release": self.first, "operations": self.operations,
+            "counts": self.counts, "changes": [f.to_json() for f in self.findings],
+        }
+
+
+def entry(finding: Finding) -> Entry:
+    names_operation = finding.change.kind in (OPERATION_ADDED, OPERATION_REMOVED)
+    return Entry(None if names_operation else finding.change.operation, finding.message, finding.accepted)
+
+
+def release_notes(store: Store, since: str, until: str = LATEST) -> list[ReleaseNote]:
+    """Every (release, service) with since < release <= until: newest first, then by service."""
+    notes = [note for service in store.services() for note in _service_notes(store, service, since, until)]
+    notes.sort(key=lambda n: n.service)
+    notes.sort(key=lambda n: n.release, reverse=True)
+    return notes
+
+
+def _service_notes(store: Store, service: str, since: str, until: str) -> list[ReleaseNote]:
+    releases = store.releases(service)
+    dates = [d for d in releases if since < d <= until]
+    if not dates:
+        return []
+    start = max(since, releases[0])  # before its first release there is no state to compare with
+    found = diff(store, service, since=start, until=until, transitive=True) if start < until else []
+    by_release: dict[str, list[Finding]] = {}
+    for finding in found:
+        by_release.setdefault(finding.release, []).append(finding)
+    pages = store.pages(service)
+    return [
+        ReleaseNote(d, service, _full_name(pages, d), _vendor_notes(pages, d), tuple(by_release.get(d, ())),
+                    d == releases[0], len(store.state(service, d)))
+        for d in dates
+    ]
+
+
+def _full_name(pages: Sequence[PageRecord], release: str) -> str | None:
+    """The name the service had that day, else the newest name it had before."""
+    named = [p for p in pages if p.full_name and p.release <= release]
+    return named[-1].full_name if named else None
+
+
+def _vendor_notes(pages: Sequence[PageRecord], release: str) -> tuple[str, ...]:
+    return tuple(sorted({p.note for p in pages if p.release == release and p.note}))
+
+
+def by_day(notes: Sequence[ReleaseNote]) -> list[tuple[str, list[ReleaseNote]]]:
+    return [(day, list(group)) for day, group in groupby(notes, key=lambda n: n.release)]
+
+
+def span(since: str, until: str) -> str:
+    return f"{since} to {'newest' if until == LATEST else until}"
+
+
+def render_notes(store: Store, since: str, until: str = LATEST, fmt: str = "markdown") -> str:
+    """Release notes for the releases after ``since`` up to ``until``, as markdown, atom, json or text."""
+    if fmt not in FORMATS:
+        raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    notes = release_notes(store, since, until)
+    if fmt == "json":
+        return json.dumps([n.to_json() for n in notes], indent=2) + "\n"
+    if fmt == "atom":
+        return _atom(notes, since, until)
+    name = "markdown.md" if fmt == "markdown" else "text.txt"
+    return environment().get_template(f"notes/{name}").render(span=span(since, until), days=by_day(notes))
+
+
+def _atom(notes: Sequence[ReleaseNote], since: str, until: str) -> str:
+    env = environment()
+    body = env.get_template("notes/entry.html")
+    entries = [{"note": n, "id": f"{TAG},{n.release}:{n.service}", "updated": _timestamp(n.release),
+                "content": body.render(note=n)} for n in notes]
+    return env.get_template("notes/atom.xml").render(
+        title=f"AWS API release notes, {span(since, until)}",
+        id=f"{TAG},{since}:notes/{since}/{'newest' if until == LATEST else until}",
+        updated=_timestamp(notes[0].release if notes else since),
+        entries=entries,
+    )
+
+
+def _timestamp(date: str) -> str:
+    """RFC 3339, as Atom requires: the release's day at midnight UTC."""
+    return f"{date}T00:00:00Z"
