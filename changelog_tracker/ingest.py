@@ -15,10 +15,13 @@ from typing import Any
 
 from .errors import ParseError, TrackerError
 from .graph.store import PageRecord, Store
-from .model import Page
+from .model import Operation, Page
 from .parse.delta import delta_to_json
 from .services import resolve, slug
+from .sources.botocore import operations_from_json
 from .sources.detect import read_pages
+from .sources.naming import name_cut_methods
+from .sources.wheel import installed_models
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -120,7 +123,18 @@ def _place(
         message = f"{page.source}: unknown service {page.full_name!r}, stored as {name!r} (use --service to name it)"
         report.warnings.append(message)
         warnings.warn(message, stacklevel=2)
-    return replace(page, service=resolve(name, learned) or name, date=page.date or date)
+    service_key = resolve(name, learned) or name
+    page = replace(page, service=service_key, date=page.date or date)
+    return name_cut_methods(page, known_operations(service_key)) if not all(m.operation.name for m in page.methods) else page
+
+
+def known_operations(service: str) -> list[Operation]:
+    """The service's methods in model order, from the installed botocore (for naming cut methods)."""
+    try:
+        models = installed_models([service])
+    except KeyError:
+        return []
+    return list(operations_from_json(models[service], service))
 
 
 def _store_page(store: Store, page: Page, writer: Any) -> int:

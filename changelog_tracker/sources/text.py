@@ -19,6 +19,7 @@ _COUNT = re.compile(r"(\d+) (new|updated) api method")
 TOO_LARGE = "# This section is too large to render."
 CUT_LINES = 4  # "<Section>", the two "#" lines, "AWS API Documentation"
 SEE_ALSO = "See also: AWS API Documentation"
+UNNAMED = ""  # a method whose Request Syntax botocore cut
 _QUOTED = re.compile(r"'[^'\n]*'")
 _OUTPUT_ROOT = Slot(None, frozenset({"dict"}), False)
 
@@ -176,7 +177,10 @@ class _MethodReader:
     def _request(self) -> tuple[str, Shape, int | None, int]:
         lines, start = self.lines, self.start
         if lines[start] == TOO_LARGE:
-            raise self.page.error(start, "a Request Syntax block (cut by botocore: the page names no method)")
+            # botocore cut the block, and with it the only place naming the method: ingest names it
+            # from the methods it knows (sources/naming.py). The input is never guessed.
+            returns, ends = self._returns(start + CUT_LINES - 1)
+            return UNNAMED, UNDOCUMENTED, returns, ends[0]
         close = self._block_end(start)
         name, structure = parse_request("\n".join(lines[start:close]), self.source, start + 1)
         returns, ends = self._returns(close)

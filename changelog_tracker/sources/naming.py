@@ -1,0 +1,57 @@
+"""Naming the methods whose Request Syntax botocore cut ("This section is too large to render").
+
+That block is the only place a text page names a method. Pages list methods in model order,
+so the method lies between its named neighbours in the service's model; its documentation and
+response must match too. One candidate left names it; otherwise the page is rejected, since a
+name is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..errors import ParseError
+from ..model import UNDOCUMENTED, Operation, Page, PageMethod
+
+_WORDS = re.compile(r"\W+")
+
+
+def name_cut_methods(page: Page, known: Sequence[Operation]) -> Page:
+    """``page`` with every unnamed method named from ``known`` (the service's methods, model order)."""
+    if all(m.operation.name for m in page.methods):
+        return page
+    methods = list(page.methods)
+    listed = {m.operation.name for m in methods}
+    for i, method in enumerate(methods):
+        if method.operation.name:
+            continue
+        fits = [op for op in _between(known, methods, i) if op.name not in listed and _fits(method.operation, op)]
+        if len(fits) != 1:
+            names = ", ".join(op.name for op in fits) or "none of the methods known for this service"
+            raise ParseError(page.source, method.line, 1, "a Request Syntax naming the method (botocore cut it, "
+                             f"and its documentation and response fit {names})")
+        methods[i] = replace(method, operation=replace(method.operation, name=fits[0].name, api_name=fits[0].api_name))
+        listed.add(fits[0].name)
+    return replace(page, methods=tuple(methods))
+
+
+def _between(known: Sequence[Operation], methods: list[PageMethod], i: int) -> Sequence[Operation]:
+    """The known methods after the nearest named one before ``i`` and before the nearest after it."""
+    order = {op.name: k for k, op in enumerate(known)}
+    before = [order[m.operation.name] for m in methods[:i] if m.operation.name in order]
+    after = [order[m.operation.name] for m in methods[i + 1 :] if m.operation.name in order]
+    low, high = (before[-1] if before else -1), (after[0] if after else len(known))
+    return known[low + 1 : high] if low < high else known
+
+
+def _fits(cut: Operation, candidate: Operation) -> bool:
+    if cut.output != UNDOCUMENTED and cut.output != candidate.output:
+        return False
+    said, known = _words(cut.documentation), _words(candidate.documentation)
+    return not said or not known or known.endswith(said)
+
+
+def _words(text: str) -> str:
+    return _WORDS.sub(" ", text).strip().casefold()
