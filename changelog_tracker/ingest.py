@@ -125,7 +125,9 @@ def _place(
         warnings.warn(message, stacklevel=2)
     service_key = resolve(name, learned) or name
     page = replace(page, service=service_key, date=page.date or date)
-    return name_cut_methods(page, known_operations(service_key)) if not all(m.operation.name for m in page.methods) else page
+    if all(m.operation.name for m in page.methods):
+        return page
+    return name_cut_methods(page, known_operations(service_key))  # loads a model: only when needed
 
 
 def known_operations(service: str) -> list[Operation]:
