@@ -15,10 +15,10 @@ from typing import Any
 
 from .errors import ParseError, TrackerError
 from .graph.store import PageRecord, Store
-from .model import Operation, Page
+from .model import Page
 from .parse.delta import delta_to_json
 from .services import resolve, slug
-from .sources.botocore import operations_from_json
+from .sources.botocore import ModelCatalog
 from .sources.detect import read_pages
 from .sources.naming import name_cut_methods
 from .sources.wheel import installed_models
@@ -130,13 +130,13 @@ def _place(
     return name_cut_methods(page, known_operations(service_key))  # loads a model: only when needed
 
 
-def known_operations(service: str) -> list[Operation]:
+def known_operations(service: str) -> ModelCatalog:
     """The service's methods in model order, from the installed botocore (for naming cut methods)."""
     try:
-        models = installed_models([service])
+        model = installed_models([service])[service]
     except KeyError:
-        return []
-    return list(operations_from_json(models[service], service))
+        model = {"metadata": {}, "operations": {}, "shapes": {}}  # a service botocore does not know
+    return ModelCatalog(model, service)
 
 
 def _store_page(store: Store, page: Page, writer: Any) -> int:

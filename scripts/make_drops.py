@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from changelog_tracker.sources import pagegen, wheel
 
-_API_CHANGE = re.compile(r"^\* api-change:``([^`]+)``: (.*)$")
+# botocore's CHANGELOG.rst line; boto3's adds "[``botocore``] " before the text.
+_API_CHANGE = re.compile(r"^\* api-change:``([^`]+)``: (?:\[``botocore``\] )?(.*)$")
 
 
 def _version_key(version: str) -> tuple[int, ...]:

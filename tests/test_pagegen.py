@@ -156,6 +156,14 @@ def test_method_deltas_follow_the_feed() -> None:
     }  # Ping is unchanged, Add is new: neither has a delta; Node's self-reference adds nothing
 
 
+def test_ec2_request_tag_specifications_are_hidden_as_the_feed_does() -> None:
+    old, new = _demo(False), _demo(True)
+    new["shapes"]["Req"]["members"]["TagSpecifications"] = {"shape": "Str"}
+    deltas = pagegen.method_deltas(ServiceModel(old, "ec2"), ServiceModel(new, "ec2"))
+    assert deltas["Put"]["request"] == REQUEST
+    assert "TagSpecifications" in pagegen.method_deltas(ServiceModel(old), ServiceModel(new))["Put"]["request"]
+
+
 def test_format_delta_wraps_like_pprint_and_sorts_sets() -> None:
     delta = {"request": REQUEST, "response": {"Mode": {"D", "C"}}}
     assert pagegen.format_delta(delta, "multiline").splitlines() == [
@@ -259,7 +267,6 @@ BOTOCORE_MARKUP = (
     ":class:`",
     ":py:",
     "**[REQUIRED]**",
-    "*(",
     ") --*",
     "`AWS API",
     ".. note::",

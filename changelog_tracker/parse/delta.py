@@ -21,8 +21,8 @@ def _unquote(token: Token) -> str:
 
 @v_args(inline=True)
 class _ToValues(Transformer[Token, Any]):
-    def string(self, token: Token) -> str:
-        return _unquote(token)
+    def string(self, *tokens: Token) -> str:
+        return "".join(_unquote(t) for t in tokens)
 
     def pair(self, key: str, value: Any) -> tuple[str, Any]:
         return key, value

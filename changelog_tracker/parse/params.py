@@ -16,7 +16,9 @@ from ..errors import ParseError
 from ..model import ListShape, MapShape, Member, Shape, Structure
 
 REQUIRED = "[REQUIRED]"
-_ANY_TYPE = re.compile(r"\(([^()]*)\) --( \[REQUIRED\])?$")
+# A description without paragraphs follows the header on the same line.
+_ANY_TYPE = re.compile(r"\(([^()]*)\) --( \[REQUIRED\])?(?: (.*))?$")
+_INLINE_REQUIRED = REQUIRED + " "
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +29,17 @@ class Slot:
     types: frozenset[str]  # page type names this shape may show; empty: any (recursion)
     top: bool
 
-    def read(self, line: str) -> bool | None:
-        """None if ``line`` is not this header, else whether it says [REQUIRED]."""
+    def read(self, line: str) -> tuple[bool, str] | None:
+        """None if ``line`` is not this header, else (whether it says [REQUIRED], text after it)."""
         if self.top:
-            return False if (line in self.types or (not self.types and line)) else None
+            return (False, "") if (line in self.types or (not self.types and line)) else None
         prefix = "" if self.name is None else f"{self.name} "
         if not line.startswith(prefix):
             return None
         match = _ANY_TYPE.fullmatch(line, len(prefix))
         if match is None or (self.types and match.group(1) not in self.types):
             return None
-        return match.group(2) is not None
+        return match.group(2) is not None, match.group(3) or ""
 
     def expected(self) -> str:
         kind = "|".join(sorted(self.types)) or "TYPE"
@@ -99,6 +101,14 @@ class Cell:
     required: bool
     doc_start: int
     doc_end: int
+    inline: str = ""  # description text on the header line itself
+
+    def text(self, lines: list[str]) -> str:
+        return " ".join(
+            [self.inline, *lines[self.doc_start : self.doc_end]]
+            if self.inline
+            else lines[self.doc_start : self.doc_end]
+        )
 
 
 def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, source: str, line0: int) -> list[Cell]:
@@ -111,8 +121,9 @@ def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, sou
             got = lines[i] if i < end else "the end of the section"
             raise ParseError(source, line0 + i, 1, f"parameter header {slot.expected()!r}", got)
         i += 1
-        if slot.top and i < end and lines[i] == REQUIRED:
-            found, i = True, i + 1
+        required, inline = found
+        if slot.top and i < end and (lines[i] == REQUIRED or lines[i].startswith(_INLINE_REQUIRED)):
+            required, inline, i = True, lines[i][len(_INLINE_REQUIRED) :], i + 1
         nxt = expected[k + 1] if k + 1 < len(expected) else None
         doc_start = i
         while i < end and (nxt is None or nxt.read(lines[i]) is None):
@@ -127,7 +138,7 @@ def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, sou
                 f"parameter header {nxt.expected()!r} after line {line0 + doc_start - 1}",
                 got,
             )
-        cells.append(Cell(found, doc_start, i))
+        cells.append(Cell(required, doc_start, i, inline))
     return cells
 
 
@@ -138,7 +149,7 @@ def apply_cells(structure: Structure, cells: Iterator[Cell], lines: list[str], r
         cell = next(cells)
         shape = _apply_children(member.shape, cells, lines, required)
         flag = cell.required if required else False
-        members.append(Member(member.name, shape, flag, " ".join(lines[cell.doc_start : cell.doc_end])))
+        members.append(Member(member.name, shape, flag, cell.text(lines)))
     return replace(structure, members=tuple(members))
 
 

@@ -97,6 +97,18 @@ def operations_from_json(model: dict[str, Any], service_name: str) -> Iterator[O
         yield operation_from_model(service.operation_model(name))
 
 
+class ModelCatalog:
+    """A service's methods from its model, each converted only when asked for (see sources/naming.py)."""
+
+    def __init__(self, model: dict[str, Any], service_name: str) -> None:
+        self.service = ServiceModel(model, service_name=service_name)
+        self._api_names: dict[str, str] = {xform_name(name): name for name in self.service.operation_names}
+        self.names: list[str] = list(self._api_names)
+
+    def operation(self, name: str) -> Operation:
+        return operation_from_model(self.service.operation_model(self._api_names[name]))
+
+
 def full_name(model: dict[str, Any]) -> str:
     metadata = model.get("metadata", {})
     return str(metadata.get("serviceFullName") or metadata.get("serviceId") or "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from ..errors import ParseError
 from ..model import UNDOCUMENTED, Operation, Page, PageMethod
@@ -18,8 +19,17 @@ from ..model import UNDOCUMENTED, Operation, Page, PageMethod
 _WORDS = re.compile(r"\W+")
 
 
-def name_cut_methods(page: Page, known: Sequence[Operation]) -> Page:
-    """``page`` with every unnamed method named from ``known`` (the service's methods, model order)."""
+class Catalog(Protocol):
+    """A service's methods: names in model order, each built only when asked for."""
+
+    @property
+    def names(self) -> Sequence[str]: ...
+
+    def operation(self, name: str) -> Operation: ...
+
+
+def name_cut_methods(page: Page, known: Catalog) -> Page:
+    """``page`` with every unnamed method named from the ``known`` methods of its service."""
     if all(m.operation.name for m in page.methods):
         return page
     methods = list(page.methods)
@@ -27,7 +37,8 @@ def name_cut_methods(page: Page, known: Sequence[Operation]) -> Page:
     for i, method in enumerate(methods):
         if method.operation.name:
             continue
-        fits = [op for op in _between(known, methods, i) if op.name not in listed and _fits(method.operation, op)]
+        candidates = [known.operation(name) for name in _between(known.names, methods, i) if name not in listed]
+        fits = [op for op in candidates if _fits(method.operation, op)]
         if len(fits) != 1:
             names = ", ".join(op.name for op in fits) or "none of the methods known for this service"
             raise ParseError(page.source, method.line, 1, "a Request Syntax naming the method (botocore cut it, "
@@ -37,9 +48,9 @@ def name_cut_methods(page: Page, known: Sequence[Operation]) -> Page:
     return replace(page, methods=tuple(methods))
 
 
-def _between(known: Sequence[Operation], methods: list[PageMethod], i: int) -> Sequence[Operation]:
+def _between(known: Sequence[str], methods: list[PageMethod], i: int) -> Sequence[str]:
     """The known methods after the nearest named one before ``i`` and before the nearest after it."""
-    order = {op.name: k for k, op in enumerate(known)}
+    order = {name: k for k, name in enumerate(known)}
     before = [order[m.operation.name] for m in methods[:i] if m.operation.name in order]
     after = [order[m.operation.name] for m in methods[i + 1 :] if m.operation.name in order]
     low, high = (before[-1] if before else -1), (after[0] if after else len(known))

@@ -117,7 +117,7 @@ def _collect(node: nodes.Element, blocks: list[Block]) -> None:
     for child in node.children:
         if _skipped(child):
             continue
-        if isinstance(child, nodes.literal_block):
+        if isinstance(child, (nodes.literal_block, nodes.doctest_block)):
             block = tuple(line.strip() for line in child.astext().splitlines() if line.strip())
             if block:
                 blocks.append(block)
@@ -181,9 +181,11 @@ def method_deltas(old: ServiceModel, new: ServiceModel) -> dict[str, Delta]:
         if name not in old_ops:
             continue
         operation = new.operation_model(name)
-        delta = _op_delta(delta_of(operation.input_shape), delta_of(operation.output_shape))
-        if new.service_name == "ec2":
-            delta = _ec2_hack(delta)
+        request = delta_of(operation.input_shape)
+        if new.service_name == "ec2" and isinstance(request, dict):
+            # The feed hides ec2's request-side TagSpecifications additions.
+            request = {key: value for key, value in request.items() if key != "TagSpecifications"}
+        delta = _op_delta(request, delta_of(operation.output_shape))
         if delta:
             deltas[name] = delta
     return deltas
@@ -198,16 +200,6 @@ def _op_delta(request: Any, response: Any) -> Delta:
     if response:
         delta["response"] = response
     return delta
-
-
-def _ec2_hack(delta: Delta) -> Delta:
-    # The feed hides ec2's request-side TagSpecifications additions (it special-cases them).
-    request = delta.get("request")
-    if not isinstance(request, dict) or "TagSpecifications" not in request:
-        return delta
-    request = {k: v for k, v in request.items() if k != "TagSpecifications"}
-    rest = {k: v for k, v in delta.items() if k != "request"}
-    return {**rest, "request": request} if request else rest
 
 
 def shape_delta(new: Shape, old: Shape, _stack: tuple[str, ...] = ()) -> Any:
@@ -286,7 +278,7 @@ class _SortedSetPrinter(pprint.PrettyPrinter):
         return super().format(object, context, maxlevels, level)
 
 
-def delta_blocks(delta: Mapping[str, Any]) -> list[Block]:
+def _delta_blocks(delta: Mapping[str, Any]) -> list[Block]:
     """A method's delta summary: one pprint block, or ``Request``/``Response`` labelled blocks
     when both sides changed differently (as the feed's HTML pages show them)."""
     if len(delta) == 1:
@@ -296,7 +288,7 @@ def delta_blocks(delta: Mapping[str, Any]) -> list[Block]:
 
 def format_delta(delta: Mapping[str, Any], layout: Layout) -> str:
     """The delta summary text of an updated method in a page layout."""
-    return render_blocks(delta_blocks(delta), layout)
+    return render_blocks(_delta_blocks(delta), layout)
 
 
 def _pformat_block(value: Any) -> tuple[str, ...]:
@@ -314,14 +306,15 @@ def page_blocks(
     updated: Mapping[str, Mapping[str, Any]],
     release_note: str | None = None,
 ) -> list[Block]:
-    """A page as blocks: header, ``Changes`` line, new methods, then updated ones."""
+    """A page as blocks: header, ``Changes`` line (the note's whitespace runs collapsed, so it
+    stays one line), new methods, then updated ones, each group in the model's order."""
     blocks: list[Block] = [_header(service, day, len(new_ops), len(updated))]
     if release_note:
         blocks.append("Changes " + " ".join(release_note.split()))
     for name in _in_model_order(service, new_ops):
         blocks.extend(method_blocks(service.operation_model(name)))
     for name in _in_model_order(service, updated):
-        blocks.extend(delta_blocks(updated[name]))
+        blocks.extend(_delta_blocks(updated[name]))
         blocks.extend(method_blocks(service.operation_model(name)))
     return blocks
 

@@ -17,9 +17,12 @@ from ..parse.syntax import parse_request, parse_response
 HEADER = re.compile(r"(?P<date>\d{4}/\d{2}/\d{2}) - (?P<name>.+?)(?P<counts>(?: - \d+ (?:new|updated) api methods?)+)")
 _COUNT = re.compile(r"(\d+) (new|updated) api method")
 TOO_LARGE = "# This section is too large to render."
-CUT_LINES = 4  # "<Section>", the two "#" lines, "AWS API Documentation"
+# botocore's cut message is a code block: two '#' lines, joined into one in the one-line layout.
+_CUT_MORE = "# Please see the AWS API Documentation linked below."
+_CUT_LINK = "AWS API Documentation"
 SEE_ALSO = "See also: AWS API Documentation"
 UNNAMED = ""  # a method whose Request Syntax botocore cut
+DELTA_LABELS = ("Request", "Response")
 _QUOTED = re.compile(r"'[^'\n]*'")
 _OUTPUT_ROOT = Slot(None, frozenset({"dict"}), False)
 
@@ -69,7 +72,7 @@ class _PageReader:
     def _is_anchor(self, k: int) -> bool:
         if self.lines[k] != "Request Syntax" or k + 1 >= self.end:
             return False
-        return self.lines[k + 1].startswith("client.") or self.lines[k + 1] == TOO_LARGE
+        return self.lines[k + 1].startswith(("client.", TOO_LARGE))
 
     def _methods(self, first: int, anchors: list[int]) -> list[PageMethod]:
         methods = []
@@ -91,7 +94,11 @@ class _PageReader:
         end = anchor - 1 if self.lines[anchor - 1] == SEE_ALSO else anchor
         deltas = []
         i = start
-        while i < end and self.lines[i].startswith("{"):
+        while i < end:
+            if self.lines[i] in DELTA_LABELS and i + 1 < end and self.lines[i + 1].startswith("{"):
+                i += 1  # "Request" / "Response" before each delta, when the two sides differ
+            if not self.lines[i].startswith("{"):
+                break
             close = self._balanced_end(i, end)
             deltas.append(parse_delta("\n".join(self.lines[i:close]), self.source, i + 1))
             i = close
@@ -103,9 +110,7 @@ class _PageReader:
         end = nxt - 1 if self.lines[nxt - 1] == SEE_ALSO else nxt
         for i in range(end - 1, begin - 1, -1):
             if self.lines[i].startswith("{") and self._parses_as_deltas(i, end):
-                while i > begin and self._delta_ends_at(i, begin):
-                    i = self._delta_start_before(i, begin)
-                return i
+                return self._deltas_start(i, begin)
         # A new method has no delta: its documentation is not told apart from the prose before it;
         # we take its last line (text pages cannot say more; HTML pages can).
         return max(begin, end - 1)
@@ -120,8 +125,17 @@ class _PageReader:
             return False
         return True
 
-    def _delta_ends_at(self, i: int, begin: int) -> bool:
-        return self._delta_start_before(i, begin) != i
+    def _deltas_start(self, i: int, begin: int) -> int:
+        """Step back from the last delta over earlier deltas and their labels."""
+        while i > begin:
+            if self.lines[i - 1] in DELTA_LABELS:
+                i -= 1
+                continue
+            earlier = self._delta_start_before(i, begin)
+            if earlier == i:
+                return i
+            i = earlier
+        return i
 
     def _delta_start_before(self, i: int, begin: int) -> int:
         """The start of a delta block ending right before line ``i``, or ``i`` if there is none."""
@@ -140,6 +154,19 @@ class _PageReader:
         if strict:
             raise self.error(i, "a delta summary with balanced brackets")
         return -1
+
+
+def is_cut(lines: list[str], k: int) -> bool:
+    """Line ``k`` starts botocore's "This section is too large to render" message."""
+    return k < len(lines) and lines[k].startswith(TOO_LARGE)
+
+
+def after_cut(lines: list[str], k: int) -> int:
+    """The line after the cut message that starts at line ``k``."""
+    k += 1
+    if k < len(lines) and lines[k] == _CUT_MORE:
+        k += 1
+    return k + 1 if k < len(lines) and lines[k] == _CUT_LINK else k
 
 
 def bracket_depth(line: str) -> int:
@@ -176,15 +203,15 @@ class _MethodReader:
 
     def _request(self) -> tuple[str, Shape, int | None, int]:
         lines, start = self.lines, self.start
-        if lines[start] == TOO_LARGE:
+        if is_cut(lines, start):
             # botocore cut the block, and with it the only place naming the method: ingest names it
             # from the methods it knows (sources/naming.py). The input is never guessed.
-            returns, ends = self._returns(start + CUT_LINES - 1)
+            returns, ends = self._returns(after_cut(lines, start))
             return UNNAMED, UNDOCUMENTED, returns, ends[0]
         close = self._block_end(start)
         name, structure = parse_request("\n".join(lines[start:close]), self.source, start + 1)
         returns, ends = self._returns(close)
-        if lines[close : close + 2] == ["Parameters", TOO_LARGE]:
+        if lines[close : close + 1] == ["Parameters"] and is_cut(lines, close + 1):
             return name, unknown_required(structure), returns, ends[0]
         expected = list(slots(structure, response=False, top=True))
         for k, stop in enumerate(ends):
@@ -221,14 +248,14 @@ class _MethodReader:
 
     def _response(self, at: int) -> Cell:
         lines = self.lines
-        if lines[at + 1] == TOO_LARGE:
+        if is_cut(lines, at + 1):
             self.output = UNDOCUMENTED
-            structure_at = self._find(at + CUT_LINES, "Response Structure")
+            structure_at = self._find(after_cut(lines, at + 1), "Response Structure")
         else:
             structure_at = self._find(at + 1, "Response Structure")
             self.output = parse_response("\n".join(lines[at + 1 : structure_at]), self.source, at + 2)
-        if lines[structure_at + 1 : structure_at + 2] == [TOO_LARGE] or not isinstance(self.output, Structure):
-            return Cell(False, min(structure_at + CUT_LINES, self.end), self.end)
+        if is_cut(lines, structure_at + 1) or not isinstance(self.output, Structure):
+            return Cell(False, min(after_cut(lines, structure_at + 1), self.end), self.end)
         expected = [_OUTPUT_ROOT, *slots(self.output, response=True, top=False)]
         self.response_cells = read_cells(expected, lines, structure_at + 1, self.end, self.source, 1)
         return self.response_cells[-1]
