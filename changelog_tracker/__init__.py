@@ -14,5 +14,17 @@ from .graph.store import Store
 from .ingest import ingest
 from .queries import log, show
 from .sources.detect import read_pages
+from .stubs.build import write_stubs
 
-__all__ = ["NotFoundError", "ParseError", "Store", "TrackerError", "baseline", "ingest", "log", "read_pages", "show"]
+__all__ = [
+    "NotFoundError",
+    "ParseError",
+    "Store",
+    "TrackerError",
+    "baseline",
+    "ingest",
+    "log",
+    "read_pages",
+    "show",
+    "write_stubs",
+]

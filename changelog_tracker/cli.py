@@ -315,3 +315,13 @@ def report(ctx: click.Context, out: Path) -> None:
     with _open(ctx) as store:
         written = write_site(store, out)
     click.echo(f"{len(written)} pages -> {out / 'index.html'}", err=True)
+
+
+def _register_feature_commands() -> None:
+    """Commands that live beside their feature's code (they import no more than they need)."""
+    from .stubs.command import stubs
+
+    main.add_command(stubs)
+
+
+_register_feature_commands()

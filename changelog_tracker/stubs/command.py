@@ -1,0 +1,46 @@
+"""``changelog-tracker stubs SERVICE [--at DATE] --out DIR``: typed client stubs for one release."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .. import queries
+from ..errors import TrackerError
+from ..graph.store import Store
+from .build import write_stubs
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+
+
+@click.command("stubs")
+@click.argument("service")
+@click.option("--at", callback=_date, help="The newest state on or before this date (default: newest).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the package and its pyproject.toml into (pip install DIR).",
+)
+@click.pass_context
+def stubs(ctx: click.Context, service: str, at: dt.date | None, out: Path) -> None:
+    """Typed client stubs (a PEP 561 package) for SERVICE as of a release.
+
+    Writes DIR/<service>_stubs/ (client.pyi, type_defs.pyi, literals.pyi) and DIR/pyproject.toml.
+    """
+    if not isinstance(ctx.obj, Path):
+        raise TrackerError("no store: run stubs as a changelog-tracker command (--store PATH)")
+    with Store(ctx.obj) as store:
+        shown = queries.show(store, service, at=at)
+    release = max(item.release for item in shown)
+    package = write_stubs(shown[0].service, release, [item.operation for item in shown], out)
+    click.echo(f"{len(shown)} methods of {shown[0].service} as of {release} -> {package}", err=True)
