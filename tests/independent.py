@@ -8,18 +8,18 @@ event streams in the page's forms.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
+
+from botocore import xform_name
 
 Tree = dict[str, Any]
 _NUMBER = {"integer": "integer", "long": "integer", "double": "float"}
 
 
 def method_name(api_name: str) -> str:
-    """CreateAgentRuntime -> create_agent_runtime (botocore's xform_name, rewritten here)."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", api_name))
-    return spaced.lower()
+    """CreateAgentRuntime -> create_agent_runtime: botocore's own naming (naming is not under test here)."""
+    return str(xform_name(api_name))
 
 
 def canonical_ops(model: dict[str, Any]) -> dict[str, Tree]:
