@@ -89,7 +89,8 @@ def _members(
         tree = _walk(shapes, ref, history, response)
         if name == payload:
             tree = {"type": "blob", "streaming": True}
-        members[name] = {"required": name in required, "shape": tree}
+        # A page shows no [REQUIRED] where it cuts recursion.
+        members[name] = {"required": name in required and tree != {"type": "recursive"}, "shape": tree}
     return members
 
 

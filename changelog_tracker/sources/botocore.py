@@ -30,6 +30,7 @@ _SCALAR_KINDS = {
     "timestamp": "timestamp",
     "blob": "blob",
 }
+RECURSIVE = Scalar("recursive")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -79,7 +80,7 @@ class _Walker:
 
     def shape(self, shape: BotoShape, history: list[str]) -> Shape:
         if shape.name in history:
-            return Scalar("recursive")
+            return RECURSIVE
         key = None
         if len(history) >= 2:  # the top level and its members carry traits: never shared
             reach = self.shared.reach(shape.name)
@@ -117,10 +118,13 @@ class _Walker:
 
     def members(self, shape: Any, history: list[str]) -> tuple[Member, ...]:
         required = set() if self.response else set(shape.required_members)
-        return tuple(
-            Member(name, self.shape(member, history), name in required, plain_text(member.documentation))
-            for name, member in shape.members.items()
-        )
+        members = []
+        for name, member in shape.members.items():
+            converted = self.shape(member, history)
+            # The documenter writes a recursion cut without its [REQUIRED] flag (document_recursive_shape).
+            flag = name in required and converted != RECURSIVE
+            members.append(Member(name, converted, flag, plain_text(member.documentation)))
+        return tuple(members)
 
 
 def operation_from_model(op: OperationModel, shared: _Shared) -> Operation:

@@ -1,0 +1,91 @@
+"""Real history from consecutive botocore releases, written once and committed (CI downloads nothing).
+
+For SERVICES over VERSIONS (a range like 1.42.25..1.42.65) it writes into OUT:
+- ``baseline.zip``: the first release's models of those services, laid out like a botocore wheel
+  (``botocore/data/<service>/<api-version>/service-2.json``, files stamped with the release
+  date) so ``changelog-tracker baseline --botocore OUT/baseline.zip`` reads it;
+- ``drops/YYYY-MM-DD_<service>.txt``: one page per changed service per later release, layouts
+  alternating (the older one-line and the newer one-token-per-line);
+- with ``--models``: ``models/<service>/<version>.json.gz`` at the first release and at every
+  release that changed the service, and ``manifest.json`` (versions, dates, services), for tests
+  that diff the JSON models independently.
+
+    python scripts/make_history.py 1.42.25..1.42.65 --out tests/data/history --models -s eks -s batch ...
+    python scripts/make_history.py 1.42.25..1.42.65 --out data -s ec2 -s connect ...
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_drops import expand_versions  # noqa: E402
+
+from changelog_tracker.sources import pagegen, wheel  # noqa: E402
+
+LAYOUTS: tuple[pagegen.Layout, ...] = ("multiline", "oneline")
+
+
+def _minified(model: dict[str, Any]) -> bytes:
+    return json.dumps(model, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def write_baseline_zip(path: Path, models: dict[str, dict[str, Any]], day: date) -> None:
+    stamp = (day.year, day.month, day.day, 12, 0, 0)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for service, model in sorted(models.items()):
+            version = model.get("metadata", {}).get("apiVersion", "latest")
+            info = zipfile.ZipInfo(f"botocore/data/{service}/{version}/service-2.json", stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, _minified(model))
+
+
+def write_model(out: Path, service: str, version: str, model: dict[str, Any]) -> None:
+    target = out / "models" / service / f"{version}.json.gz"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(gzip.compress(_minified(model), compresslevel=9, mtime=0))
+
+
+@click.command()
+@click.argument("versions", nargs=-1, required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option("-s", "--service", "services", multiple=True, required=True)
+@click.option("--models", "with_models", is_flag=True, help="Also write models at every change, and a manifest.")
+def main(versions: tuple[str, ...], out: Path, services: tuple[str, ...], with_models: bool) -> None:
+    ordered = expand_versions(versions)
+    (out / "drops").mkdir(parents=True, exist_ok=True)
+    first = wheel.download_wheel(ordered[0])
+    old, first_day = wheel.wheel_models(first, services), wheel.wheel_date(first)
+    write_baseline_zip(out / "baseline.zip", old, first_day)
+    manifest: dict[str, Any] = {"services": sorted(services), "versions": [[ordered[0], first_day.isoformat()]]}
+    for service, model in old.items():
+        if with_models:
+            write_model(out, service, ordered[0], model)
+    for k, version in enumerate(ordered[1:]):
+        path = wheel.download_wheel(version)
+        new, day = wheel.wheel_models(path, services), wheel.wheel_date(path)
+        manifest["versions"].append([version, day.isoformat()])
+        for service in sorted(services):
+            page = pagegen.page_between(old[service], new[service], day, None, LAYOUTS[k % 2], service)
+            if page is None:
+                continue
+            (out / "drops" / f"{day.isoformat()}_{service}.txt").write_text(page, encoding="utf-8")
+            if with_models:
+                write_model(out, service, version, new[service])
+            click.echo(f"{version} {day} {service}")
+        old = new
+    if with_models:
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
