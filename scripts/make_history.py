@@ -28,9 +28,9 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_drops import expand_versions  # noqa: E402
+from make_drops import expand_versions
 
-from changelog_tracker.sources import pagegen, wheel  # noqa: E402
+from changelog_tracker.sources import pagegen, wheel
 
 LAYOUTS: tuple[pagegen.Layout, ...] = ("multiline", "oneline")
 

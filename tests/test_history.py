@@ -54,7 +54,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_data_is_real_and_large_enough() -> None:
     assert len(MANIFEST["services"]) >= 10 and len(DATES) >= 20
-    assert DATES == sorted(DATES) and DATES[0] == "2026-01-09" and DATES[-1] == "2026-03-10"
+    assert sorted(DATES) == DATES and DATES[0] == "2026-01-09" and DATES[-1] == "2026-03-10"
     # ecr changed only in ways no page shows (documentation), so it has no drop here: 11 services do.
     assert sum(len(states(service)) >= 2 for service in MANIFEST["services"]) >= 10
 
