@@ -319,8 +319,10 @@ def report(ctx: click.Context, out: Path) -> None:
 
 def _register_feature_commands() -> None:
     """Commands that live beside their feature's code (they import no more than they need)."""
+    from .check.command import check
     from .stubs.command import stubs
 
+    main.add_command(check)
     main.add_command(stubs)
 
 

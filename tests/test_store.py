@@ -101,3 +101,15 @@ def test_a_cut_section_is_filled_by_a_same_day_source(store: Store) -> None:
     store_pages(store, [_page("2026-01-01", [cut])])
     (shown,) = show(store, "test-svc", "op")
     assert shown.operation.input == full.input
+
+
+def test_a_union_flag_from_any_source_is_kept(tmp_path: Path) -> None:
+    plain = Operation("op", Structure((Member("choice", Structure((Member("a", Scalar("string")),))),)))
+    union = Operation("op", Structure((Member("choice", Structure((Member("a", Scalar("string")),), union=True)),)))
+    for order in ([plain, union], [union, plain]):
+        with Store(tmp_path / f"{order[0] is plain}.db") as store:
+            for op in order:
+                store_pages(store, [_page("2026-01-01", [op])])
+            (shown,) = show(store, "test-svc", "op")
+            choice = shown.operation.input.members[0].shape  # type: ignore[union-attr]
+            assert isinstance(choice, Structure) and choice.union

@@ -24,8 +24,8 @@ def _digest(body: NodeBody) -> str:
 class NodeWriter:
     """Turns shapes into (id, body) nodes, remembering each shape object it has seen."""
 
-    def __init__(self, emit: Callable[[str, NodeBody], None]) -> None:
-        self.emit = emit
+    def __init__(self, emit: Callable[[str, NodeBody], None], mark_union: Callable[[str], None]) -> None:
+        self.emit, self.mark_union = emit, mark_union
         self._ids: dict[int, tuple[Shape, str]] = {}  # id(shape) -> (shape kept alive, node id)
 
     def node_id(self, shape: Shape) -> str:
@@ -35,6 +35,8 @@ class NodeWriter:
         body = self._body(shape)
         node = _digest(body)
         self.emit(node, body)
+        if isinstance(shape, Structure) and shape.union:
+            self.mark_union(node)  # not part of the id: text pages cannot tell unions
         self._ids[id(shape)] = (shape, node)
         return node
 
@@ -67,21 +69,21 @@ def children(body: NodeBody) -> list[tuple[str, str]]:
 class NodeReader:
     """Rebuilds shapes from stored nodes; equal ids give the very same shape object."""
 
-    def __init__(self, fetch: Callable[[str], NodeBody]) -> None:
-        self.fetch = fetch
+    def __init__(self, fetch: Callable[[str], NodeBody], is_union: Callable[[str], bool]) -> None:
+        self.fetch, self.is_union = fetch, is_union
         self._shapes: dict[str, Shape] = {}
 
     def shape(self, node: str) -> Shape:
         found = self._shapes.get(node)
         if found is None:
-            found = self._shapes[node] = self._build(self.fetch(node))
+            found = self._shapes[node] = self._build(node, self.fetch(node))
         return found
 
-    def _build(self, body: NodeBody) -> Shape:
+    def _build(self, node: str, body: NodeBody) -> Shape:
         kind = body["type"]
         if kind == "structure":
             members = tuple(Member(name, self.shape(child), req) for name, req, child in body["members"])
-            return Structure(members, bool(body.get("event_stream")))
+            return Structure(members, bool(body.get("event_stream")), union=self.is_union(node))
         if kind == "list":
             return ListShape(self.shape(body["member"]))
         if kind == "map":

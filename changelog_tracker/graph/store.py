@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS pages (
     full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods TEXT NOT NULL,
     PRIMARY KEY (service, release, digest));
 CREATE TABLE IF NOT EXISTS names (name TEXT PRIMARY KEY, service TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS unions (id TEXT PRIMARY KEY);  -- tagged unions, where any source said so
 """
 UNDOCUMENTED_ID = "undocumented"
 NO_OUTPUT = None
@@ -67,7 +68,8 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.executescript(SCHEMA)
-        self.reader = NodeReader(self._fetch)
+        self.reader = NodeReader(self._fetch, self.is_union)
+        self._unions: set[str] | None = None
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
 
     def __enter__(self) -> Store:
@@ -116,7 +118,16 @@ class Store:
         return None if row is None else (row[0], row[1])
 
     def node_writer(self) -> NodeWriter:
-        return NodeWriter(self._emit)
+        return NodeWriter(self._emit, self._mark_union)
+
+    def _mark_union(self, node: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO unions VALUES (?)", (node,))
+        self._unions = None
+
+    def is_union(self, node: str) -> bool:
+        if self._unions is None:
+            self._unions = {row[0] for row in self.db.execute("SELECT id FROM unions")}
+        return node in self._unions
 
     def _emit(self, node: str, body: NodeBody) -> None:
         self.db.execute("INSERT OR IGNORE INTO nodes VALUES (?, ?)", (node, json.dumps(body, separators=(",", ":"))))

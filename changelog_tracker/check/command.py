@@ -1,0 +1,90 @@
+"""``changelog-tracker check``: are these request payloads valid, and since when are they broken."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from ..graph.store import Store
+from .compile import MODES
+from .payloads import read_payloads
+from .verdicts import Verdict, check_payloads
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    from ..cli import _date as parse  # at call time: cli.py imports this module to register the command
+
+    return parse(ctx, param, value)
+
+
+@click.command("check")
+@click.argument("payloads", nargs=-1, required=True)
+@click.option("--service", required=True, help="boto3 name of the service, or any full name it had.")
+@click.option("--operation", required=True, help="Method name (create_agent_runtime) or API name.")
+@click.option("--at", callback=_date, help="Check against the newest state on or before this date (default: newest).")
+@click.option("--history", is_flag=True, help="Check against every release; name the first break and its change.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="strict",
+    show_default=True,
+    help="strict also checks enum values; botocore rejects exactly what botocore's ParamValidator rejects.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def check(
+    ctx: click.Context,
+    payloads: tuple[str, ...],
+    service: str,
+    operation: str,
+    at: dt.date | None,
+    history: bool,
+    mode: str,
+    fmt: str,
+) -> None:
+    """Check request payloads: JSON or YAML files, folders, - for stdin, JSON Lines batches.
+
+    \b
+    A JSON Lines file (.jsonl, .ndjson, or one JSON object per line) holds one payload per
+    line, named FILE:LINE. Exit 0 when every payload is valid, 1 when any is not, 2 on bad
+    usage or input.
+    \b
+    Example:
+      changelog-tracker check fixtures/*.json --service bedrock-agentcore-control \\
+          --operation create_agent_runtime --history
+    """
+    if at is not None and history:
+        raise click.UsageError("--at and --history exclude each other: the history covers every release")
+    read = read_payloads(payloads, stdin=click.get_binary_stream("stdin").read)
+    with Store(Path(ctx.obj)) as store:
+        verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)
+    if fmt == "json":
+        click.echo(json.dumps([v.to_json() for v in verdicts], indent=2))
+    else:
+        click.echo("\n".join(_text(v) for v in verdicts))
+    unchecked = sum(1 for v in verdicts if v.valid is None)
+    if unchecked:
+        click.echo(f"warning: {unchecked} payload(s) could not be checked: the page cut the request syntax", err=True)
+    if any(v.valid is False for v in verdicts):
+        ctx.exit(1)
+
+
+_WORDS = {True: "valid", False: "INVALID", None: "cannot be checked"}
+
+
+def _text(verdict: Verdict) -> str:
+    head = f"{verdict.payload}: {_WORDS[verdict.valid]}"
+    if verdict.errors and verdict.valid is False:
+        head += f" ({len(verdict.errors)} error{'s' if len(verdict.errors) > 1 else ''})"
+    lines = [head]
+    lines += [f"  {e.path or '(payload)'}: {e.kind}: {e.message}" for e in verdict.errors]
+    if verdict.releases is not None:
+        lines += [f"  {release}  {_WORDS[valid]}" for release, valid in verdict.releases]
+    if verdict.broke_at:
+        change = verdict.broken_by
+        by = f" by {change.rule} at {change.path or '(operation)'}" if change else " (no change found to explain it)"
+        lines.append(f"  broke at {verdict.broke_at}{by}")
+    return "\n".join(lines)

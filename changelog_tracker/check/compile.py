@@ -1,0 +1,373 @@
+"""Shapes compiled into validator closures, built once per shape and cached.
+
+A validator takes a value and returns ``None`` when it is valid, else a list of raw errors. Paths
+are built only on the way back up from an error (each parent appends its segment), so a valid
+payload costs no string work at all: that is what makes batches fast.
+
+Two modes: ``botocore`` accepts exactly what ``botocore.validate.ParamValidator`` accepts for the
+checks a page can show (types as its validators test them, required and unknown members, tagged
+unions); ``strict`` also checks enum values and rejects booleans where a number is expected
+(Python's ``bool`` is an ``int``, so botocore lets ``True`` through; every protocol then sends
+``true``/``"True"``, which the service rejects).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.utils import parse_to_aware_datetime
+
+from ..model import ListShape, MapShape, Scalar, Shape, Structure
+
+MODES = ("strict", "botocore")
+UNKNOWN_MEMBER, MISSING_REQUIRED, WRONG_TYPE = "unknown-member", "missing-required", "wrong-type"
+NOT_IN_ENUM, UNION_CONFLICT, UNDOCUMENTED = "not-in-enum", "union-conflict", "undocumented"
+_ENUM_SHOWN = 12  # enum values listed in a message before "... and N more"
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """One problem in a payload: ``path`` is concrete (``a.b[0].c``, ``tags.mykey``); ``schema_path``
+    is the shape path of change paths (``a.b[].c``, ``tags{}``), for matching a change to it."""
+
+    path: str
+    kind: str
+    message: str
+    schema_path: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "kind": self.kind, "message": self.message}
+
+
+class MapKey:
+    """A path segment for a map entry (an ``int`` segment is a list index, a ``str`` a member)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+Segment = str | int | MapKey
+Raw = tuple[str, str, list[Segment]]  # (kind, message, path segments innermost first)
+Check = Callable[[Any], list[Raw] | None]
+
+
+def render(raw: Raw) -> Error:
+    kind, message, segments = raw
+    path, schema = [], []
+    for segment in reversed(segments):
+        if isinstance(segment, int):
+            path.append(f"[{segment}]")
+            schema.append("[]")
+        elif isinstance(segment, MapKey):
+            path.append("." + segment.key)
+            schema.append("{}")
+        else:
+            path.append("." + segment)
+            schema.append("." + segment)
+    return Error("".join(path).lstrip("."), kind, message, "".join(schema).lstrip("."))
+
+
+def describe(value: Any) -> str:
+    """``integer 5``, ``object``: what was found, short enough for one line."""
+    text = repr(value)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    kind = _TYPE_NAMES.get(type(value), type(value).__name__)
+    return kind if isinstance(value, dict | list | tuple) else f"{kind} {shown}"
+
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "float",
+    dict: "object",
+    list: "list",
+    tuple: "list",
+    type(None): "null",
+    bytes: "bytes",
+    dt.datetime: "timestamp",
+    dt.date: "date",
+    decimal.Decimal: "decimal",
+}
+
+
+def _wrong(expected: str, value: Any, hint: str = "") -> list[Raw]:
+    return [(WRONG_TYPE, f"expected {expected}, found {describe(value)}{hint}", [])]
+
+
+def _accept(_value: Any) -> None:
+    return None
+
+
+def _typed(types: tuple[type, ...], expected: str, exclude_bool: bool = False) -> Check:
+    def check(value: Any) -> list[Raw] | None:
+        if isinstance(value, types) and not (exclude_bool and isinstance(value, bool)):
+            return None
+        return _wrong(expected, value)
+
+    return check
+
+
+def _enum(values: tuple[str, ...]) -> Check:
+    allowed = frozenset(values)
+    listed = _listing(values)
+
+    def check(value: Any) -> list[Raw] | None:
+        if not isinstance(value, str):
+            return _wrong("string", value)
+        if value in allowed:
+            return None
+        return [(NOT_IN_ENUM, f"{value!r} is not one of: {listed}", [])]
+
+    return check
+
+
+def _listing(names: tuple[str, ...]) -> str:
+    more = len(names) - _ENUM_SHOWN
+    return ", ".join(names[:_ENUM_SHOWN]) + (f" ... and {more} more" if more > 0 else "")
+
+
+def _timestamp(value: Any) -> list[Raw] | None:
+    if isinstance(value, dt.datetime):
+        return None
+    try:
+        parse_to_aware_datetime(value)  # botocore's own parser: the same strings pass
+    except Exception:  # botocore's parser also raises RuntimeError/OverflowError on huge numbers
+        hint = " (YAML reads an unquoted date as a date: quote it)" if isinstance(value, dt.date) else ""
+        return _wrong("timestamp (datetime, ISO 8601 string or epoch seconds)", value, hint)
+    return None
+
+
+def _blob(value: Any) -> list[Raw] | None:
+    if isinstance(value, bytes | bytearray | str) or hasattr(value, "read"):
+        return None
+    return _wrong("blob (bytes, string or file-like object)", value)
+
+
+def _document(value: Any) -> list[Raw] | None:
+    """botocore's document rules: JSON-like values, nested; ``None`` anywhere is fine."""
+    if value is None or isinstance(value, str | int | bool | float):
+        return None
+    if isinstance(value, dict):
+        items: list[tuple[Segment, Any]] = [(MapKey(str(k)), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return _wrong("document (string, number, boolean, null, list or object)", value)
+    errors: list[Raw] = []
+    for segment, item in items:
+        found = _document(item)
+        if found:
+            errors.extend(_prefixed(found, segment))
+    return errors or None
+
+
+def _prefixed(found: list[Raw], segment: Segment) -> list[Raw]:
+    for _kind, _message, segments in found:
+        segments.append(segment)
+    return found
+
+
+def _container(value: Any) -> list[Raw] | None:
+    """A recursive shape: the page cut it, so only its being a container is checked (see README)."""
+    if isinstance(value, dict | list | tuple):
+        return None
+    return _wrong("object or list (a recursive shape)", value)
+
+
+# A compiled shape: (types a value may have to pass at once, the enum values it must then be one
+# of, the full check). The first two let containers test plain members inline, without a call.
+Entry = tuple[frozenset[type] | None, frozenset[str] | None, Check]
+_STRICT_FAST: dict[str, frozenset[type]] = {
+    "string": frozenset({str}),
+    "integer": frozenset({int}),
+    "float": frozenset({float, int, decimal.Decimal}),
+    "boolean": frozenset({bool}),
+    "timestamp": frozenset({dt.datetime}),
+    "blob": frozenset({bytes, bytearray, str}),
+    "document": frozenset({str, int, float, bool, type(None)}),
+}
+# bool is an int to botocore's isinstance tests
+_BOTOCORE_FAST = {**_STRICT_FAST, "integer": _STRICT_FAST["integer"] | {bool}, "float": _STRICT_FAST["float"] | {bool}}
+
+
+class Compiler:
+    """Validators by shape, for one mode. Shapes read from the store are shared objects (one per
+    node id), so caching by object identity compiles each content-addressed node once."""
+
+    def __init__(self, mode: str = "strict") -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; modes: {', '.join(MODES)}")
+        self.strict = mode == "strict"
+        self._fast = _STRICT_FAST if self.strict else _BOTOCORE_FAST
+        self._cache: dict[int, tuple[Shape, Entry]] = {}  # id -> (shape kept alive, compiled)
+
+    def __call__(self, shape: Shape) -> Check:
+        return self.entry(shape)[2]
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def entry(self, shape: Shape) -> Entry:
+        hit = self._cache.get(id(shape))
+        if hit is not None:
+            return hit[1]
+        built = self._build(shape)
+        self._cache[id(shape)] = (shape, built)
+        return built
+
+    def _build(self, shape: Shape) -> Entry:
+        if isinstance(shape, Structure):
+            return None, None, _accept if shape.event_stream else self._structure(shape)
+        if isinstance(shape, ListShape):
+            return None, None, _list(self.entry(shape.member))
+        if isinstance(shape, MapShape):
+            return None, None, _map(self.entry(shape.key), self.entry(shape.value))
+        values = frozenset(shape.enum) if shape.enum and self.strict and shape.type == "string" else None
+        return self._fast.get(shape.type), values, self._scalar(shape)
+
+    def _scalar(self, shape: Scalar) -> Check:
+        kind = shape.type
+        if kind == "string":
+            return _enum(shape.enum) if shape.enum and self.strict else _typed((str,), "string")
+        if kind == "integer":
+            return _typed((int,), "integer", exclude_bool=self.strict)
+        if kind == "float":
+            return _typed((float, decimal.Decimal, int), "number", exclude_bool=self.strict)
+        if kind == "boolean":
+            return _typed((bool,), "boolean")
+        simple: dict[str, Check] = {
+            "timestamp": _timestamp,
+            "blob": _blob,
+            "document": _document,
+            "recursive": _container,
+        }
+        return simple.get(kind, _accept)  # undocumented: nothing to check against
+
+    def _structure(self, shape: Structure) -> Check:
+        members = {m.name: self.entry(m.shape) for m in shape.members}
+        required = tuple(m.name for m in shape.members if m.required is True)  # None: unknown, never missing
+        return _structure(members, required, shape.union)
+
+
+def _structure(members: dict[str, Entry], required: tuple[str, ...], union: bool) -> Check:
+    needed = frozenset(required)
+    names = ", ".join(members)  # for union messages
+    get = members.get
+
+    def check(value: Any) -> list[Raw] | None:
+        if not isinstance(value, dict):
+            return _wrong("object (a structure)", value)
+        errors: list[Raw] | None = None
+        if (union and len(value) != 1) or (needed and not needed <= value.keys()):
+            errors = _shape_errors(value, required, names if union else None)
+        for key, item in value.items():
+            entry = get(key)
+            if entry is None:
+                errors = errors or []
+                errors.append((UNKNOWN_MEMBER, _unknown(key, members), [str(key)]))
+                continue
+            types, values, sub = entry
+            if types is not None and type(item) in types and (values is None or item in values):
+                continue
+            found = sub(item)
+            if found:
+                errors = errors or []
+                errors.extend(_prefixed(found, key))
+        return errors
+
+    return check
+
+
+def _shape_errors(value: dict[Any, Any], required: tuple[str, ...], union: str | None) -> list[Raw]:
+    """Errors of the structure itself: its union rule (botocore counts unknown keys too), its required members."""
+    errors = [_union_error(value, union)] if union is not None and len(value) != 1 else []
+    errors.extend((MISSING_REQUIRED, f"missing required member {n!r}", [n]) for n in required if n not in value)
+    return errors
+
+
+def _unknown(key: Any, members: dict[str, Entry]) -> str:
+    close = difflib.get_close_matches(str(key), members, n=1)
+    if close:
+        return f"unknown member {key!r}; did you mean {close[0]!r}?"
+    if not members:
+        return f"unknown member {key!r}: this structure has no members"
+    return f"unknown member {key!r}; expected one of: {_listing(tuple(members))}"
+
+
+def _union_error(value: dict[Any, Any], names: str) -> Raw:
+    found = f"{len(value)} are set: {', '.join(map(str, value))}" if value else "none is set"
+    return (UNION_CONFLICT, f"a tagged union takes exactly one of: {names}; {found}", [])
+
+
+def _list(member: Entry) -> Check:
+    types, values, sub = member
+
+    def check(value: Any) -> list[Raw] | None:
+        if not isinstance(value, list | tuple):
+            return _wrong("list", value)
+        errors: list[Raw] | None = None
+        for index, item in enumerate(value):
+            if types is not None and type(item) in types and (values is None or item in values):
+                continue
+            found = sub(item)
+            if found:
+                errors = errors or []
+                errors.extend(_prefixed(found, index))
+        return errors
+
+    return check
+
+
+def _map(keys: Entry, member: Entry) -> Check:
+    key_types, key_values, key_check = keys
+    types, values, sub = member
+
+    def check(value: Any) -> list[Raw] | None:
+        if not isinstance(value, dict):
+            return _wrong("object (a map)", value)
+        errors: list[Raw] | None = None
+        for key, item in value.items():
+            if key_types is None or type(key) not in key_types or (key_values is not None and key not in key_values):
+                bad = key_check(key)
+                if bad:
+                    errors = errors or []
+                    errors.extend(_prefixed([(k, f"map key: {m}", s) for k, m, s in bad], MapKey(str(key))))
+            if types is not None and type(item) in types and (values is None or item in values):
+                continue
+            found = sub(item)
+            if found:
+                errors = errors or []
+                errors.extend(_prefixed(found, MapKey(str(key))))
+        return errors
+
+    return check
+
+
+_COMPILERS = {mode: Compiler(mode) for mode in MODES}
+_CACHE_LIMIT = 50_000  # shapes compiled by validate(); a long-lived process must not grow forever
+
+
+def compiler(mode: str) -> Compiler:
+    """The shared compiler of a mode (its cache is dropped when it grows past a bound)."""
+    if mode not in _COMPILERS:
+        raise ValueError(f"unknown mode {mode!r}; modes: {', '.join(MODES)}")
+    found = _COMPILERS[mode]
+    if len(found) > _CACHE_LIMIT:
+        found = _COMPILERS[mode] = Compiler(mode)
+    return found
+
+
+def validate(shape: Shape, payload: Any, mode: str = "strict") -> list[Error]:
+    """Every error of ``payload`` against ``shape`` (an operation's input), in a stable order."""
+    if isinstance(shape, Scalar) and shape.type == UNDOCUMENTED:
+        return [Error("", UNDOCUMENTED, "the page cut this request's syntax: the payload cannot be checked")]
+    found = compiler(mode)(shape)(payload)
+    return [render(raw) for raw in found] if found else []
