@@ -90,6 +90,8 @@ def diff(
     services = [service_name(store, service)] if service else store.services()
     findings: list[Finding] = []
     for key in services:
+        if not any(since < day <= end for day in store.releases(key)):
+            continue  # nothing stored in the range: both states are the same rows
         for old, new in _steps(store, key, since, end, transitive):
             findings.extend(_judge(store, key, operation, old, new, config or Config()))
     return [f for f in findings if f.rule.id in PRESETS[preset]]

@@ -18,7 +18,7 @@ LATEST = "9999-12-31"
 def service_name(store: Store, name: str) -> str:
     """The boto3 name for any name the service has had, if the store holds it."""
     key = resolve(name, store.names()) or name.casefold()
-    if key not in store.services():
+    if not store.has_service(key):
         known = ", ".join(store.services()[:12]) or "none yet (run ingest or baseline)"
         raise NotFoundError(f"unknown service {name!r}; the store has: {known}")
     return key

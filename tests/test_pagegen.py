@@ -359,3 +359,11 @@ def test_installed_models_are_raw_service_models() -> None:
     assert models["s3"]["shapes"]["Expires"] == {"type": "string"}
     with pytest.raises(KeyError):
         wheel.installed_models(["no-such-service"])
+
+
+def test_a_method_with_a_line_past_docutils_limit_keeps_its_text() -> None:
+    # Real ec2 documentation has lines longer than docutils' default 10,000-character guard.
+    model = wheel.installed_models(["ec2"])["ec2"]
+    service = ServiceModel(model, service_name="ec2")
+    text = pagegen.method_text(service.operation_model("CreateLaunchTemplate"), "multiline")
+    assert "client.create_launch_template(" in text and "Response Structure" in text

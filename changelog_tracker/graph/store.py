@@ -176,6 +176,9 @@ class Store:
     def shape(self, node: str | None) -> Shape | None:
         return None if node is None else self.reader.shape(node)
 
+    def has_service(self, service: str) -> bool:
+        return self.db.execute("SELECT 1 FROM versions WHERE service=? LIMIT 1", (service,)).fetchone() is not None
+
     def services(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT service FROM versions ORDER BY service")]
 

@@ -73,6 +73,8 @@ _TERMINAL_NAMES = {
     "VBAR": "'|'",
     "STRING": "a quoted string",
     "METHOD": "a name",
+    "ARG": "a parameter name and '='",
+    "KEY": "a quoted member name and ':'",
     "INTEGER": "123",
     "DOUBLE": "123.0",
     "ELLIPSIS": "...",

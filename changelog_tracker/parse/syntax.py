@@ -73,7 +73,7 @@ class _ToShapes(Transformer[Token, object]):
         return Structure(members, event_stream=True)
 
     def pair(self, key: Token, value: Shape) -> tuple[str, Shape]:
-        return _unquote(key), value
+        return key[1 : key.rindex("'")], value
 
     def dict(self, *pairs: tuple[str, Shape]) -> Shape:
         if len(pairs) == 1 and pairs[0][0] == "string":
@@ -84,7 +84,7 @@ class _ToShapes(Transformer[Token, object]):
         return ListShape(member)
 
     def arg(self, name: Token, value: Shape) -> tuple[str, Shape]:
-        return str(name), value
+        return name[: name.index("=")].rstrip(), value
 
     def request(self, method: Token, *args: tuple[str, Shape]) -> tuple[str, Structure]:
         return str(method), Structure(tuple(Member(name, shape) for name, shape in args))

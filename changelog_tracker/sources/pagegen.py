@@ -46,6 +46,9 @@ _DOCUTILS_SETTINGS = {
     "halt_level": 5,
     "file_insertion_enabled": False,
     "raw_enabled": False,
+    # AWS documentation has lines past docutils' 10,000-character guard, which would drop the
+    # whole method; every botocore docstring is trusted input of bounded size.
+    "line_length_limit": 10_000_000,
 }
 _TAGGED_UNION_NOTE = "This is a Tagged Union structure."
 # A role docutils does not know, e.g. :class:`.EventStream` or :ref:`document<document>`.
