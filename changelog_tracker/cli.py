@@ -141,7 +141,7 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
 _DELTA_WORDS = {
     "covered": "holds, and more changed since our previous state (releases missing in between)",
     "mismatch": "does NOT match what changed (see log --format json)",
-    "unverified": "unverified (no earlier state of this method in the store)",
+    "unverified": "unverified (no earlier state of this method in the store, or the page cut that section)",
 }
 
 

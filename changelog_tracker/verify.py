@@ -26,7 +26,9 @@ class Verdict:
     service: str
     release: str
     operation: str
-    status: str  # "confirmed", "covered" (true, but more changed: releases missing between), "mismatch", "unverified"
+    # "confirmed"; "covered" (true, but more changed: releases missing in between); "mismatch";
+    # "unverified" (no earlier state in the store, or a page cut the section that changed)
+    status: str
     page: Any = None  # what the page said
     computed: Any = None  # what the graph says was added
 
@@ -62,6 +64,8 @@ def _verify_method(
     verdict = Verdict(page.service, page.release, method["operation"], "unverified", said)
     if old is None or new is None:
         return verdict  # no earlier state of this method in the store to compare with
+    if UNDOCUMENTED_ID in (old.input, new.input, old.output, new.output):
+        return verdict  # a page cut a section: what changed inside it is unknown
     request = additions(store.node, old.input, new.input)
     response = additions(store.node, old.output, new.output)
     if page.service == "ec2" and isinstance(request, dict):
@@ -129,6 +133,9 @@ def same(page: Any, ours: Any) -> bool:
     if ours == "document":
         return page in ("string", {}) or page == "document"
     if isinstance(page, dict) and isinstance(ours, dict):
+        pair = _map_value(page, ours)
+        if pair is not None:
+            return same(*pair)
         return page.keys() == ours.keys() and all(same(page[k], ours[k]) for k in page)
     if isinstance(page, list) and isinstance(ours, list):
         return len(page) == len(ours) and all(same(p, o) for p, o in zip(page, ours, strict=True))
@@ -138,12 +145,22 @@ def same(page: Any, ours: Any) -> bool:
 def covers(page: Any, ours: Any) -> bool:
     """Everything the page says was added, was (our previous state may be older than the page's)."""
     if isinstance(page, dict) and isinstance(ours, dict):
+        pair = _map_value(page, ours)
+        if pair is not None:
+            return covers(*pair)
         return page.keys() <= ours.keys() and all(covers(page[k], ours[k]) for k in page)
     if isinstance(page, frozenset) and isinstance(ours, frozenset):
         return page <= ours
     if isinstance(page, list) and isinstance(ours, list):
         return len(page) == len(ours) and all(covers(p, o) for p, o in zip(page, ours, strict=True))
     return same(page, ours)
+
+
+def _map_value(page: dict[str, Any], ours: dict[str, Any]) -> tuple[Any, Any] | None:
+    """For a map, the two values: the feed names an enum key's values ('A | B'), a page only 'string'."""
+    if list(ours) == ["string"] and len(page) == 1 and "string" not in page:
+        return next(iter(page.values())), ours["string"]
+    return None
 
 
 def _day_before(release: str) -> str:
