@@ -18,6 +18,7 @@ from .baseline import baseline as store_baseline
 from .errors import TrackerError
 from .graph.store import Store
 from .ingest import ingest as ingest_paths
+from .options import parse_date
 from .render.syntax import render_request, render_response
 
 DEFAULT_STORE = "data/tracker.db"
@@ -35,15 +36,6 @@ class _Group(click.Group):
         except TrackerError as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(err.exit_code)
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,7 +88,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--service", help="boto3 name of the service, where the page's name is unknown or ambiguous.")
-@click.option("--date", callback=_date, help="Date (YYYY-MM-DD) for pages that carry none.")
+@click.option("--date", callback=parse_date, help="Date (YYYY-MM-DD) for pages that carry none.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date: dt.date | None) -> None:
     """Read doc drops into the store: files, folders, or - for stdin.
@@ -122,7 +114,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date
     metavar="[WHEEL]",
     help="A botocore wheel file; with no value, the installed botocore.",
 )
-@click.option("--date", callback=_date, help="Release date (default: the date stamped on the wheel's files).")
+@click.option("--date", callback=parse_date, help="Release date (default: the date stamped on the wheel's files).")
 @click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
 @click.pass_context
 def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, services: tuple[str, ...]) -> None:
@@ -173,7 +165,7 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
 @main.command()
 @click.argument("service")
 @click.argument("operation", required=False)
-@click.option("--at", callback=_date, help="The newest state on or before this date (default: newest).")
+@click.option("--at", callback=parse_date, help="The newest state on or before this date (default: newest).")
 @FORMAT
 @click.pass_context
 def show(ctx: click.Context, service: str, operation: str | None, at: dt.date | None, fmt: str) -> None:
@@ -223,8 +215,9 @@ DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
 @main.command()
 @click.argument("service", required=False)
 @click.option("--operation", help="Only this operation (method or API name).")
-@click.option("--from", "since", required=True, callback=_date, help="The old state: newest on or before this date.")
-@click.option("--to", "until", callback=_date, help="The new state (default: newest).")
+@click.option("--from", "since", required=True, callback=parse_date,
+              help="The old state: newest on or before this date.")
+@click.option("--to", "until", callback=parse_date, help="The new state (default: newest).")
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
 @click.option(
     "--preset",
@@ -290,8 +283,8 @@ _AT_LEAST = {"breaking": {"breaking"}, "dangerous": {"breaking", "dangerous"}}
 
 
 @main.command()
-@click.option("--from", "since", required=True, callback=_date, help="Release notes for releases after this date.")
-@click.option("--to", "until", callback=_date, help="... up to this date (default: newest).")
+@click.option("--from", "since", required=True, callback=parse_date, help="Release notes for releases after this date.")
+@click.option("--to", "until", callback=parse_date, help="... up to this date (default: newest).")
 @click.option(
     "--format", "fmt", type=click.Choice(["markdown", "atom", "json", "text"]), default="markdown", show_default=True
 )

@@ -9,22 +9,18 @@ from pathlib import Path
 import click
 
 from ..graph.store import Store
+from ..options import parse_date
 from .compile import MODES
 from .payloads import read_payloads
 from .verdicts import Verdict, check_payloads
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    from ..cli import _date as parse  # at call time: cli.py imports this module to register the command
-
-    return parse(ctx, param, value)
 
 
 @click.command("check")
 @click.argument("payloads", nargs=-1, required=True)
 @click.option("--service", required=True, help="boto3 name of the service, or any full name it had.")
 @click.option("--operation", required=True, help="Method name (create_agent_runtime) or API name.")
-@click.option("--at", callback=_date, help="Check against the newest state on or before this date (default: newest).")
+@click.option("--at", callback=parse_date,
+              help="Check against the newest state on or before this date (default: newest).")
 @click.option("--history", is_flag=True, help="Check against every release; name the first break and its change.")
 @click.option(
     "--mode",

@@ -10,21 +10,13 @@ import click
 from .. import queries
 from ..errors import TrackerError
 from ..graph.store import Store
+from ..options import parse_date
 from .build import write_stubs
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
 
 
 @click.command("stubs")
 @click.argument("service")
-@click.option("--at", callback=_date, help="The newest state on or before this date (default: newest).")
+@click.option("--at", callback=parse_date, help="The newest state on or before this date (default: newest).")
 @click.option(
     "--out",
     required=True,
