@@ -19,6 +19,10 @@ class ParseError(TrackerError):
         got = f", found {found!r}" if found else ""
         super().__init__(f"{where}: expected {expected}{got}")
 
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, int, int, str, str]]:
+        # Pages are parsed in worker processes: the error must cross back whole.
+        return ParseError, (self.source, self.line, self.column, self.expected, self.found)
+
 
 class NotFoundError(TrackerError):
     """A service, operation or release the store does not have."""

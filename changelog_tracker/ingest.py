@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from .sources.naming import name_cut_methods
 from .sources.wheel import installed_models
 
 Progress = Callable[[int, int], None]  # (done, total)
+PARALLEL_BYTES = 1_000_000  # below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -72,15 +76,24 @@ def decode(document: Document) -> str:
         ) from None
 
 
+def parse_document(document: Document) -> list[Page]:
+    text = decode(document)
+    if not text.strip():
+        raise ParseError(document.source, 1, 1, "a doc drop page", "an empty file")
+    return read_pages(text, document.source)
+
+
 def parse_documents(documents: list[Document], progress: Progress | None = None) -> list[Page]:
+    """Every page of every document, in input order; large batches use every core."""
+    workers = min(len(documents), os.cpu_count() or 1)
+    parallel = workers > 1 and sum(len(d.data) for d in documents) > PARALLEL_BYTES
     pages: list[Page] = []
-    for done, document in enumerate(documents, 1):
-        text = decode(document)
-        if not text.strip():
-            raise ParseError(document.source, 1, 1, "a doc drop page", "an empty file")
-        pages.extend(read_pages(text, document.source))
-        if progress:
-            progress(done, len(documents))
+    with ProcessPoolExecutor(workers) if parallel else nullcontext() as pool:
+        results = pool.map(parse_document, documents) if pool else map(parse_document, documents)
+        for done, found in enumerate(results, 1):
+            pages.extend(found)
+            if progress:
+                progress(done, len(documents))
     return pages
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from changelog_tracker.cli import main
+from changelog_tracker.errors import ParseError
 from tests.conftest import SEED_2025, SEED_2026
 
 SEED_TEXT = SEED_2026.read_text(encoding="utf-8")
@@ -99,3 +100,17 @@ def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "s.db"), "show", "x", "--at", "2026-13-40"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_errors_cross_back_from_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from changelog_tracker import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "PARALLEL_BYTES", 0)  # parse these two small files in workers
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(_unknown_literal())
+    documents = ingest_module.collect([SEED_2026, bad])
+    with pytest.raises(ParseError) as caught:
+        ingest_module.parse_documents(documents)
+    assert (caught.value.source, caught.value.line) == (str(bad), 7) and "Decimal" in str(caught.value)
+    pages = ingest_module.parse_documents(ingest_module.collect([SEED_2026, SEED_2025]))
+    assert [str(p.date) for p in pages] == ["2026-03-10", "2025-10-06"]  # input order kept
