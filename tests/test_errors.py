@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -103,7 +104,7 @@ def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_errors_cross_back_from_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from changelog_tracker import ingest as ingest_module
+    ingest_module = importlib.import_module("changelog_tracker.ingest")  # the module, not the function
 
     monkeypatch.setattr(ingest_module, "PARALLEL_BYTES", 0)  # parse these two small files in workers
     bad = tmp_path / "bad.txt"
