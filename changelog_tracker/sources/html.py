@@ -14,8 +14,9 @@ and one inside a method's documentation is an error.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from bs4 import BeautifulSoup, Tag
@@ -27,17 +28,23 @@ from ..parse.syntax import parse_request, parse_response
 
 TOO_LARGE = "# This section is too large to render."
 # botocore's stand-in for a cut section, where docutils kept it inside the code block before it.
-_SWALLOWED = re.compile(r"\n\s*\*\*(?P<section>[A-Za-z ]+)\*\*\s*\n\s*::\s*\n\s*# This section is too large to render\.")
+_SWALLOWED = re.compile(
+    r"\n\s*\*\*(?P<section>[A-Za-z ]+)\*\*\s*\n\s*::\s*\n\s*# This section is too large to render\."
+)
 _RESPONSE_PREFIX = re.compile(r"\A\s*response\s*=\s*")  # boto3 pages write ``response = client.x(``
-_PARAM_FIELD = re.compile(r"param (\S+)")  # docutils keeps botocore's ``:type x:`` / ``:param x:`` fields
-_TOP_PARAM = re.compile(r"(?P<name>\S+) \((?P<type>[^()]+)\) (?:--|–) ?(?P<rest>.*)", re.DOTALL)  # Sphinx
-_MEMBER = re.compile(r"(?:(?P<name>\S+) )?\((?P<type>[^()]*)\) (?:--|–)(?P<required> \[REQUIRED\])?")
-_ROLE = re.compile(r":[\w:.+-]+:`~?\.?(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")  # a role docutils left as text
+# A member header; a list member's or map value's description may follow on the same line.
+_MEMBER = re.compile(r"(?:(?P<name>\S+) )?\((?P<type>[^()]*)\) (?:--|\u2013)(?P<required> \[REQUIRED\])?(?: .*)?")
+# The type names botocore's documenter prints (docs/utils.py py_type_name and its special types).
+_PAGE_TYPES = frozenset(
+    {"string", "integer", "float", "boolean", "datetime", "bytes", "dict", "list", "document", "JSON serializable"}
+    | {"StreamingBody", "EventStream", "bytes or seekable file-like object"}
+)
+ROLE = re.compile(r":[\w:.+-]+:`~?\.?(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")  # a role docutils left as text
 _UNION_NOTE = "This is a Tagged Union structure."
 _NESTED = frozenset({"li", "dd"})
 _HEADINGS, _NOTES = frozenset({"p", "h3"}), frozenset({"aside", "div"})
 _LISTS, _PARAGRAPHS = frozenset({"ul"}), frozenset({"p"})
-_BLOCKS = frozenset({"p", "div", "ul", "ol", "dl", "pre", "h3", "blockquote", "aside"})
+BLOCKS = frozenset({"p", "div", "ul", "ol", "dl", "pre", "h3", "blockquote", "aside"})
 # Start and end tags of the structural elements must pair up (p, li, dd... may be left open in HTML).
 _TAGS = re.compile(
     r"<!--.*?-->|<(script|style)\b.*?</\1\s*>"
@@ -79,12 +86,18 @@ def check_balanced(text: str, source: str) -> None:
             open_tags.pop()
         else:
             line, column = _line_column(text, match.start())
-            want = f"</{open_tags[-1][0]}> for the <{open_tags[-1][0]}> of line {_line_column(text, open_tags[-1][1])[0]}"
-            raise ParseError(source, line, column, f"{want if open_tags else 'no end tag'} here (broken markup)", match[0])
+            raise ParseError(source, line, column, f"{_wanted(text, open_tags)} here (broken markup)", match[0])
     if open_tags:
         name, offset = open_tags[-1]
         line, column = _line_column(text, offset)
         raise ParseError(source, line, column, f"a </{name}> closing this <{name}> (truncated page?)", "end of file")
+
+
+def _wanted(text: str, open_tags: list[tuple[str, int]]) -> str:
+    if not open_tags:
+        return "no end tag"
+    name, offset = open_tags[-1]
+    return f"</{name}> for the <{name}> of line {_line_column(text, offset)[0]}"
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -155,20 +168,28 @@ def member_item(li: Tag) -> Item | None:
     """``<li><p><strong>name</strong> <em>(type) --</em> <strong>[REQUIRED]</strong></p>...``, if it is one."""
     head = first_child(li)
     match = _MEMBER.fullmatch(text_of(head)) if head is not None and head.name == "p" else None
-    if match is None:
+    kind = ROLE.sub(r"\g<title>", match["type"]) if match is not None else ""
+    if match is None or kind not in _PAGE_TYPES:  # prose "Foo (default) - ..." is no member
         return None
-    return Item(match["name"], _ROLE.sub(r"\g<title>", match["type"]), bool(match["required"]), li)
+    return Item(match["name"], kind, bool(match["required"]), li)
 
 
 # ---------------------------------------------------------------- one method
 
+ParamReader = Callable[["MethodReader", dict[str, Tag]], list[Item]]
+
 
 class MethodReader:
-    """One method's documentation: ``scope`` is a feed ``<details>`` or a boto3 method's ``<dd>``."""
+    """One method's documentation: ``scope`` is a feed ``<details>`` or a boto3 method's ``<dd>``.
 
-    def __init__(self, scope: Tag, source: str, method: str | None, api_name: str | None) -> None:
+    ``params`` reads the top-level parameters from the field list ({field name: <dd>}): each page
+    kind lays them out its own way; the rest is the same reStructuredText on both.
+    """
+
+    def __init__(self, scope: Tag, source: str, method: str | None, api_name: str | None, params: ParamReader) -> None:
         self.scope, self.source = scope, source
         self.method, self.api_name = method, api_name
+        self.read_params = params
 
     def error(self, at: Tag | None, expected: str, found: str = "") -> ParseError:
         line, column = position(at if at is not None else self.scope)
@@ -186,7 +207,7 @@ class MethodReader:
             name, inputs = self.method, UNDOCUMENTED
         else:
             name, structure = self._request(pre)
-            params = None if "Parameters" in cut else self._params(fields)
+            params = None if "Parameters" in cut else self.read_params(self, fields)
             inputs = unknown_required(structure) if params is None else self._apply_params(structure, params, pre)
         output = self._response(fields, cut)
         return Operation(name, inputs, output, self._see_also() or self.api_name, self._documentation(marker))
@@ -215,7 +236,7 @@ class MethodReader:
     def _cuts(self) -> set[str]:
         """The sections botocore cut as too large to render: the heading before its stand-in
         block, or a stand-in docutils kept inside the code block before it."""
-        cut = set()
+        cut: set[str] = set()
         for pre in self.scope.find_all("pre"):
             text = pre.get_text()
             cut.update(match["section"] for match in _SWALLOWED.finditer(text))
@@ -233,7 +254,7 @@ class MethodReader:
         if dl is None or not any(parent is self.scope for parent in dl.parents):
             raise self.error(pre, "the parameters and return value (a field list) after the Request Syntax")
         items = [child for child in children(dl) if child.name in ("dt", "dd")]
-        pairs = zip(items, items[1:], strict=False)
+        pairs = itertools.pairwise(items)
         return {text_of(dt).rstrip(":").strip(): dd for dt, dd in pairs if dt.name == "dt" and dd.name == "dd"}
 
     def _request(self, pre: Tag) -> tuple[str, Structure]:
@@ -242,35 +263,6 @@ class MethodReader:
         if self.method is not None and name != self.method:
             raise self.error(pre, f"the Request Syntax of client.{self.method}", f"client.{name}(")
         return name, structure
-
-    def _params(self, fields: dict[str, Tag]) -> list[Item]:
-        """The top-level parameters: Sphinx's ``Parameters`` field, or docutils' ``param x`` fields."""
-        body = fields.get("Parameters")
-        if body is not None:
-            ul = next((child for child in children(body) if child.name == "ul"), None)
-            return [self._sphinx_param(item) for item in (children(ul) if ul is not None else [body])]
-        params = []
-        for key, dd in fields.items():
-            match = _PARAM_FIELD.fullmatch(key)
-            if match is None:
-                continue
-            kind = fields.get(f"type {match[1]}")
-            if kind is None:
-                raise self.error(dd, f"a 'type {match[1]}' field before this 'param {match[1]}'")
-            first = first_child(dd)
-            required = first is not None and first.name == "p" and text_of(first) == "[REQUIRED]"
-            params.append(Item(match[1], _ROLE.sub(r"\g<title>", text_of(kind)), required, dd))
-        return params
-
-    def _sphinx_param(self, item: Tag) -> Item:
-        head = first_child(item)
-        inline = _inline_text(head) if head is not None else ""
-        match = _TOP_PARAM.fullmatch(inline)
-        if head is None or head.name != "p" or match is None:
-            raise self.error(item, "a parameter 'Name (type) – ...'", inline[:40])
-        first = next((child for child in children(head) if child.name in _BLOCKS), None)
-        nested_flag = not match["rest"] and first is not None and first.name == "p" and text_of(first) == "[REQUIRED]"
-        return Item(match["name"], match["type"], match["rest"].startswith("[REQUIRED]") or nested_flag, item)
 
     def _apply_params(self, inputs: Structure, params: list[Item], code: Tag) -> Structure:
         by_name = {item.name: item for item in params if item.name is not None}
@@ -326,16 +318,6 @@ def _block(pre: Tag) -> Tag:
     while pre.parent is not None and any(c.startswith("highlight") for c in pre.parent.get_attribute_list("class")):
         pre = pre.parent
     return pre
-
-
-def _inline_text(p: Tag) -> str:
-    """A paragraph's text up to its first nested block (Sphinx nests a parameter's body in it)."""
-    parts = []
-    for child in p.children:
-        if isinstance(child, Tag) and child.name in _BLOCKS:
-            break
-        parts.append(child.get_text() if isinstance(child, Tag) else str(child))
-    return " ".join("".join(parts).split())
 
 
 # ---------------------------------------------------------------- member lists
@@ -429,7 +411,7 @@ class _Members:
 
     @staticmethod
     def documentation(item: Item) -> str:
-        leaves = (p for p in own(item.body, _PARAGRAPHS) if not any(c.name in _BLOCKS for c in children(p)))
+        leaves = (p for p in own(item.body, _PARAGRAPHS) if not any(c.name in BLOCKS for c in children(p)))
         texts = [text_of(p) for p in leaves]
         return " ".join(t for t in texts if t != "[REQUIRED]" and not _MEMBER.fullmatch(t))
 
