@@ -1,6 +1,7 @@
 """changelog-tracker: the history of AWS's APIs from doc drops, and who each change breaks.
 
-The public API, which the CLI is a thin layer over:
+The public API, which the CLI is a thin layer over. Reporting, checking and stub names load on
+first use, so a command imports only what it needs:
 
 >>> from changelog_tracker import Store, ingest, show   # doctest: +SKIP
 >>> with Store("data/tracker.db") as store:             # doctest: +SKIP
@@ -8,23 +9,44 @@ The public API, which the CLI is a thin layer over:
 ...     show(store, "bedrock-agentcore-control", "create_agent_runtime", at="2026-03-10")
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Functions named like their modules load now: a later submodule import would rebind the name.
 from .baseline import baseline
 from .errors import NotFoundError, ParseError, TrackerError
 from .graph.store import Store
 from .ingest import ingest
 from .queries import log, show
-from .sources.detect import read_pages
-from .stubs.build import write_stubs
 
+if TYPE_CHECKING:
+    from .check import check_payloads, validate
+    from .compare import diff
+    from .render.findings import render_findings
+    from .render.notes import render_notes
+    from .render.site import write_site
+    from .sources.detect import read_pages
+    from .stubs.build import write_stubs
+
+_LAZY = {
+    "diff": "compare",
+    "check_payloads": "check",
+    "validate": "check",
+    "render_findings": "render.findings",
+    "render_notes": "render.notes",
+    "write_site": "render.site",
+    "read_pages": "sources.detect",
+    "write_stubs": "stubs.build",
+}
 __all__ = [
-    "NotFoundError",
-    "ParseError",
-    "Store",
-    "TrackerError",
-    "baseline",
-    "ingest",
-    "log",
-    "read_pages",
-    "show",
-    "write_stubs",
-]
+    "NotFoundError", "ParseError", "Store", "TrackerError", "baseline", "check_payloads", "diff", "ingest", "log",
+    "read_pages", "render_findings", "render_notes", "show", "validate", "write_site", "write_stubs",
+]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'changelog_tracker' has no attribute {name!r}")
+    return getattr(import_module(f".{_LAZY[name]}", __name__), name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import sys
 import warnings
@@ -28,7 +29,16 @@ FORMAT = click.option(
 
 
 class _Group(click.Group):
-    """Turns our errors into one clear line on stderr and exit code 2, never a traceback."""
+    """Turns our errors into one clear line on stderr and exit code 2, never a traceback; loads
+    feature commands (check, stubs) on first use, so other commands start fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *_FEATURE_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _FEATURE_COMMANDS and name not in self.commands:
+            self.add_command(getattr(importlib.import_module(_FEATURE_COMMANDS[name]), name))
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -310,13 +320,5 @@ def report(ctx: click.Context, out: Path) -> None:
     click.echo(f"{len(written)} pages -> {out / 'index.html'}", err=True)
 
 
-def _register_feature_commands() -> None:
-    """Commands that live beside their feature's code (they import no more than they need)."""
-    from .check.command import check
-    from .stubs.command import stubs
-
-    main.add_command(check)
-    main.add_command(stubs)
-
-
-_register_feature_commands()
+# Commands that live beside their feature's code, imported only when called.
+_FEATURE_COMMANDS = {"check": "changelog_tracker.check.command", "stubs": "changelog_tracker.stubs.command"}

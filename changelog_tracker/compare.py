@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from .diff import Change, diff_states
+from .differ import Change, diff_states
 from .errors import TrackerError
 from .graph.store import Store
 from .graph.view import operations_using, shape_graph

@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from ..compare import Finding, diff
-from ..diff import OPERATION_ADDED, OPERATION_REMOVED
+from ..differ import OPERATION_ADDED, OPERATION_REMOVED
 from ..errors import TrackerError
 from ..graph.store import PageRecord, Store
 from ..queries import LATEST

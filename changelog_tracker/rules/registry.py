@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..diff import (
+from ..differ import (
     BECAME_OPTIONAL,
     BECAME_REQUIRED,
     ENUM_VALUE_ADDED,
