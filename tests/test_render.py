@@ -18,7 +18,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.compare import Finding, diff
-from changelog_tracker.diff import Change
+from changelog_tracker.differ import Change
 from changelog_tracker.graph.store import PageRecord
 from changelog_tracker.model import Member, Operation, Scalar, Structure
 from changelog_tracker.render.findings import render_findings
