@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from changelog_tracker.sources import pagegen
-from changelog_tracker.sources.text import bracket_depth
+from changelog_tracker.sources.text import balanced_end
 from changelog_tracker.sources.wheel import installed_models
 
 BIG = "ec2,sagemaker,glue,connect,quicksight,iot"
@@ -47,12 +47,7 @@ def syntax_blocks(text: str) -> list[str]:
     lines, blocks, i = text.splitlines(), [], 0
     while i < len(lines):
         if lines[i].startswith("client.") and lines[i - 1] == "Request Syntax":
-            end, depth = i, 0
-            while True:
-                depth += bracket_depth(lines[end])
-                end += 1
-                if depth <= 0:
-                    break
+            end = balanced_end(lines, i, len(lines))
             blocks.append("\n".join(lines[i:end]))
             i = end
         elif lines[i] == "Response Syntax" and lines[i + 1].startswith(("{", "EventStream")):

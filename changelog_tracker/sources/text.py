@@ -145,15 +145,11 @@ class _PageReader:
         return i
 
     def _balanced_end(self, i: int, end: int, strict: bool = True) -> int:
-        """The line after the bracket-balanced block starting at line ``i``."""
-        depth = 0
-        for k in range(i, end):
-            depth += bracket_depth(self.lines[k])
-            if depth <= 0:
-                return k + 1
-        if strict:
+        """The line after the bracket-balanced block starting at line ``i`` (-1 if none, unless strict)."""
+        close = balanced_end(self.lines, i, end)
+        if close < 0 and strict:
             raise self.error(i, "a delta summary with balanced brackets")
-        return -1
+        return close
 
 
 def is_cut(lines: list[str], k: int) -> bool:
@@ -167,6 +163,16 @@ def after_cut(lines: list[str], k: int) -> int:
     if k < len(lines) and lines[k] == _CUT_MORE:
         k += 1
     return k + 1 if k < len(lines) and lines[k] == _CUT_LINK else k
+
+
+def balanced_end(lines: list[str], start: int, end: int) -> int:
+    """The line after the bracket-balanced block starting at ``start``, or -1 if it never closes."""
+    depth = 0
+    for k in range(start, end):
+        depth += bracket_depth(lines[k])
+        if depth <= 0:
+            return k + 1
+    return -1
 
 
 def bracket_depth(line: str) -> int:
@@ -225,12 +231,10 @@ class _MethodReader:
         raise AssertionError("unreachable: ends is never empty")
 
     def _block_end(self, start: int) -> int:
-        depth = 0
-        for k in range(start, self.end):
-            depth += bracket_depth(self.lines[k])
-            if depth <= 0:
-                return k + 1
-        raise self.page.error(start, "the end of the Request Syntax block (unbalanced brackets)")
+        close = balanced_end(self.lines, start, self.end)
+        if close < 0:
+            raise self.page.error(start, "the end of the Request Syntax block (unbalanced brackets)")
+        return close
 
     def _returns(self, start: int) -> tuple[int | None, list[int]]:
         """(index of 'Response Syntax' or None for a method returning None, candidate ends of the
