@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -54,7 +55,7 @@ def check(
     """
     if at is not None and history:
         raise click.UsageError("--at and --history exclude each other: the history covers every release")
-    read = read_payloads(payloads, stdin=click.get_binary_stream("stdin").read)
+    read = read_payloads(payloads, stdin=sys.stdin.buffer.read)
     with Store(Path(ctx.obj)) as store:
         verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)
     if fmt == "json":
