@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from botocore import xform_name
-from botocore.docs.bcdoc.restdoc import LARGE_SECTION_MESSAGE
+from botocore.docs.bcdoc.restdoc import LARGE_SECTION_MESSAGE, SECTION_LINE_LIMIT_CONFIG
 from botocore.model import ServiceModel
 
 from changelog_tracker.sources import pagegen, wheel
@@ -243,7 +243,9 @@ def _wide_model(members: int) -> dict[str, Any]:
 
 def test_too_large_section_flattens_to_its_own_lines() -> None:
     assert "too large" in LARGE_SECTION_MESSAGE  # botocore still cuts sections this way
-    page = pagegen.full_service_page(_wide_model(1600), date(2024, 1, 1), "oneline")
+    # Wider than botocore's own limit for a syntax block (1,500 lines up to 1.43, 2,000 from 1.44).
+    members = SECTION_LINE_LIMIT_CONFIG["request-example"]["line_limit"] + 100
+    page = pagegen.full_service_page(_wide_model(members), date(2024, 1, 1), "oneline")
     lines = page.splitlines()
     cut = "# This section is too large to render. # Please see the AWS API Documentation linked below."
     assert lines[2:11] == [
