@@ -19,6 +19,7 @@ from .baseline import baseline as store_baseline
 from .errors import TrackerError
 from .graph.store import Store
 from .ingest import ingest as ingest_paths
+from .model import ListShape, MapShape, Structure
 from .options import parse_date
 from .render.syntax import render_request, render_response
 
@@ -204,8 +205,6 @@ def _text(item: queries.Shown) -> str:
 
 
 def _required_paths(shape: Any, prefix: str = "") -> list[str]:
-    from .model import ListShape, MapShape, Structure
-
     if isinstance(shape, ListShape):
         return _required_paths(shape.member, prefix + "[]")
     if isinstance(shape, MapShape):
@@ -225,8 +224,9 @@ DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
 @main.command()
 @click.argument("service", required=False)
 @click.option("--operation", help="Only this operation (method or API name).")
-@click.option("--from", "since", required=True, callback=parse_date,
-              help="The old state: newest on or before this date.")
+@click.option(
+    "--from", "since", required=True, callback=parse_date, help="The old state: newest on or before this date."
+)
 @click.option("--to", "until", callback=parse_date, help="The new state (default: newest).")
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
 @click.option(

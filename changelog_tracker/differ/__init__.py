@@ -22,17 +22,6 @@ ENUM_VALUE_REMOVED = "enum-value-removed"
 BECAME_REQUIRED = "became-required"
 BECAME_OPTIONAL = "became-optional"
 TYPE_CHANGED = "type-changed"
-KINDS = (
-    OPERATION_ADDED,
-    OPERATION_REMOVED,
-    MEMBER_ADDED,
-    MEMBER_REMOVED,
-    ENUM_VALUE_ADDED,
-    ENUM_VALUE_REMOVED,
-    BECAME_REQUIRED,
-    BECAME_OPTIONAL,
-    TYPE_CHANGED,
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model import UNDOCUMENTED, Member, Operation, Shape, Structure
+from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Shape, Structure
 from .nodes import NodeBody, NodeReader, NodeWriter
 
 SCHEMA = """
@@ -34,7 +34,6 @@ CREATE TABLE IF NOT EXISTS names (name TEXT PRIMARY KEY, service TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS unions (id TEXT PRIMARY KEY);  -- tagged unions, where any source said so
 """
 UNDOCUMENTED_ID = "undocumented"
-NO_OUTPUT = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +224,6 @@ class Store:
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
 
-    def is_empty(self) -> bool:
-        return self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
-
 
 def member_docs(op: Operation) -> dict[str, str]:
     """{'input.a.b[]': text, ...}: member documentation by path, kept beside the shared graph."""
@@ -238,8 +234,6 @@ def member_docs(op: Operation) -> dict[str, str]:
 
 
 def _collect_docs(shape: Shape | None, path: str, docs: dict[str, str]) -> None:
-    from ..model import ListShape, MapShape
-
     if isinstance(shape, Structure):
         for m in shape.members:
             _member_doc(m, f"{path}.{m.name}", docs)
