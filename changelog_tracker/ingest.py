@@ -4,22 +4,18 @@ is written in one transaction, so a bad page leaves the store exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from .errors import ParseError, TrackerError
-from .graph.store import PageRecord, Store
+from .graph.encode import EncodedPage, NodeEncoder, encode_page
+from .graph.store import Store
 from .model import Page
-from .parse.delta import delta_to_json
 from .services import resolve, slug
 from .sources.botocore import ModelCatalog
 from .sources.detect import read_pages
@@ -83,18 +79,50 @@ def parse_document(document: Document) -> list[Page]:
     return read_pages(text, document.source)
 
 
-def parse_documents(documents: list[Document], progress: Progress | None = None) -> list[Page]:
-    """Every page of every document, in input order; large batches use every core."""
+@dataclass(frozen=True)
+class Placing:
+    """What settles a page's service and date: the user's overrides and the names the store knows."""
+
+    service: str | None = None
+    date: dt.date | None = None
+    learned: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Prepared:
+    """One document's pages, encoded as rows, and what the user should be warned of."""
+
+    pages: list[EncodedPage]
+    warnings: list[str]
+
+
+def prepare(document: Document, placing: Placing) -> Prepared:
+    """Parse, place and encode one document: all that needs no store (worker processes run it)."""
+    warned: list[str] = []
+    encoder = NodeEncoder()
+    pages = [encode_page(_place(page, placing, warned), encoder) for page in parse_document(document)]
+    return Prepared(pages, warned)
+
+
+def prepare_all(documents: list[Document], placing: Placing, progress: Progress | None = None) -> list[Prepared]:
+    """Every document prepared, in input order; big batches use every core, biggest first."""
     workers = min(len(documents), os.cpu_count() or 1)
-    parallel = workers > 1 and sum(len(d.data) for d in documents) > PARALLEL_BYTES
-    pages: list[Page] = []
-    with ProcessPoolExecutor(workers) if parallel else nullcontext() as pool:
-        results = pool.map(parse_document, documents) if pool else map(parse_document, documents)
-        for done, found in enumerate(results, 1):
-            pages.extend(found)
-            if progress:
-                progress(done, len(documents))
-    return pages
+    if workers < 2 or sum(len(d.data) for d in documents) <= PARALLEL_BYTES:
+        return [_tick(prepare(d, placing), done, len(documents), progress) for done, d in enumerate(documents, 1)]
+    results: dict[int, Prepared] = {}
+    with ProcessPoolExecutor(workers) as pool:
+        # Biggest first: the longest document must not start last (pages range from 1 KB to 5 MB).
+        order = sorted(range(len(documents)), key=lambda i: -len(documents[i].data))
+        futures = {pool.submit(prepare, documents[i], placing): i for i in order}
+        for done, future in enumerate(as_completed(futures), 1):
+            results[futures[future]] = _tick(future.result(), done, len(documents), progress)
+    return [results[i] for i in range(len(documents))]
+
+
+def _tick(prepared: Prepared, done: int, total: int, progress: Progress | None) -> Prepared:
+    if progress:
+        progress(done, total)
+    return prepared
 
 
 def ingest(
@@ -105,39 +133,47 @@ def ingest(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Parse every page under ``paths`` and store them; nothing is stored if any page is bad."""
-    pages = parse_documents(collect(paths), progress)
-    return store_pages(store, pages, service, date)
+    prepared = prepare_all(collect(paths), Placing(service, date, store.names()), progress)
+    return _store(store, prepared)
 
 
 def store_pages(
     store: Store, pages: list[Page], service: str | None = None, date: dt.date | None = None
 ) -> IngestReport:
+    """Store pages already read (a botocore baseline, tests): placed and encoded here."""
+    placing, encoder, warned = Placing(service, date, store.names()), NodeEncoder(), list[str]()
+    encoded = [encode_page(_place(page, placing, warned), encoder) for page in pages]
+    return _store(store, [Prepared(encoded, warned)])
+
+
+def _store(store: Store, prepared: list[Prepared]) -> IngestReport:
     report = IngestReport()
-    learned = store.names()
-    placed = [_place(page, service, date, learned, report) for page in pages]
+    for item in prepared:
+        for message in item.warnings:
+            report.warnings.append(message)
+            warnings.warn(message, stacklevel=3)
     with store.transaction():
-        writer = store.node_writer()
-        for page in placed:
-            report.pages += 1
-            report.new_pages += _store_page(store, page, writer)
-            report.operations += len(page.methods)
+        for item in prepared:
+            for page in item.pages:
+                store.put_nodes(page.nodes, page.unions)
+        for item in prepared:
+            for page in item.pages:
+                report.pages += 1
+                report.new_pages += store.put_page(page)
+                report.operations += len(page.versions)
     return report
 
 
-def _place(
-    page: Page, service: str | None, date: dt.date | None, learned: dict[str, str], report: IngestReport
-) -> Page:
+def _place(page: Page, placing: Placing, warned: list[str]) -> Page:
     """The page with its boto3 service name and date settled."""
-    if page.date is None and date is None:
+    if page.date is None and placing.date is None:
         raise ParseError(page.source, page.line, 1, "a dated page (this one carries no date: pass --date)")
-    name = service or page.service or (resolve(page.full_name, learned) if page.full_name else None)
+    name = placing.service or page.service or (resolve(page.full_name, placing.learned) if page.full_name else None)
     if name is None:
         name = slug(page.full_name or Path(page.source).stem)
-        message = f"{page.source}: unknown service {page.full_name!r}, stored as {name!r} (use --service to name it)"
-        report.warnings.append(message)
-        warnings.warn(message, stacklevel=2)
-    service_key = resolve(name, learned) or name
-    page = replace(page, service=service_key, date=page.date or date)
+        warned.append(f"{page.source}: unknown service {page.full_name!r}, stored as {name!r} (--service names it)")
+    service_key = resolve(name, placing.learned) or name
+    page = replace(page, service=service_key, date=page.date or placing.date)
     if all(m.operation.name for m in page.methods):
         return page
     return name_cut_methods(page, known_operations(service_key))  # loads a model: only when needed
@@ -150,37 +186,3 @@ def known_operations(service: str) -> ModelCatalog:
     except KeyError:
         model = {"metadata": {}, "operations": {}, "shapes": {}}  # a service botocore does not know
     return ModelCatalog(model, service)
-
-
-def _store_page(store: Store, page: Page, writer: Any) -> int:
-    assert page.service is not None and page.date is not None
-    release = page.date.isoformat()
-    for method in page.methods:
-        store.put_operation(page.service, release, method.operation, writer)
-    if page.full_name:
-        store.put_name(page.full_name, page.service)
-    record = PageRecord(
-        page.service,
-        release,
-        page.source,
-        page.full_name,
-        page.release_note,
-        page.complete,
-        [_method_record(m) for m in page.methods],
-    )
-    return int(store.put_page(record, _digest(record, page)))
-
-
-def _method_record(method: Any) -> dict[str, Any]:
-    return {
-        "operation": method.operation.name,
-        "status": method.status,
-        "deltas": [delta_to_json(d) for d in method.deltas],
-    }
-
-
-def _digest(record: PageRecord, page: Page) -> str:
-    """Same content, same digest: storing a page twice is a no-op."""
-    shapes = [m.operation.to_json() for m in page.methods]
-    body = json.dumps([record.service, record.release, record.complete, record.methods, shapes], sort_keys=True)
-    return hashlib.sha256(body.encode()).hexdigest()[:24]

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .graph.encode import UNDOCUMENTED_ID, PageRecord
 from .graph.nodes import NodeBody
-from .graph.store import UNDOCUMENTED_ID, PageRecord, Store, Version
+from .graph.store import Store, Version
 from .parse.delta import delta_from_json
 
 Fetch = Callable[[str], NodeBody]

@@ -110,8 +110,9 @@ def test_errors_cross_back_from_worker_processes(tmp_path: Path, monkeypatch: py
     bad = tmp_path / "bad.txt"
     bad.write_bytes(_unknown_literal())
     documents = ingest_module.collect([SEED_2026, bad])
+    placing = ingest_module.Placing()
     with pytest.raises(ParseError) as caught:
-        ingest_module.parse_documents(documents)
+        ingest_module.prepare_all(documents, placing)
     assert (caught.value.source, caught.value.line) == (str(bad), 7) and "Decimal" in str(caught.value)
-    pages = ingest_module.parse_documents(ingest_module.collect([SEED_2026, SEED_2025]))
-    assert [str(p.date) for p in pages] == ["2026-03-10", "2025-10-06"]  # input order kept
+    prepared = ingest_module.prepare_all(ingest_module.collect([SEED_2025, SEED_2026]), placing)
+    assert [p.record.release for item in prepared for p in item.pages] == ["2025-10-06", "2026-03-10"]  # input order

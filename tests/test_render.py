@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -19,8 +20,8 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from changelog_tracker import Store, ingest
 from changelog_tracker.compare import Finding, diff
 from changelog_tracker.differ import Change
-from changelog_tracker.graph.store import PageRecord
-from changelog_tracker.model import Member, Operation, Scalar, Structure
+from changelog_tracker.ingest import store_pages
+from changelog_tracker.model import Member, Operation, Page, PageMethod, Scalar, Structure
 from changelog_tracker.render.findings import render_findings
 from changelog_tracker.render.notes import release_notes, render_notes
 from changelog_tracker.render.site import write_site
@@ -74,11 +75,9 @@ def evil_findings() -> list[Finding]:
 
 def put(store: Store, service: str, release: str, ops: list[Operation], full_name: str, note: str | None) -> None:
     """A release written straight to the store, for names no real page has."""
-    writer = store.node_writer()
-    for op in ops:
-        store.put_operation(service, release, op, writer)
-    methods = [{"operation": op.name, "status": "updated", "deltas": []} for op in ops]
-    store.put_page(PageRecord(service, release, "test", full_name, note, False, methods), f"{service}/{release}")
+    methods = tuple(PageMethod(op, "updated") for op in ops)
+    page = Page("test", dt.date.fromisoformat(release), full_name, methods, note, service=service)
+    store_pages(store, [page])
 
 
 def enum_op(name: str, values: tuple[str, ...], outputs: tuple[str, ...]) -> Operation:

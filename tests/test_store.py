@@ -5,12 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest, log, show
+from changelog_tracker.graph.encode import NodeEncoder
 from changelog_tracker.graph.view import operations_using, shape_graph
 from changelog_tracker.ingest import store_pages
-from changelog_tracker.model import UNDOCUMENTED, Member, Operation, Page, PageMethod, Scalar, Structure
+from changelog_tracker.model import (
+    UNDOCUMENTED,
+    ListShape,
+    MapShape,
+    Member,
+    Operation,
+    Page,
+    PageMethod,
+    Scalar,
+    Shape,
+    Structure,
+)
 from tests.conftest import SEED_2025, SEED_2026
+from tests.test_roundtrip import shapes
 
 SERVICE = "bedrock-agentcore-control"
 
@@ -59,9 +76,9 @@ def test_identical_shapes_are_one_node(store: Store) -> None:
     ids = {json.dumps(store.node(node)["type"]) for row in versions for node in row if node}
     assert ids <= {'"structure"'}
     a = Structure((Member("x", Scalar("string")),))
-    writer = store.node_writer()
-    assert writer.node_id(a) == store.node_writer().node_id(Structure((Member("x", Scalar("string")),)))
-    assert writer.node_id(a) != writer.node_id(Structure((Member("x", Scalar("string"), True),)))
+    encoder = NodeEncoder()
+    assert encoder.node_id(a) == NodeEncoder().node_id(Structure((Member("x", Scalar("string")),)))
+    assert encoder.node_id(a) != encoder.node_id(Structure((Member("x", Scalar("string"), True),)))
 
 
 def test_which_operations_use_a_shape(store: Store) -> None:
@@ -113,3 +130,33 @@ def test_a_union_flag_from_any_source_is_kept(tmp_path: Path) -> None:
             (shown,) = show(store, "test-svc", "op")
             choice = shown.operation.input.members[0].shape  # type: ignore[union-attr]
             assert isinstance(choice, Structure) and choice.union
+
+
+def _reference_body(shape: Shape, encoder: NodeEncoder) -> dict[str, Any]:
+    """A node's body as a dict (children as ids), as json.dumps would be given it."""
+    if isinstance(shape, Structure):
+        body: dict[str, Any] = {
+            "type": "structure",
+            "members": [[m.name, m.required, encoder.node_id(m.shape)] for m in shape.members],
+        }
+        if shape.event_stream:
+            body["event_stream"] = True
+        return body
+    if isinstance(shape, ListShape):
+        return {"type": "list", "member": encoder.node_id(shape.member)}
+    if isinstance(shape, MapShape):
+        return {"type": "map", "key": encoder.node_id(shape.key), "value": encoder.node_id(shape.value)}
+    return shape.to_json()
+
+
+ODD_NAMES = Structure(
+    (Member('a"b\\é\n\u2028', Scalar("string", ("x", 'y"')), None), Member("b", Structure(event_stream=True), True)),
+    True,
+)
+
+
+@given(st.one_of(shapes, st.just(ODD_NAMES)))
+def test_node_text_is_canonical_json(shape: Shape) -> None:
+    encoder = NodeEncoder()
+    text = encoder.body(shape)
+    assert text == json.dumps(_reference_body(shape, encoder), separators=(",", ":"), sort_keys=True)

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..graph.encode import UNDOCUMENTED_ID
 from ..graph.nodes import NodeBody
-from ..graph.store import UNDOCUMENTED_ID, Store, Version
+from ..graph.store import Store, Version
 
 OPERATION_ADDED = "operation-added"
 OPERATION_REMOVED = "operation-removed"

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Shape, Structure
-from .nodes import NodeBody, NodeReader, NodeWriter
+from ..model import UNDOCUMENTED, Operation, Shape, Structure
+from .encode import UNDOCUMENTED_ID, EncodedPage, PageRecord, VersionRow
+from .nodes import NodeBody, NodeReader
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL);
@@ -33,7 +34,12 @@ CREATE TABLE IF NOT EXISTS pages (
 CREATE TABLE IF NOT EXISTS names (name TEXT PRIMARY KEY, service TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS unions (id TEXT PRIMARY KEY);  -- tagged unions, where any source said so
 """
-UNDOCUMENTED_ID = "undocumented"
+_UPSERT_VERSION = """INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)
+    ON CONFLICT (service, operation, release) DO UPDATE SET
+      api_name=COALESCE(excluded.api_name, api_name), input=excluded.input, output=excluded.output,
+      documentation=excluded.documentation, member_docs=excluded.member_docs
+    WHERE (COALESCE(excluded.api_name, api_name), input, output, documentation, member_docs) IS NOT
+          (api_name, excluded.input, excluded.output, excluded.documentation, excluded.member_docs)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +52,6 @@ class Version:
     input: str | None
     output: str | None
     api_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PageRecord:
-    service: str
-    release: str
-    source: str
-    full_name: str | None
-    note: str | None
-    complete: bool
-    methods: list[dict[str, Any]]
 
 
 class Store:
@@ -88,57 +83,24 @@ class Store:
         self.db.execute("COMMIT")
 
     # -- writing -------------------------------------------------------------------------
-    def put_operation(self, service: str, release: str, op: Operation, writer: NodeWriter) -> None:
-        """Store one version; a side a page cut (undocumented) is filled from a same-day source."""
-        old = self._version_row(service, op.name, release)
-        inputs = self._side_id(op.input, writer, old[0] if old else None)
-        output = self._side_id(op.output, writer, old[1] if old else None) if op.output is not None else None
-        docs = json.dumps(member_docs(op), sort_keys=True, separators=(",", ":"))
-        self.db.execute(
-            """INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)
-               ON CONFLICT (service, operation, release) DO UPDATE SET
-                 api_name=COALESCE(excluded.api_name, api_name), input=excluded.input, output=excluded.output,
-                 documentation=excluded.documentation, member_docs=excluded.member_docs
-               WHERE (COALESCE(excluded.api_name, api_name), input, output, documentation, member_docs) IS NOT
-                     (api_name, excluded.input, excluded.output, excluded.documentation, excluded.member_docs)""",
-            (service, op.name, release, op.api_name, inputs, output, op.documentation, docs),
-        )
+    def put_nodes(self, nodes: dict[str, str], unions: set[str]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?)", nodes.items())
+        if unions:
+            self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((u,) for u in unions))
+            self._unions = None
 
-    def _side_id(self, shape: Shape, writer: NodeWriter, previous: str | None) -> str:
-        if shape == UNDOCUMENTED:
-            return previous or UNDOCUMENTED_ID
-        return writer.node_id(shape)
-
-    def _version_row(self, service: str, operation: str, release: str) -> tuple[str, str] | None:
-        row = self.db.execute(
-            "SELECT input, output FROM versions WHERE service=? AND operation=? AND release=?",
-            (service, operation, release),
-        ).fetchone()
-        return None if row is None else (row[0], row[1])
-
-    def node_writer(self) -> NodeWriter:
-        return NodeWriter(self._emit, self._mark_union)
-
-    def _mark_union(self, node: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO unions VALUES (?)", (node,))
-        self._unions = None
-
-    def is_union(self, node: str) -> bool:
-        if self._unions is None:
-            self._unions = {row[0] for row in self.db.execute("SELECT id FROM unions")}
-        return node in self._unions
-
-    def _emit(self, node: str, body: NodeBody) -> None:
-        self.db.execute("INSERT OR IGNORE INTO nodes VALUES (?, ?)", (node, json.dumps(body, separators=(",", ":"))))
-
-    def put_page(self, record: PageRecord, digest: str) -> bool:
-        """False when this very page was stored before."""
+    def put_page(self, page: EncodedPage) -> bool:
+        """Store a page's versions (its nodes first: put_nodes); False when this very page was stored before."""
+        record = page.record
+        self.db.executemany(_UPSERT_VERSION, [self._version_values(record, v) for v in page.versions])
+        if record.full_name:
+            self.put_name(record.full_name, record.service)
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO pages VALUES (?,?,?,?,?,?,?,?)",
             (
                 record.service,
                 record.release,
-                digest,
+                page.digest,
                 record.source,
                 record.full_name,
                 record.note,
@@ -147,6 +109,30 @@ class Store:
             ),
         )
         return cursor.rowcount > 0
+
+    def _version_values(self, record: PageRecord, row: VersionRow) -> tuple[Any, ...]:
+        inputs, output = row.input, row.output
+        if UNDOCUMENTED_ID in (inputs, output):  # a side the page cut: keep a same-day source's
+            old = self._version_row(record.service, row.operation, record.release)
+            if old is not None:
+                inputs = old[0] if inputs == UNDOCUMENTED_ID else inputs
+                output = old[1] if output == UNDOCUMENTED_ID else output
+        return (
+            record.service, row.operation, record.release, row.api_name, inputs, output,
+            row.documentation, row.member_docs,
+        )  # fmt: skip
+
+    def _version_row(self, service: str, operation: str, release: str) -> tuple[str, str] | None:
+        row = self.db.execute(
+            "SELECT input, output FROM versions WHERE service=? AND operation=? AND release=?",
+            (service, operation, release),
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def is_union(self, node: str) -> bool:
+        if self._unions is None:
+            self._unions = {row[0] for row in self.db.execute("SELECT id FROM unions")}
+        return node in self._unions
 
     def put_name(self, name: str, service: str) -> None:
         self.db.execute(
@@ -223,27 +209,3 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
-
-
-def member_docs(op: Operation) -> dict[str, str]:
-    """{'input.a.b[]': text, ...}: member documentation by path, kept beside the shared graph."""
-    docs: dict[str, str] = {}
-    for side, shape in (("input", op.input), ("output", op.output)):
-        _collect_docs(shape, side, docs)
-    return docs
-
-
-def _collect_docs(shape: Shape | None, path: str, docs: dict[str, str]) -> None:
-    if isinstance(shape, Structure):
-        for m in shape.members:
-            _member_doc(m, f"{path}.{m.name}", docs)
-    elif isinstance(shape, ListShape):
-        _collect_docs(shape.member, path + "[]", docs)
-    elif isinstance(shape, MapShape):
-        _collect_docs(shape.value, path + "{}", docs)
-
-
-def _member_doc(member: Member, path: str, docs: dict[str, str]) -> None:
-    if member.documentation:
-        docs[path] = member.documentation
-    _collect_docs(member.shape, path, docs)

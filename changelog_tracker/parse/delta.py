@@ -6,22 +6,22 @@ import re
 from functools import cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, UnexpectedInput, v_args
-
 from .grammar import lalr, to_parse_error
+from .lalr import Driver, SyntaxErrorAt
 
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 Delta = dict[str, Any]  # named here: inside the transformer, `dict` is a rule method
 
 
-def _unquote(token: Token) -> str:
-    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), str(token)[1:-1])
+def _unquote(token: str) -> str:
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), token[1:-1])
 
 
-@v_args(inline=True)
-class _ToValues(Transformer[Token, Any]):
-    def string(self, *tokens: Token) -> str:
+class _ToValues:
+    """One method per grammar rule, called with the rule's children (tokens are plain strings)."""
+
+    def string(self, *tokens: str) -> str:
         return "".join(_unquote(t) for t in tokens)
 
     def pair(self, key: str, value: Any) -> tuple[str, Any]:
@@ -33,7 +33,7 @@ class _ToValues(Transformer[Token, Any]):
     def set(self, *values: str) -> frozenset[str]:
         return frozenset(values)
 
-    def empty_set(self, _token: Token) -> frozenset[str]:
+    def empty_set(self, _token: str) -> frozenset[str]:
         return frozenset()
 
     def list(self, *values: Any) -> list[Any]:
@@ -48,7 +48,7 @@ class _ToValues(Transformer[Token, Any]):
 
 
 @cache
-def _parser() -> Lark:
+def _parser() -> Driver:
     return lalr("delta.lark", _ToValues(), start=["start"])
 
 
@@ -59,8 +59,8 @@ def parse_delta(text: str, source: str = "<page>", line0: int = 1) -> dict[str, 
     {'protocolConfiguration': {'serverProtocol': frozenset({'AGUI'})}}
     """
     try:
-        result: Delta = _parser().parse(text)  # type: ignore[assignment]
-    except UnexpectedInput as err:
+        result: Delta = _parser().parse(text, "start")
+    except SyntaxErrorAt as err:
         raise to_parse_error(err, text, source, line0, "the delta summary") from None
     return result
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from lark import Lark, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import Lark
 
 from ..errors import ParseError
+from .lalr import Driver, SyntaxErrorAt
 
 _PACKAGED = Path(__file__).resolve().parent.parent / "grammars"
 _SOURCE_TREE = Path(__file__).resolve().parents[2] / "grammars"
@@ -23,41 +23,24 @@ def grammar_text(name: str) -> str:
     raise FileNotFoundError(f"grammar {name} not found in {_PACKAGED} or {_SOURCE_TREE}")
 
 
-def lalr(name: str, transformer: Transformer[Any, Any], start: list[str]) -> Lark:
-    """An LALR parser whose transformer runs while parsing: no parse tree is ever built."""
-    return Lark(
-        grammar_text(name),
-        parser="lalr",
-        lexer="contextual",
-        transformer=transformer,
-        start=start,
-        maybe_placeholders=False,
+def lalr(name: str, transformer: object, start: list[str]) -> Driver:
+    """An LALR parser whose transformer runs while parsing: no parse tree is ever built.
+
+    Lark compiles the grammar (its analysis cached on disk by lark: start-up matters for a CLI);
+    our driver runs the tables and calls ``transformer`` (see lalr.py)."""
+    grammar = Lark(
+        grammar_text(name), parser="lalr", lexer="contextual", start=start, maybe_placeholders=False, cache=True
     )
+    return Driver(grammar, transformer)
 
 
-def describe_expected(err: UnexpectedInput) -> str:
-    if isinstance(err, UnexpectedToken):
-        names = sorted(err.accepts or err.expected)
-    elif isinstance(err, UnexpectedCharacters):
-        names = sorted(err.allowed or ())
-    else:
-        names = sorted(getattr(err, "expected", ()) or ())
-    shown = ", ".join(sorted({_TERMINAL_NAMES.get(n, n.lower()) for n in names}))
-    return f"one of {shown}" if shown else "more input"
-
-
-def to_parse_error(err: UnexpectedInput, text: str, source: str, line0: int, what: str) -> ParseError:
-    """Our error from lark's, shifted to the page's line numbers (``line0`` is the block's first line)."""
-    line = (getattr(err, "line", 1) or 1) + line0 - 1
-    column = getattr(err, "column", 1) or 1
-    if isinstance(err, UnexpectedEOF):
-        found = "end of block"
-    elif isinstance(err, UnexpectedToken):
-        found = str(err.token)
-    else:
-        pos = getattr(err, "pos_in_stream", 0) or 0
-        found = text[pos : pos + 20]
-    return ParseError(source, line, column, f"{describe_expected(err)} in {what}", found)
+def to_parse_error(err: SyntaxErrorAt, text: str, source: str, line0: int, what: str) -> ParseError:
+    """Our error from the driver's, in the page's lines (``line0`` is the block's first line)."""
+    line = text.count("\n", 0, err.pos) + line0
+    column = err.pos - (text.rfind("\n", 0, err.pos) + 1) + 1
+    shown = ", ".join(sorted({_TERMINAL_NAMES.get(n, n.lower()) for n in err.expected}))
+    expected = f"one of {shown}" if shown else "more input"
+    return ParseError(source, line, column, f"{expected} in {what}", err.found)
 
 
 _TERMINAL_NAMES = {
@@ -72,6 +55,7 @@ _TERMINAL_NAMES = {
     "EQUAL": "'='",
     "VBAR": "'|'",
     "STRING": "a quoted string",
+    "ENUM": "quoted values between '|'",
     "METHOD": "a name",
     "ARG": "a parameter name and '='",
     "KEY": "a quoted member name and ':'",

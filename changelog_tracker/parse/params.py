@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..errors import ParseError
 from ..model import ListShape, MapShape, Member, Shape, Structure
@@ -28,12 +28,16 @@ class Slot:
     name: str | None  # None for list members and map keys/values
     types: frozenset[str]  # page type names this shape may show; empty: any (recursion)
     top: bool
+    prefix: str = field(init=False)  # what a nested header starts with: "name " or nothing
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefix", "" if self.name is None else f"{self.name} ")
 
     def read(self, line: str) -> tuple[bool, str] | None:
         """None if ``line`` is not this header, else (whether it says [REQUIRED], text after it)."""
         if self.top:
             return (False, "") if (line in self.types or (not self.types and line)) else None
-        prefix = "" if self.name is None else f"{self.name} "
+        prefix = self.prefix
         if not line.startswith(prefix):
             return None
         match = _ANY_TYPE.fullmatch(line, len(prefix))
@@ -150,7 +154,7 @@ def apply_cells(structure: Structure, cells: Iterator[Cell], lines: list[str], r
         shape = _apply_children(member.shape, cells, lines, required)
         flag = cell.required if required else False
         members.append(Member(member.name, shape, flag, cell.text(lines)))
-    return replace(structure, members=tuple(members))
+    return Structure(tuple(members), structure.event_stream, structure.union)
 
 
 def _apply_children(shape: Shape, cells: Iterator[Cell], lines: list[str], required: bool) -> Shape:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
-
-from lark import Lark, Token, Transformer, UnexpectedInput, v_args
 
 from ..model import ListShape, MapShape, Member, Scalar, Shape, Structure
 from .grammar import lalr, to_parse_error
+from .lalr import Driver, SyntaxErrorAt
 
 # Newer botocore shows this inside tagged unions of responses; it is a marker, not a member.
 UNKNOWN_MEMBER = "SDK_UNKNOWN_MEMBER"
@@ -26,10 +26,11 @@ _SCALARS = {
     ]
 }
 _STRING = Scalar("string")
+_ENUM_VALUE = re.compile(r"'([^'\n]*)'")
 
 
-def _unquote(token: Token) -> str:
-    return str(token)[1:-1]
+def _unquote(token: str) -> str:
+    return token[1:-1]
 
 
 def _scalar(kind: str):  # type: ignore[no-untyped-def]
@@ -37,9 +38,8 @@ def _scalar(kind: str):  # type: ignore[no-untyped-def]
     return lambda self, _token: shape
 
 
-@v_args(inline=True)
-class _ToShapes(Transformer[Token, object]):
-    """Each method builds one model object; nothing else happens here."""
+class _ToShapes:
+    """One method per grammar rule, called with the rule's children (tokens are plain strings)."""
 
     integer = _scalar("integer")
     double = _scalar("double")
@@ -50,29 +50,29 @@ class _ToShapes(Transformer[Token, object]):
     document = _scalar("document")
     recursive = _scalar("recursive")
 
-    def string(self, token: Token) -> Scalar:
+    def string(self, token: str) -> Scalar:
         # A lone quoted value other than 'string' is an enum with one value.
         value = _unquote(token)
         return _STRING if value == "string" else Scalar("string", (value,))
 
-    def enum(self, *tokens: Token) -> Scalar:
-        return Scalar("string", tuple(_unquote(t) for t in tokens))
+    def enum(self, token: str) -> Scalar:
+        return Scalar("string", tuple(_ENUM_VALUE.findall(token)))
 
-    def streaming_input(self, _token: Token) -> Scalar:
+    def streaming_input(self, _token: str) -> Scalar:
         return Scalar("blob", streaming=True)
 
-    def streaming_output(self, _token: Token) -> Scalar:
+    def streaming_output(self, _token: str) -> Scalar:
         return Scalar("blob", streaming=True)
 
-    def opaque_structure(self, _token: Token) -> Structure:
+    def opaque_structure(self, _token: str) -> Structure:
         # A request's bare {...}: an event stream whose members the page does not show.
         return Structure((), event_stream=True)
 
-    def event_stream(self, _open: Token, body: Shape) -> Structure:
+    def event_stream(self, _open: str, body: Shape) -> Structure:
         members = body.members if isinstance(body, Structure) else ()
         return Structure(members, event_stream=True)
 
-    def pair(self, key: Token, value: Shape) -> tuple[str, Shape]:
+    def pair(self, key: str, value: Shape) -> tuple[str, Shape]:
         return key[1 : key.rindex("'")], value
 
     def dict(self, *pairs: tuple[str, Shape]) -> Shape:
@@ -83,18 +83,18 @@ class _ToShapes(Transformer[Token, object]):
     def list(self, member: Shape) -> ListShape:
         return ListShape(member)
 
-    def arg(self, name: Token, value: Shape) -> tuple[str, Shape]:
+    def arg(self, name: str, value: Shape) -> tuple[str, Shape]:
         return name[: name.index("=")].rstrip(), value
 
-    def request(self, method: Token, *args: tuple[str, Shape]) -> tuple[str, Structure]:
-        return str(method), Structure(tuple(Member(name, shape) for name, shape in args))
+    def request(self, method: str, *args: tuple[str, Shape]) -> tuple[str, Structure]:
+        return method, Structure(tuple(Member(name, shape) for name, shape in args))
 
     def response(self, value: Shape) -> Shape:
         return value
 
 
 @cache
-def _parser() -> Lark:
+def _parser() -> Driver:
     return lalr("syntax.lark", _ToShapes(), start=["request", "response"])
 
 
@@ -105,8 +105,8 @@ def parse_request(text: str, source: str = "<page>", line0: int = 1) -> tuple[st
     {'required': False, 'shape': {'type': 'string', 'enum': ['A', 'B']}}
     """
     try:
-        result: tuple[str, Structure] = _parser().parse(text, start="request")  # type: ignore[assignment]
-    except UnexpectedInput as err:
+        result: tuple[str, Structure] = _parser().parse(text, "request")
+    except SyntaxErrorAt as err:
         raise to_parse_error(err, text, source, line0, "the Request Syntax") from None
     return result
 
@@ -114,7 +114,7 @@ def parse_request(text: str, source: str = "<page>", line0: int = 1) -> tuple[st
 def parse_response(text: str, source: str = "<page>", line0: int = 1) -> Shape:
     """A Response Syntax block -> its shape."""
     try:
-        result: Shape = _parser().parse(text, start="response")  # type: ignore[assignment]
-    except UnexpectedInput as err:
+        result: Shape = _parser().parse(text, "response")
+    except SyntaxErrorAt as err:
         raise to_parse_error(err, text, source, line0, "the Response Syntax") from None
     return result

@@ -16,7 +16,8 @@ from typing import Any
 from ..compare import Finding, diff
 from ..differ import OPERATION_ADDED, OPERATION_REMOVED
 from ..errors import TrackerError
-from ..graph.store import PageRecord, Store
+from ..graph.encode import PageRecord
+from ..graph.store import Store
 from ..queries import LATEST
 from ..rules.registry import SEVERITIES
 from .env import environment

@@ -30,7 +30,7 @@ _OUTPUT_ROOT = Slot(None, frozenset({"dict"}), False)
 def read_text(text: str, source: str) -> list[Page]:
     """Every page in ``text`` (one file)."""
     lines = [line.strip() for line in text.splitlines()]
-    starts = [i for i, line in enumerate(lines) if HEADER.fullmatch(line)]
+    starts = [i for i, line in enumerate(lines) if line[:1].isdigit() and HEADER.fullmatch(line)]
     if not starts:
         first = next((i for i, line in enumerate(lines) if line), 0)
         found = lines[first][:60] if lines else ""

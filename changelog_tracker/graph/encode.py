@@ -1,0 +1,148 @@
+"""Pages turned into the rows the store keeps: content-addressed nodes, versions, the page record.
+
+All of it is plain strings computed away from the database, so big ingests do it in their worker
+processes and hand back a few strings per operation instead of whole shape trees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Page, PageMethod, Shape, Structure
+from ..parse.delta import delta_to_json
+
+UNDOCUMENTED_ID = "undocumented"  # a side the page cut: the store keeps a same-day source's instead
+
+
+class NodeEncoder:
+    """Shapes -> node ids (a hash of the node's canonical JSON with children as ids, a Merkle DAG
+    like git trees: identical sub-shapes are one node). Collects each new node's body once."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, str] = {}  # id -> body JSON, since the last take()
+        self.unions: set[str] = set()  # text pages cannot tell unions: kept beside the ids
+        self._ids: dict[int, tuple[Shape, str]] = {}  # id(shape) -> (shape kept alive, node id)
+
+    def node_id(self, shape: Shape) -> str:
+        seen = self._ids.get(id(shape))
+        if seen is not None:
+            return seen[1]
+        if shape == UNDOCUMENTED:
+            return UNDOCUMENTED_ID
+        text = self.body(shape)
+        node = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        self.nodes[node] = text
+        if isinstance(shape, Structure) and shape.union:
+            self.unions.add(node)
+        self._ids[id(shape)] = (shape, node)
+        return node
+
+    def take(self) -> tuple[dict[str, str], set[str]]:
+        """The nodes and union flags met since the last call."""
+        taken = self.nodes, self.unions
+        self.nodes, self.unions = {}, set()
+        return taken
+
+    def body(self, shape: Shape) -> str:
+        """The node's canonical JSON (sorted keys, no spaces), written directly: pages have tens of
+        thousands of nodes and json.dumps of a dict per node was a fifth of the ingest."""
+        if isinstance(shape, Structure):
+            members = ",".join(
+                f'[{json.dumps(m.name)},{_JSON[m.required]},"{self.node_id(m.shape)}"]' for m in shape.members
+            )
+            stream = '"event_stream":true,' if shape.event_stream else ""
+            return f'{{{stream}"members":[{members}],"type":"structure"}}'
+        if isinstance(shape, ListShape):
+            return f'{{"member":"{self.node_id(shape.member)}","type":"list"}}'
+        if isinstance(shape, MapShape):
+            return f'{{"key":"{self.node_id(shape.key)}","type":"map","value":"{self.node_id(shape.value)}"}}'
+        return json.dumps(shape.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+_JSON = {True: "true", False: "false", None: "null"}
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One operation as of one release, its shapes as node ids."""
+
+    operation: str
+    api_name: str | None
+    input: str
+    output: str | None
+    documentation: str
+    member_docs: str  # JSON: {'input.a.b[]': text, ...}
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    service: str
+    release: str
+    source: str
+    full_name: str | None
+    note: str | None
+    complete: bool
+    methods: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedPage:
+    record: PageRecord
+    digest: str  # same content, same digest: storing a page twice is a no-op
+    versions: list[VersionRow]
+    nodes: dict[str, str] = field(default_factory=dict)  # the nodes it brought (id -> body JSON)
+    unions: set[str] = field(default_factory=set)
+
+
+def encode_page(page: Page, encoder: NodeEncoder) -> EncodedPage:
+    """A dated, named page -> rows. Nodes the encoder saw for an earlier page are not repeated."""
+    assert page.service is not None and page.date is not None
+    versions = [_version(m.operation, encoder) for m in page.methods]
+    methods = [_method_record(m) for m in page.methods]
+    record = PageRecord(
+        page.service, page.date.isoformat(), page.source, page.full_name, page.release_note, page.complete, methods
+    )
+    sides = [[v.operation, v.input, v.output] for v in versions]
+    body = json.dumps([record.service, record.release, record.complete, methods, sides], sort_keys=True)
+    return EncodedPage(record, hashlib.sha256(body.encode()).hexdigest()[:24], versions, *encoder.take())
+
+
+def _version(op: Operation, encoder: NodeEncoder) -> VersionRow:
+    output = None if op.output is None else encoder.node_id(op.output)
+    docs = json.dumps(member_docs(op), sort_keys=True, separators=(",", ":"))
+    return VersionRow(op.name, op.api_name, encoder.node_id(op.input), output, op.documentation, docs)
+
+
+def _method_record(method: PageMethod) -> dict[str, Any]:
+    return {
+        "operation": method.operation.name,
+        "status": method.status,
+        "deltas": [delta_to_json(d) for d in method.deltas],
+    }
+
+
+def member_docs(op: Operation) -> dict[str, str]:
+    """{'input.a.b[]': text, ...}: member documentation by path, kept beside the shared graph."""
+    docs: dict[str, str] = {}
+    for side, shape in (("input", op.input), ("output", op.output)):
+        _collect_docs(shape, side, docs)
+    return docs
+
+
+def _collect_docs(shape: Shape | None, path: str, docs: dict[str, str]) -> None:
+    if isinstance(shape, Structure):
+        for m in shape.members:
+            _member_doc(m, f"{path}.{m.name}", docs)
+    elif isinstance(shape, ListShape):
+        _collect_docs(shape.member, path + "[]", docs)
+    elif isinstance(shape, MapShape):
+        _collect_docs(shape.value, path + "{}", docs)
+
+
+def _member_doc(member: Member, path: str, docs: dict[str, str]) -> None:
+    if member.documentation:
+        docs[path] = member.documentation
+    _collect_docs(member.shape, path, docs)

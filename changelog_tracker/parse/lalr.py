@@ -1,0 +1,170 @@
+"""A lean run loop over lark's LALR tables.
+
+The grammar and its LALR analysis are lark's; the run loop is ours. Lark's loop builds a Token
+object per token and goes through several calls per token and per reduction; pages carry hundreds
+of thousands of tokens, and this loop (plain strings, one regex match per token, one call per
+reduction, tables flattened into lists and dicts) parses them three to four times as fast.
+
+Reductions follow lark's tree-shaping rules: anonymous punctuation is dropped, ``_rule`` helpers
+(lark's expansion of ``*``, ``+`` and ``[]``) splice into their parent, a ``?rule`` with one child
+is that child, and every other rule calls the transformer's method of its name (or alias) with
+the children as arguments.
+
+Lexing is contextual, as lark's ``lexer="contextual"``: in each parser state only the terminals
+that state accepts are tried, so a name is a METHOD after ``client.`` and an ARG elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from lark import Lark
+from lark.grammar import Rule
+from lark.parsers.lalr_analysis import Shift
+
+END = "$END"
+Reduction = tuple[int, str, Callable[[list[Any]], Any] | None]  # (children, rule name, callback)
+
+
+class SyntaxErrorAt(Exception):
+    """Where the text stopped making sense: offset, the terminals that would fit, what was there."""
+
+    def __init__(self, pos: int, expected: list[str], found: str) -> None:
+        super().__init__(f"at {pos}: expected one of {expected}, found {found!r}")
+        self.pos, self.expected, self.found = pos, expected, found
+
+
+class Driver:
+    """Parses text with a compiled lark LALR parser, building values with ``transformer``."""
+
+    def __init__(self, lark: Lark, transformer: object) -> None:
+        table = lark.parser.parser.parser.parse_table  # the frontend's LALR parser's tables
+        self.start_states, self.end_states = table.start_states, table.end_states
+        count = max(table.states) + 1
+        self.shifts: list[dict[str, int]] = [{} for _ in range(count)]
+        self.reduces: list[dict[str, Reduction]] = [{} for _ in range(count)]
+        for state, actions in table.states.items():
+            for symbol, (action, arg) in actions.items():
+                if action is Shift:
+                    self.shifts[state][symbol] = arg
+                else:
+                    self.reduces[state][symbol] = (len(arg.expansion), arg.origin.name, _reducer(arg, transformer))
+        self.scanners = _scanners(lark, table.states, count)
+
+    def parse(self, text: str, start: str) -> Any:
+        shifts, reduces, scanners = self.shifts, self.reduces, self.scanners
+        end_state = self.end_states[start]
+        states: list[int] = [self.start_states[start]]
+        values: list[Any] = []
+        pos, size = 0, len(text)
+        while True:
+            state = states[-1]
+            match = scanners[state](text, pos)
+            if match is not None:
+                kind = match.lastgroup
+                value = match[kind]
+                pos = match.end()
+            elif text[pos:].isspace() or pos == size:
+                kind = value = END
+            else:
+                raise _unexpected(text, pos, self.expected(state), text[pos : pos + 20].lstrip())
+            while True:  # reduce until the token shifts
+                target = shifts[state].get(kind)
+                if target is not None:
+                    states.append(target)
+                    values.append(value)
+                    break
+                step = reduces[state].get(kind)
+                if step is None:
+                    found = "end of block" if kind == END else value
+                    at = size if kind == END else match.start(kind)
+                    raise _unexpected(text, at, self.expected(state), found)
+                count, rule, callback = step
+                if callback is None:  # a ?rule of one symbol: same value, new state
+                    state = states[-1] = shifts[states[-2]][rule]
+                else:
+                    if count:
+                        children = values[-count:]
+                        del states[-count:]
+                        del values[-count:]
+                    else:
+                        children = []
+                    state = shifts[states[-1]][rule]
+                    states.append(state)
+                    values.append(callback(children))
+                if kind == END and state == end_state:
+                    return values[-1]
+
+    def expected(self, state: int) -> list[str]:
+        return sorted(name for name in (*self.shifts[state], *self.reduces[state]) if name.isupper())
+
+
+def _reducer(rule: Rule, transformer: object) -> Callable[[list[Any]], Any] | None:
+    """The one call that turns a rule's children into its value (see the module docstring);
+    None where the value is the only child's."""
+    kept = [(i, _spliced(s)) for i, s in enumerate(rule.expansion) if not _dropped(s)]
+    plain = len(kept) == len(rule.expansion) and not any(splice for _, splice in kept)
+    single = rule.options.expand1 and not rule.alias
+    if single and plain and len(kept) == 1:
+        return None
+    name = rule.alias or rule.origin.name
+    method = getattr(transformer, name, None)
+    if method is None and not name.startswith("_") and not single:
+        raise TypeError(f"{type(transformer).__name__} has no method for grammar rule {name!r}")
+
+    def reduce(children: list[Any]) -> Any:
+        if not plain:
+            shaped: list[Any] = []
+            for i, splice in kept:
+                if not splice:
+                    shaped.append(children[i])
+                elif shaped:
+                    shaped += children[i]
+                else:  # a left-recursive helper's list is grown in place, never copied
+                    shaped = children[i]
+            children = shaped
+        if single and len(children) == 1:
+            return children[0]
+        return children if method is None else method(*children)
+
+    return reduce
+
+
+def _spliced(symbol: Any) -> bool:
+    return not symbol.is_term and str(symbol.name).startswith("_")
+
+
+def _dropped(symbol: Any) -> bool:
+    return bool(symbol.is_term and symbol.filter_out)  # anonymous punctuation: "{", ","
+
+
+def _unexpected(text: str, pos: int, expected: list[str], found: str) -> SyntaxErrorAt:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return SyntaxErrorAt(pos, expected, found)
+
+
+def _scanners(lark: Lark, states: dict[int, dict[str, Any]], count: int) -> list[Callable[..., Any]]:
+    """Per state, one regex of the terminals it accepts (after any ignored text), ordered as lark
+    orders them: priority, then longest possible match, then longest pattern."""
+    conf = lark.lexer_conf
+    terminals = sorted(
+        conf.terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name)
+    )
+    ignore = "|".join(t.pattern.to_regexp() for t in terminals if t.name in conf.ignore)
+    skip = f"(?:{ignore})*" if ignore else ""
+    cache: dict[frozenset[str], Callable[..., Any]] = {}
+    scanners: list[Callable[..., Any]] = [_no_match] * count
+    for state, actions in states.items():
+        accepted = frozenset(name for name in actions if name.isupper() and name != END)
+        if accepted and accepted not in cache:
+            groups = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals if t.name in accepted)
+            cache[accepted] = re.compile(f"{skip}(?:{groups})").match
+        scanners[state] = cache.get(accepted, _no_match)
+    return scanners
+
+
+def _no_match(_text: str, _pos: int) -> None:
+    return None
