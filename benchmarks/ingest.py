@@ -5,10 +5,10 @@
 - CPython's C parser (``ast.parse``) on the same syntax blocks alone (every block is a Python
   expression), a floor for any parser of that text.
 
-Each is timed as a whole process, best of ``--repeat`` runs. Pages are generated first (untimed)
+Each is timed as a whole process, best of ``--repeat`` runs taken in turns. Pages are generated first (untimed)
 with botocore's own documenter.
 
-    python benchmarks/ingest.py [--services ec2,sagemaker,glue,connect] [--layout multiline] [--repeat 3]
+    python benchmarks/ingest.py [--services ec2,sagemaker,glue,connect] [--layout multiline] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -59,22 +59,25 @@ def syntax_blocks(text: str) -> list[str]:
     return blocks
 
 
-def best(command: list[str], repeat: int) -> float:
-    times = []
+def best(commands: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """Best wall time of each command; the commands take turns, so a slow spell of the machine
+    falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - started)
-        if done.returncode:
-            sys.exit(f"{command[:3]} failed:\n{done.stderr}")
-    return min(times)
+        for name, command in commands.items():
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            times[name].append(time.perf_counter() - started)
+            if done.returncode:
+                sys.exit(f"{name} failed:\n{done.stderr}")
+    return {name: min(spent) for name, spent in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--services", default=BIG)
     parser.add_argument("--layout", default="multiline", choices=["multiline", "oneline"])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     services = args.services.split(",")
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,9 +91,13 @@ def main() -> None:
             blocks += syntax_blocks(text)
         (Path(tmp) / "blocks.json").write_text(json.dumps(blocks))
         size = sum(p.stat().st_size for p in folder.iterdir())
-        ours = best([sys.executable, "-c", _OURS, tmp, str(folder)], args.repeat)
-        boto = best([sys.executable, "-c", BOTOCORE, *services], args.repeat)
-        floor = best([sys.executable, "-c", AST, str(Path(tmp) / "blocks.json")], args.repeat)
+        commands = {
+            "ours": [sys.executable, "-c", _OURS, tmp, str(folder)],
+            "botocore": [sys.executable, "-c", BOTOCORE, *services],
+            "ast": [sys.executable, "-c", AST, str(Path(tmp) / "blocks.json")],
+        }
+        spent = best(commands, args.repeat)
+        ours, boto, floor = spent["ours"], spent["botocore"], spent["ast"]
     syntax = sum(len(b) for b in blocks)
     print(
         f"pages: {len(services)} services ({', '.join(services)}), {size / 1e6:.1f} MB, "

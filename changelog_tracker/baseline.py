@@ -13,8 +13,9 @@ from .errors import TrackerError
 from .graph.store import Store
 from .ingest import IngestReport, Progress, store_pages
 from .model import Page, PageMethod
-from .sources.botocore import full_name, operations_from_json
-from .sources.wheel import installed_models, wheel_date, wheel_models
+
+# sources.botocore and sources.wheel import botocore's model and loader modules (a tenth of a
+# second): loaded by the functions that read models, so that ingest and the CLI start without them.
 
 
 def installed_date() -> dt.date:
@@ -26,6 +27,8 @@ def installed_date() -> dt.date:
 def model_pages(
     models: dict[str, dict[str, Any]], date: dt.date, source: str, progress: Progress | None = None
 ) -> list[Page]:
+    from .sources.botocore import full_name, operations_from_json
+
     pages = []
     for done, (service, model) in enumerate(sorted(models.items()), 1):
         methods = tuple(PageMethod(op, "new") for op in operations_from_json(model, service))
@@ -43,6 +46,8 @@ def baseline(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Store the full model of every service (or of ``services``) from a wheel or the installed botocore."""
+    from .sources.wheel import installed_models, wheel_date, wheel_models
+
     wanted = list(services) if services else None
     try:
         if wheel is None:

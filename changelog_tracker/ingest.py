@@ -11,16 +11,18 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ParseError, TrackerError
 from .graph.encode import EncodedPage, NodeEncoder, encode_page
 from .graph.store import Store
 from .model import Page
 from .services import resolve, slug
-from .sources.botocore import ModelCatalog
 from .sources.detect import read_pages
 from .sources.naming import name_cut_methods
-from .sources.wheel import installed_models
+
+if TYPE_CHECKING:
+    from .sources.botocore import ModelCatalog
 
 Progress = Callable[[int, int], None]  # (done, total)
 PARALLEL_BYTES = 1_000_000  # below this, starting worker processes costs more than it saves
@@ -181,6 +183,10 @@ def _place(page: Page, placing: Placing, warned: list[str]) -> Page:
 
 def known_operations(service: str) -> ModelCatalog:
     """The service's methods in model order, from the installed botocore (for naming cut methods)."""
+    # botocore takes a tenth of a second to import: only pages with cut methods need it.
+    from .sources.botocore import ModelCatalog
+    from .sources.wheel import installed_models
+
     try:
         model = installed_models([service])[service]
     except KeyError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Page, PageMethod, Shape, Structure
@@ -51,7 +52,7 @@ class NodeEncoder:
         thousands of nodes and json.dumps of a dict per node was a fifth of the ingest."""
         if isinstance(shape, Structure):
             members = ",".join(
-                f'[{json.dumps(m.name)},{_JSON[m.required]},"{self.node_id(m.shape)}"]' for m in shape.members
+                f'[{_json_string(m.name)},{_JSON[m.required]},"{self.node_id(m.shape)}"]' for m in shape.members
             )
             stream = '"event_stream":true,' if shape.event_stream else ""
             return f'{{{stream}"members":[{members}],"type":"structure"}}'
@@ -63,6 +64,7 @@ class NodeEncoder:
 
 
 _JSON = {True: "true", False: "false", None: "null"}
+_json_string = lru_cache(maxsize=1 << 16)(json.dumps)  # member names repeat across a page
 
 
 @dataclass(frozen=True, slots=True)

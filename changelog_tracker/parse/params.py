@@ -79,23 +79,25 @@ for _response in (False, True):
     )
 
 
-def slots(structure: Structure, response: bool, top: bool) -> Iterator[Slot]:
+def slots(structure: Structure, response: bool, top: bool, out: list[Slot] | None = None) -> list[Slot]:
     """Every header the page must show for these members, in page order."""
+    out = [] if out is None else out
     for member in structure.members:
-        yield Slot(member.name, page_types(member.shape, response), top)
-        yield from _child_slots(member.shape, response)
+        out.append(Slot(member.name, page_types(member.shape, response), top))
+        _child_slots(member.shape, response, out)
+    return out
 
 
-def _child_slots(shape: Shape, response: bool) -> Iterator[Slot]:
+def _child_slots(shape: Shape, response: bool, out: list[Slot]) -> None:
     if isinstance(shape, Structure):
-        yield from slots(shape, response, top=False)
+        slots(shape, response, False, out)
     elif isinstance(shape, ListShape):
-        yield Slot(None, page_types(shape.member, response), False)
-        yield from _child_slots(shape.member, response)
+        out.append(Slot(None, page_types(shape.member, response), False))
+        _child_slots(shape.member, response, out)
     elif isinstance(shape, MapShape):
-        yield Slot(None, page_types(shape.key, response), False)
-        yield Slot(None, page_types(shape.value, response), False)
-        yield from _child_slots(shape.value, response)
+        out.append(Slot(None, page_types(shape.key, response), False))
+        out.append(Slot(None, page_types(shape.value, response), False))
+        _child_slots(shape.value, response, out)
 
 
 @dataclass(slots=True)
@@ -119,8 +121,8 @@ def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, sou
     """Walk ``lines[start:end]`` header by header; the last description runs to ``end``."""
     cells: list[Cell] = []
     i = start
+    found = expected[0].read(lines[i]) if expected and i < end else None
     for k, slot in enumerate(expected):
-        found = slot.read(lines[i]) if i < end else None
         if found is None:
             got = lines[i] if i < end else "the end of the section"
             raise ParseError(source, line0 + i, 1, f"parameter header {slot.expected()!r}", got)
@@ -130,8 +132,13 @@ def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, sou
             required, inline, i = True, lines[i][len(_INLINE_REQUIRED) :], i + 1
         nxt = expected[k + 1] if k + 1 < len(expected) else None
         doc_start = i
-        while i < end and (nxt is None or nxt.read(lines[i]) is None):
-            i += 1
+        found = None  # the next header, read once: it is this loop's stop and the next slot's start
+        if nxt is None:
+            i = end
+        else:
+            read = nxt.read
+            while i < end and (found := read(lines[i])) is None:
+                i += 1
         if nxt is not None and i == end:
             # The next header never came: say so where it should have been, not at the end.
             got = lines[doc_start] if doc_start < end else "the end of the section"

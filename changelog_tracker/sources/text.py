@@ -60,7 +60,8 @@ class _PageReader:
         note = None
         if i < self.end and self.lines[i].startswith("Changes "):
             note, i = self.lines[i][len("Changes ") :], i + 1
-        anchors = [k for k in range(i, self.end) if self._is_anchor(k)]
+        lines = self.lines
+        anchors = [k for k in range(i, self.end) if lines[k] == "Request Syntax" and self._is_anchor(k)]
         expected = sum(counts.values())
         if len(anchors) != expected:
             where = anchors[-1] + 1 if anchors else self.end
@@ -178,7 +179,7 @@ def balanced_end(lines: list[str], start: int, end: int) -> int:
 def bracket_depth(line: str) -> int:
     """Net bracket depth change of a line, quoted text aside."""
     bare = _QUOTED.sub("", line) if "'" in line else line
-    return sum(bare.count(c) for c in "([{") - sum(bare.count(c) for c in ")]}")
+    return bare.count("(") + bare.count("[") + bare.count("{") - bare.count(")") - bare.count("]") - bare.count("}")
 
 
 class _MethodReader:
@@ -219,7 +220,7 @@ class _MethodReader:
         returns, ends = self._returns(close)
         if lines[close : close + 1] == ["Parameters"] and is_cut(lines, close + 1):
             return name, unknown_required(structure), returns, ends[0]
-        expected = list(slots(structure, response=False, top=True))
+        expected = slots(structure, response=False, top=True)
         for k, stop in enumerate(ends):
             try:
                 cells = read_cells(expected, lines, close, stop, self.source, 1)
