@@ -112,12 +112,19 @@ def prepare_all(documents: list[Document], placing: Placing, progress: Progress 
     if workers < 2 or sum(len(d.data) for d in documents) <= PARALLEL_BYTES:
         return [_tick(prepare(d, placing), done, len(documents), progress) for done, d in enumerate(documents, 1)]
     results: dict[int, Prepared] = {}
+    errors: dict[int, BaseException] = {}
     with ProcessPoolExecutor(workers) as pool:
         # Biggest first: the longest document must not start last (pages range from 1 KB to 5 MB).
         order = sorted(range(len(documents)), key=lambda i: -len(documents[i].data))
         futures = {pool.submit(prepare, documents[i], placing): i for i in order}
         for done, future in enumerate(as_completed(futures), 1):
-            results[futures[future]] = _tick(future.result(), done, len(documents), progress)
+            error = future.exception()
+            if error is not None:
+                errors[futures[future]] = error
+            else:
+                results[futures[future]] = _tick(future.result(), done, len(documents), progress)
+    if errors:
+        raise errors[min(errors)]  # the first bad document in input order, whichever failed first
     return [results[i] for i in range(len(documents))]
 
 

@@ -114,5 +114,10 @@ def test_errors_cross_back_from_worker_processes(tmp_path: Path, monkeypatch: py
     with pytest.raises(ParseError) as caught:
         ingest_module.prepare_all(documents, placing)
     assert (caught.value.source, caught.value.line) == (str(bad), 7) and "Decimal" in str(caught.value)
+    bigger = tmp_path / "bigger.txt"  # bigger, so it is parsed (and fails) first
+    bigger.write_bytes(_unknown_literal() + b"\n" * 1000)
+    with pytest.raises(ParseError) as caught:
+        ingest_module.prepare_all(ingest_module.collect([SEED_2026, bad, bigger]), placing)
+    assert caught.value.source == str(bad)  # the first bad document in input order
     prepared = ingest_module.prepare_all(ingest_module.collect([SEED_2025, SEED_2026]), placing)
     assert [p.record.release for item in prepared for p in item.pages] == ["2025-10-06", "2026-03-10"]  # input order

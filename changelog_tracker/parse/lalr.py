@@ -20,12 +20,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from lark import Lark
+from lark import GrammarError, Lark
 from lark.grammar import Rule
 from lark.parsers.lalr_analysis import Shift
 
 END = "$END"
-Reduction = tuple[int, str, Callable[[list[Any]], Any] | None]  # (children, rule name, callback)
+# (how many values it pops, the rule's name, the callback; None: keep the one value)
+Reduction = tuple[int, str, Callable[[list[Any]], Any] | None]
 
 
 class SyntaxErrorAt(Exception):
@@ -52,6 +53,8 @@ class Driver:
                 else:
                     self.reduces[state][symbol] = (len(arg.expansion), arg.origin.name, _reducer(arg, transformer))
         self.scanners = _scanners(lark, table.states, count)
+        terminals = _terminals(lark)
+        self.any_token = _scanner(terminals, lark.lexer_conf.ignore, terminals)
 
     def parse(self, text: str, start: str) -> Any:
         shifts, reduces, scanners = self.shifts, self.reduces, self.scanners
@@ -69,7 +72,7 @@ class Driver:
             elif text[pos:].isspace() or pos == size:
                 kind = value = END
             else:
-                raise _unexpected(text, pos, self.expected(state), text[pos : pos + 20].lstrip())
+                raise self._unlexable(text, pos, state)
             while True:  # reduce until the token shifts
                 target = shifts[state].get(kind)
                 if target is not None:
@@ -96,6 +99,12 @@ class Driver:
                     values.append(callback(children))
                 if kind == END and state == end_state:
                     return values[-1]
+
+    def _unlexable(self, text: str, pos: int, state: int) -> SyntaxErrorAt:
+        """Nothing this state accepts comes next: show the token that does (of any terminal), or the text."""
+        token = self.any_token(text, pos)
+        found = token[token.lastgroup] if token is not None else text[pos : pos + 20].lstrip()
+        return _unexpected(text, pos, self.expected(state), found)
 
     def expected(self, state: int) -> list[str]:
         return sorted(name for name in (*self.shifts[state], *self.reduces[state]) if name.isupper())
@@ -147,23 +156,41 @@ def _unexpected(text: str, pos: int, expected: list[str], found: str) -> SyntaxE
 
 
 def _scanners(lark: Lark, states: dict[int, dict[str, Any]], count: int) -> list[Callable[..., Any]]:
-    """Per state, one regex of the terminals it accepts (after any ignored text), ordered as lark
-    orders them: priority, then longest possible match, then longest pattern."""
-    conf = lark.lexer_conf
-    terminals = sorted(
-        conf.terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name)
-    )
-    ignore = "|".join(t.pattern.to_regexp() for t in terminals if t.name in conf.ignore)
-    skip = f"(?:{ignore})*" if ignore else ""
+    """Per state, one regex of the terminals it accepts (after any ignored text)."""
+    terminals, ignore = _terminals(lark), lark.lexer_conf.ignore
     cache: dict[frozenset[str], Callable[..., Any]] = {}
     scanners: list[Callable[..., Any]] = [_no_match] * count
     for state, actions in states.items():
         accepted = frozenset(name for name in actions if name.isupper() and name != END)
         if accepted and accepted not in cache:
-            groups = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals if t.name in accepted)
-            cache[accepted] = re.compile(f"{skip}(?:{groups})").match
+            candidates = [t for t in terminals if t.name in accepted]
+            _check_no_keywords(candidates)
+            cache[accepted] = _scanner(terminals, ignore, candidates)
         scanners[state] = cache.get(accepted, _no_match)
     return scanners
+
+
+def _terminals(lark: Lark) -> list[Any]:
+    """The grammar's terminals in the order lark tries them: priority, longest possible match, longest pattern."""
+    return sorted(
+        lark.lexer_conf.terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name)
+    )
+
+
+def _scanner(terminals: list[Any], ignore: Any, candidates: list[Any]) -> Callable[..., Any]:
+    """``match(text, pos)`` for one of ``candidates`` after any ignored text; the group names the terminal."""
+    skip = "|".join(t.pattern.to_regexp() for t in terminals if t.name in ignore)
+    groups = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in candidates if t.name not in ignore)
+    return re.compile(f"(?:{skip})*(?:{groups})" if skip else f"(?:{groups})").match
+
+
+def _check_no_keywords(terminals: list[Any]) -> None:
+    """Lark retypes a literal that a pattern also matches (a keyword among names); this loop does
+    not, so a grammar must not need it where both may come."""
+    for literal in (t for t in terminals if t.pattern.type == "str"):
+        for pattern in (t for t in terminals if t.pattern.type == "re"):
+            if re.fullmatch(pattern.pattern.to_regexp(), literal.pattern.value):
+                raise GrammarError(f"{literal.name} {literal.pattern.value!r} is also a {pattern.name}")
 
 
 def _no_match(_text: str, _pos: int) -> None:
