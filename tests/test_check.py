@@ -274,7 +274,9 @@ def test_botocore_mode_matches_param_validator(service: str, name: str) -> None:
         seen[not botocore] += 1
 
     run()
-    assert seen[True] >= 20 and seen[False] >= 20, seen
+    # Both verdicts must be well exercised. Hypothesis shapes its examples by how fast they come, so
+    # the split moves with the machine's load: 22 to 59 invalid of 120 here, 14 under heavy load.
+    assert seen[True] >= 10 and seen[False] >= 10, seen
 
 
 DOC, ENC = "additionalModelRequestFields", "ObjectEncryption"
