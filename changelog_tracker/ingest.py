@@ -100,10 +100,13 @@ class Prepared:
 
 def prepare(document: Document, placing: Placing) -> Prepared:
     """Parse, place and encode one document: all that needs no store (worker processes run it)."""
+    return _encode(parse_document(document), placing)
+
+
+def _encode(pages: list[Page], placing: Placing) -> Prepared:
     warned: list[str] = []
     encoder = NodeEncoder()
-    pages = [encode_page(_place(page, placing, warned), encoder) for page in parse_document(document)]
-    return Prepared(pages, warned)
+    return Prepared([encode_page(_place(page, placing, warned), encoder) for page in pages], warned)
 
 
 def prepare_all(documents: list[Document], placing: Placing, progress: Progress | None = None) -> list[Prepared]:
@@ -150,9 +153,7 @@ def store_pages(
     store: Store, pages: list[Page], service: str | None = None, date: dt.date | None = None
 ) -> IngestReport:
     """Store pages already read (a botocore baseline, tests): placed and encoded here."""
-    placing, encoder, warned = Placing(service, date, store.names()), NodeEncoder(), list[str]()
-    encoded = [encode_page(_place(page, placing, warned), encoder) for page in pages]
-    return _store(store, [Prepared(encoded, warned)])
+    return _store(store, [_encode(pages, Placing(service, date, store.names()))])
 
 
 def _store(store: Store, prepared: list[Prepared]) -> IngestReport:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -95,8 +95,8 @@ class EncodedPage:
     record: PageRecord
     digest: str  # same content, same digest: storing a page twice is a no-op
     versions: list[VersionRow]
-    nodes: dict[str, str] = field(default_factory=dict)  # the nodes it brought (id -> body JSON)
-    unions: set[str] = field(default_factory=set)
+    nodes: dict[str, str]  # the nodes it brought (id -> body JSON)
+    unions: set[str]
 
 
 def encode_page(page: Page, encoder: NodeEncoder) -> EncodedPage:

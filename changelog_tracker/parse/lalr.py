@@ -52,9 +52,9 @@ class Driver:
                     self.shifts[state][symbol] = arg
                 else:
                     self.reduces[state][symbol] = (len(arg.expansion), arg.origin.name, _reducer(arg, transformer))
-        self.scanners = _scanners(lark, table.states, count)
-        terminals = _terminals(lark)
-        self.any_token = _scanner(terminals, lark.lexer_conf.ignore, terminals)
+        terminals, ignore = _terminals(lark), lark.lexer_conf.ignore
+        self.scanners = _scanners(terminals, ignore, table.states, count)
+        self.any_token = _scanner(terminals, ignore, terminals)
 
     def parse(self, text: str, start: str) -> Any:
         shifts, reduces, scanners = self.shifts, self.reduces, self.scanners
@@ -155,9 +155,10 @@ def _unexpected(text: str, pos: int, expected: list[str], found: str) -> SyntaxE
     return SyntaxErrorAt(pos, expected, found)
 
 
-def _scanners(lark: Lark, states: dict[int, dict[str, Any]], count: int) -> list[Callable[..., Any]]:
+def _scanners(
+    terminals: list[Any], ignore: Any, states: dict[int, dict[str, Any]], count: int
+) -> list[Callable[..., Any]]:
     """Per state, one regex of the terminals it accepts (after any ignored text)."""
-    terminals, ignore = _terminals(lark), lark.lexer_conf.ignore
     cache: dict[frozenset[str], Callable[..., Any]] = {}
     scanners: list[Callable[..., Any]] = [_no_match] * count
     for state, actions in states.items():

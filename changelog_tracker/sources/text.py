@@ -60,8 +60,7 @@ class _PageReader:
         note = None
         if i < self.end and self.lines[i].startswith("Changes "):
             note, i = self.lines[i][len("Changes ") :], i + 1
-        lines = self.lines
-        anchors = [k for k in range(i, self.end) if lines[k] == "Request Syntax" and self._is_anchor(k)]
+        anchors = [k for k in range(i, self.end) if self._is_anchor(k)]
         expected = sum(counts.values())
         if len(anchors) != expected:
             where = anchors[-1] + 1 if anchors else self.end
