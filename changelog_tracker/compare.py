@@ -116,8 +116,8 @@ def _judge(store: Store, service: str, operation: str | None, old: str, new: str
     impacts = _Impact(store, service, old, new)
     for change in changes:
         rule = rule_for(change)
-        finding = Finding(change, rule, config.severity.get(rule.id, rule.severity), release, old, impacts.of(change))
-        yield replace(finding, accepted=config.accepted.get(finding.fingerprint))
+        finding = Finding(change, rule, config.severity_of(rule.id, rule.severity), release, old, impacts.of(change))
+        yield replace(finding, accepted=config.acceptance(finding))
 
 
 def _release_of(store: Store, service: str, old: str, new: str) -> str:

@@ -207,5 +207,10 @@ class Store:
         ).fetchone()
         return row[0], json.loads(row[1])
 
+    def ended(self, service: str) -> str | None:
+        """The date of the first complete source (covering every service) that lacks ``service``
+        after the service was last stored, i.e. the day it left botocore; None while it lives."""
+        return None
+
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())

@@ -13,9 +13,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import TrackerError
 from .registry import BY_ID, SEVERITIES
+
+if TYPE_CHECKING:
+    from ..compare import Finding
 
 CONFIG_NAME = "changelog-tracker.toml"
 
@@ -24,6 +28,18 @@ CONFIG_NAME = "changelog-tracker.toml"
 class Config:
     severity: dict[str, str] = field(default_factory=dict)
     accepted: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason
+
+    def severity_of(self, rule_id: str, default: str) -> str:
+        """The severity a finding under ``rule_id`` gets: the config's override, else the rule's own."""
+        return self.severity.get(rule_id, default)
+
+    def acceptance(self, finding: Finding) -> str | None:
+        """The reason the config accepts this finding, or None."""
+        return self.accepted.get(finding.fingerprint)
+
+    def stale_warnings(self) -> list[str]:
+        """One line per accept that matched no finding judged with this config (call after judging)."""
+        return []
 
 
 def load_config(path: str | Path | None = None) -> Config:
