@@ -292,32 +292,56 @@ def diff(
 _AT_LEAST = {"breaking": {"breaking"}, "dangerous": {"breaking", "dangerous"}}
 
 
+CONFIG = click.option(
+    "--config", type=click.Path(dir_okay=False), help="Rules config (default: nearest changelog-tracker.toml upward)."
+)
+
+
 @main.command()
-@click.option("--from", "since", required=True, callback=parse_date, help="Release notes for releases after this date.")
-@click.option("--to", "until", callback=parse_date, help="... up to this date (default: newest).")
+@click.argument("service", required=False)
+@click.option("--from", "since", required=True, callback=parse_date, help="Release notes from this date, included.")
+@click.option("--to", "until", callback=parse_date, help="... up to this date, included (default: newest).")
 @click.option(
     "--format", "fmt", type=click.Choice(["markdown", "atom", "json", "text"]), default="markdown", show_default=True
 )
+@CONFIG
 @click.pass_context
-def notes(ctx: click.Context, since: dt.date, until: dt.date | None, fmt: str) -> None:
-    """Release notes grouped by date, service and severity (Markdown, or an Atom feed)."""
+def notes(ctx: click.Context, service: str | None, since: dt.date, until: dt.date | None, fmt: str,
+          config: str | None) -> None:
+    """Release notes grouped by date, service and severity (Markdown, or an Atom feed), judged as diff judges."""
     from .queries import LATEST
     from .render.notes import render_notes
+    from .rules.config import load_config
 
+    rules = load_config(config)
     with _open(ctx) as store:
-        click.echo(render_notes(store, str(since), str(until) if until else LATEST, fmt), nl=False)
+        text = render_notes(store, str(since), str(until) if until else LATEST, fmt, service=service, config=rules)
+    click.echo(text, nl=False)
+    _warn_stale(rules.stale_warnings())
 
 
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the site.")
+@CONFIG
 @click.pass_context
-def report(ctx: click.Context, out: Path) -> None:
+def report(ctx: click.Context, out: Path, config: str | None) -> None:
     """A static HTML site of every release and change; opens from disk, no server needed."""
     from .render.site import write_site
+    from .rules.config import load_config
 
+    rules = load_config(config)
     with _open(ctx) as store:
-        written = write_site(store, out)
+        written = write_site(store, out, config=rules)
+    _warn_stale(rules.stale_warnings())
     click.echo(f"{len(written)} pages -> {out / 'index.html'}", err=True)
+
+
+def _warn_stale(warnings: list[str]) -> None:
+    """The config's accepts that matched nothing or expired, after judging (the file's text may hold anything)."""
+    from .terminal import printable
+
+    for line in warnings:
+        click.echo(f"warning: {printable(line)}", err=True)
 
 
 # Commands that live beside their feature's code, imported only when called.

@@ -2,6 +2,8 @@
 
 Autoescaping is on for .html and .xml templates: everything a page supplied (names, paths,
 enum values, messages) reaches a template as data and is escaped there, never pre-built markup.
+Every value a template prints also shows control and bidi characters as escapes (terminal.printable),
+in every format: a page's string can neither drive a terminal nor reorder the text around it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..terminal import printable
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Characters XML 1.0 forbids even escaped: a parser rejects the whole document over one of them.
@@ -27,9 +32,15 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_inert,
     )
     env.filters.update(xmlsafe=xml_safe, md=md_text, mdcode=md_code, cell=md_cell)
     return env
+
+
+def _inert(value: object) -> object:
+    """What a ``{{ }}`` prints: strings with controls escaped; markup the templates built stays as it is."""
+    return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def xml_safe(text: object) -> str:

@@ -1,8 +1,9 @@
 """Release notes: what each release changed, by date (newest first), service and severity.
 
-Each service is diffed transitively over the range, so every change is listed under the release
-that brought it. A service's first release in the store has nothing earlier to compare with: it
-is listed as the first one recorded, not as every operation "added" that day.
+Each service is diffed transitively from its release before the range, so every change is listed
+under the release that brought it, the range's first day included. A service's first release in
+the store has nothing earlier to compare with: it is listed as the first one recorded, not as every
+operation "added" that day. Changes are judged with the config, as ``diff`` judges them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from ..differ import OPERATION_ADDED, OPERATION_REMOVED
 from ..errors import TrackerError
 from ..graph.encode import PageRecord
 from ..graph.store import Store
-from ..queries import LATEST
+from ..queries import LATEST, service_name
+from ..rules.config import Config
 from ..rules.registry import SEVERITIES
 from .env import environment
 from .findings import Row, counts, row
@@ -86,21 +88,25 @@ def entry(finding: Finding) -> Entry:
     return Entry(None if names_operation else finding.change.operation, finding.message, finding.accepted)
 
 
-def release_notes(store: Store, since: str, until: str = LATEST) -> list[ReleaseNote]:
-    """Every (release, service) with since < release <= until: newest first, then by service."""
-    notes = [note for service in store.services() for note in _service_notes(store, service, since, until)]
+def release_notes(store: Store, since: str, until: str = LATEST, *, service: str | None = None,
+                  config: Config | None = None) -> list[ReleaseNote]:
+    """Every (release, service) with since <= release <= until: newest first, then by service."""
+    services = [service_name(store, service)] if service else store.services()
+    judge = config or Config()
+    notes = [note for key in services for note in _service_notes(store, key, since, until, judge)]
     notes.sort(key=lambda n: n.service)
     notes.sort(key=lambda n: n.release, reverse=True)
     return notes
 
 
-def _service_notes(store: Store, service: str, since: str, until: str) -> list[ReleaseNote]:
+def _service_notes(store: Store, service: str, since: str, until: str, config: Config) -> list[ReleaseNote]:
     releases = store.releases(service)
-    dates = [d for d in releases if since < d <= until]
+    dates = [d for d in releases if since <= d <= until]
     if not dates:
         return []
-    start = max(since, releases[0])  # before its first release there is no state to compare with
-    found = diff(store, service, since=start, until=until, transitive=True) if start < until else []
+    # The state before the range's first release; before the service's first there is none.
+    start = max((d for d in releases if d < dates[0]), default=dates[0])
+    found = diff(store, service, since=start, until=dates[-1], transitive=True, config=config)
     by_release: dict[str, list[Finding]] = {}
     for finding in found:
         by_release.setdefault(finding.release, []).append(finding)
@@ -130,11 +136,12 @@ def span(since: str, until: str) -> str:
     return f"{since} to {'newest' if until == LATEST else until}"
 
 
-def render_notes(store: Store, since: str, until: str = LATEST, fmt: str = "markdown") -> str:
-    """Release notes for the releases after ``since`` up to ``until``, as markdown, atom, json or text."""
+def render_notes(store: Store, since: str, until: str = LATEST, fmt: str = "markdown", *,
+                 service: str | None = None, config: Config | None = None) -> str:
+    """Release notes for the releases from ``since`` to ``until``, as markdown, atom, json or text."""
     if fmt not in FORMATS:
         raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    notes = release_notes(store, since, until)
+    notes = release_notes(store, since, until, service=service, config=config)
     if fmt == "json":
         return json.dumps([n.to_json() for n in notes], indent=2) + "\n"
     if fmt == "atom":

@@ -15,6 +15,7 @@ from typing import Any
 from ..compare import Finding
 from ..graph.store import Store
 from ..queries import LATEST
+from ..rules.config import Config
 from ..rules.registry import SEVERITIES
 from .env import environment
 from .findings import FILTERS, OperationGroup, Row, counts, filter_options, group, page_data
@@ -102,9 +103,9 @@ def _file_name(key: str) -> str:
     return _UNSAFE.sub("_", key).lstrip(".") or "_"
 
 
-def write_site(store: Store, out: Path) -> list[Path]:
-    """Write the site under ``out``; returns the files written, index first."""
-    notes = release_notes(store, EPOCH, LATEST)
+def write_site(store: Store, out: Path, *, config: Config | None = None) -> list[Path]:
+    """Write the site under ``out``, judged with ``config``; returns the files written, index first."""
+    notes = release_notes(store, EPOCH, LATEST, config=config)
     days = [Day(date, tuple(group_)) for date, group_ in by_day(notes)]
     histories = [History(s, tuple(n for n in notes if n.service == s)) for s in sorted({n.service for n in notes})]
     pages: list[tuple[str, str, dict[str, Any]]] = [("index.html", "site/index.html", _index(days, histories))]

@@ -1,0 +1,131 @@
+"""Release notes and the report site: a day's own release, one service, the config, hostile strings."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from changelog_tracker import Store, ingest
+from changelog_tracker.cli import main
+from changelog_tracker.render.notes import release_notes, render_notes
+from changelog_tracker.rules.config import CONFIG_NAME, load_config
+from tests.conftest import SEED_2025, SEED_2026
+from tests.test_render import EVIL, enum_op, put
+
+SERVICE = "bedrock-agentcore-control"
+# Everything a page could carry to attack a reader: markup, a template, CDATA's end, terminal
+# escapes, a right-to-left override, characters XML 1.0 cannot hold at all.
+HOSTILE = EVIL + "{{7*7}}]]>\x1b[31mred\u202eevil\x00\x07\x0c"
+DANGEROUS_RULE = "response-enum-value-added"  # the seeds' one dangerous change (2026-03-10)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    db = tmp_path_factory.mktemp("seeds") / "tracker.db"
+    with Store(db) as store:
+        ingest(store, [SEED_2025, SEED_2026])
+    return db
+
+
+@pytest.fixture(scope="module")
+def two_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store(tmp_path_factory.mktemp("two") / "tracker.db") as store:
+        ingest(store, [SEED_2025, SEED_2026])
+        put(store, "demo", "2026-03-10", [enum_op("get_thing", ("A",), ("status",))], "Demo Service", None)
+        put(store, "demo", "2026-04-01", [enum_op("get_thing", ("A", "B"), ("status",))], "Demo Service", None)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store(tmp_path_factory.mktemp("hostile") / "tracker.db") as store:
+        op = f"op{HOSTILE}"
+        put(store, f"svc{HOSTILE}", "2025-01-01", [enum_op(op, ("a",), ())], f"Amazon {HOSTILE}", f"note {HOSTILE}")
+        put(store, f"svc{HOSTILE}", "2025-02-01", [enum_op(op, (HOSTILE,), (HOSTILE,))], f"AWS {HOSTILE}",
+            f"note {HOSTILE}")
+        yield store
+
+
+def cli(db: Path, *args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(main, ["--store", str(db), *args])
+    assert result.exit_code == code, (result.output, result.exception)
+    return result
+
+
+# -- notes: --from includes its day, SERVICE like diff ---------------------------------------------
+def test_notes_of_one_day_show_that_days_release(seeded: Path) -> None:
+    with Store(seeded) as store:
+        (note,) = release_notes(store, "2026-03-10", "2026-03-10")
+    assert (note.release, note.first, len(note.findings)) == ("2026-03-10", False, 15)
+    assert {f.previous for f in note.findings} == {"2025-10-06"}
+    (first,) = json.loads(cli(seeded, "notes", "--from", "2025-10-06", "--to", "2025-10-06", "--format", "json").stdout)
+    assert (first["release"], first["first_release"], first["changes"]) == ("2025-10-06", True, [])
+
+
+def test_notes_take_a_service(two_services: Store, tmp_path: Path) -> None:
+    both = release_notes(two_services, "2026-01-01")
+    assert [(n.release, n.service) for n in both] == [("2026-04-01", "demo"), ("2026-03-10", SERVICE),
+                                                      ("2026-03-10", "demo")]
+    only = release_notes(two_services, "2026-01-01", service="Demo Service")
+    assert [(n.release, n.service) for n in only] == [("2026-04-01", "demo"), ("2026-03-10", "demo")]
+    text = cli(two_services.path, "notes", "demo", "--from", "2026-03-10", "--format", "text").stdout
+    assert "demo" in text and SERVICE not in text
+    error = cli(two_services.path, "notes", "nosuch", "--from", "2026-03-10", code=2).stderr
+    assert error.startswith("error: ") and error.count("\n") == 1
+
+
+# -- the config is honoured -----------------------------------------------------------------------
+def test_notes_honour_severities_and_accepts(seeded: Path, tmp_path: Path) -> None:
+    path = tmp_path / CONFIG_NAME
+    path.write_text(f'[severity]\n{DANGEROUS_RULE} = "breaking"\n\n'
+                    '[[accept]]\nrule = "response-member-added"\nreason = "we ignore new output"\n\n'
+                    '[[accept]]\nservice = "ecs"\nreason = "stale"\n')
+    with Store(seeded) as store:
+        config = load_config(path)
+        (note,) = release_notes(store, "2026-03-10", config=config)
+    assert [f.severity for f in note.findings if f.rule.id == DANGEROUS_RULE] == ["breaking"]
+    accepted = [f for f in note.findings if f.accepted is not None]
+    assert accepted and {f.rule.id for f in accepted} == {"response-member-added"}
+    (stale,) = config.stale_warnings()
+    assert stale.startswith(f"{path}:8: ")
+
+
+def test_notes_cli_finds_the_config_upward_and_warns_of_stale_accepts(seeded: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / CONFIG_NAME).write_text(f'[severity]\n{DANGEROUS_RULE} = "breaking"\n\n'
+                                        '[[accept]]\nfingerprint = "000000000000"\nreason = "old"\n')
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    result = cli(seeded, "notes", SERVICE, "--from", "2026-03-10", "--format", "json")
+    (note,) = json.loads(result.stdout)
+    assert note["counts"] == {"breaking": 1, "dangerous": 0, "safe": 14}
+    assert result.stderr.startswith(f"warning: {tmp_path / CONFIG_NAME}:4: ") and "000000000000" in result.stderr
+    (tmp_path / CONFIG_NAME).write_text("[[accepts]]\n")
+    error = cli(seeded, "notes", "--from", "2026-03-10", code=2).stderr
+    assert error.startswith(f"error: {tmp_path / CONFIG_NAME}:1:3: ") and error.count("\n") == 1
+
+
+# -- hostile strings ------------------------------------------------------------------------------
+def test_notes_text_and_markdown_are_printable(hostile: Store) -> None:
+    for text in (render_notes(hostile, "2025-01-01", fmt="text"), render_notes(hostile, "2025-01-01")):
+        assert "\x1b" not in text and "\u202e" not in text and "\x00" not in text and "\x07" not in text
+        assert "\\x1b[31mred\\u202eevil" in text
+    text = cli(hostile.path, "notes", "--from", "2025-01-01", "--format", "text").stdout
+    assert "\x1b" not in text and "\u202e" not in text
+
+
+def test_atom_is_well_formed_whatever_the_strings(hostile: Store) -> None:
+    atom = render_notes(hostile, "2025-01-01", fmt="atom")
+    feed = ET.fromstring(atom)  # raises on anything XML 1.0 cannot carry
+    ns = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{ns}entry")
+    assert len(entries) == 2
+    title = entries[0].findtext(f"{ns}title") or ""
+    assert "{{7*7}}]]>" in title and "<script>" in title  # literal text, once parsed
+    content = entries[0].findtext(f"{ns}content") or ""
+    assert "&lt;script&gt;" in content and "<script" not in content and "49" not in content
