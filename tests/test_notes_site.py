@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from click.testing import CliRunner, Result
 from changelog_tracker import Store, ingest
 from changelog_tracker.cli import main
 from changelog_tracker.render.notes import release_notes, render_notes
+from changelog_tracker.render.site import EPOCH, MANIFEST, write_site
 from changelog_tracker.rules.config import CONFIG_NAME, load_config
 from tests.conftest import SEED_2025, SEED_2026
 from tests.test_render import EVIL, enum_op, put
@@ -129,3 +132,99 @@ def test_atom_is_well_formed_whatever_the_strings(hostile: Store) -> None:
     assert "{{7*7}}]]>" in title and "<script>" in title  # literal text, once parsed
     content = entries[0].findtext(f"{ns}content") or ""
     assert "&lt;script&gt;" in content and "<script" not in content and "49" not in content
+
+
+# -- the site -------------------------------------------------------------------------------------
+class _Rows(HTMLParser):
+    """Each filterable row's attributes and the text of its count cells; every tag and attribute seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[dict[str, str], dict[str, str]]] = []
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self._cell: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, found))
+        if "data-filter-row" in found:
+            self.rows.append((found, {}))
+        self._cell = found.get("data-count") if tag == "td" and self.rows else None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell:
+            self.rows[-1][1][self._cell] = data.strip()
+            self._cell = None
+
+    @classmethod
+    def of(cls, path: Path) -> _Rows:
+        parser = cls()
+        parser.feed(path.read_text(encoding="utf-8"))
+        return parser
+
+
+def test_site_index_counts_each_service_release_apart(two_services: Store, tmp_path: Path) -> None:
+    """The service filter keeps a row's counts true: a row is one service's release, never a day's sum."""
+    write_site(two_services, tmp_path)
+    rows = _Rows.of(tmp_path / "index.html").rows
+    notes = release_notes(two_services, EPOCH)
+    assert len(rows) == len(notes) == 4
+    for (attrs, cells), note in zip(rows, notes, strict=True):
+        assert json.loads(attrs["data-service"]) == [note.service]
+        assert json.loads(attrs["data-severity"]) == note.severities
+        assert cells == {**{s: str(n) for s, n in note.counts.items()}, "total": str(len(note.findings))}
+
+
+def test_site_honours_the_config(seeded: Path, tmp_path: Path) -> None:
+    path = tmp_path / CONFIG_NAME
+    path.write_text(f'[severity]\n{DANGEROUS_RULE} = "breaking"\n\n'
+                    f'[[accept]]\nrule = "{DANGEROUS_RULE}"\nreason = "we read status leniently"\n')
+    cli(seeded, "report", "--out", str(tmp_path / "site"), "--config", str(path))
+    release = _Rows.of(tmp_path / "site" / "releases" / "2026-03-10.html").rows
+    judged = [attrs for attrs, _ in release if "accepted" in attrs["class"]]
+    assert [json.loads(a["data-severity"]) for a in judged] == [["breaking"]]
+    index = _Rows.of(tmp_path / "site" / "index.html").rows
+    assert [cells["breaking"] for _, cells in index] == ["1", "0"]
+
+
+def test_a_regenerated_site_removes_only_its_own_stale_pages(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with Store(tmp_path / "a.db") as store:
+        put(store, "old", "2025-01-01", [enum_op("get_thing", ("A",), ())], "Old Service", None)
+        put(store, "demo", "2025-02-01", [enum_op("get_thing", ("A",), ())], "Demo Service", None)
+        write_site(store, site)
+    assert (site / "services" / "old.html").is_file() and (site / "releases" / "2025-01-01.html").is_file()
+    mine = [site / "README.txt", site / "releases" / "custom.html", tmp_path / "outside.html"]
+    for path in mine:
+        path.write_text("the user's own")
+    with Store(tmp_path / "b.db") as store:
+        put(store, "demo", "2025-02-01", [enum_op("get_thing", ("A",), ())], "Demo Service", None)
+        written = write_site(store, site)
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    assert files == sorted([MANIFEST, "README.txt", "releases/custom.html",
+                            *(str(p.relative_to(site)) for p in written)])
+    assert "services/old.html" not in files and "releases/2025-01-01.html" not in files
+    # A manifest that names files the site never writes (or outside it) deletes nothing of them.
+    (site / MANIFEST).write_text(json.dumps({"files": ["../outside.html", "README.txt", "/etc/passwd",
+                                                       "releases/../../outside.html"]}))
+    with Store(tmp_path / "b.db") as store:
+        write_site(store, site)
+    assert all(path.read_text() == "the user's own" for path in mine[::2])
+    assert (site / "releases" / "custom.html").is_file()
+
+
+def test_hostile_strings_stay_inert_in_every_site_page(hostile: Store, tmp_path: Path) -> None:
+    written = write_site(hostile, tmp_path)
+    assert len(written) == 4
+    for page in written:
+        text = page.read_text(encoding="utf-8")
+        parsed = _Rows.of(page)
+        assert [tag for tag, _ in parsed.tags if tag in ("img", "iframe", "object")] == [], page
+        assert sum(tag == "script" for tag, _ in parsed.tags) == 3, page  # page data, site state, filters
+        handlers = {(tag, k) for tag, attrs in parsed.tags for k in attrs if k.startswith("on")}
+        assert handlers <= {("form", "onsubmit")}, page  # the filter form's own, where it has one
+        assert "49" not in text and "\u202e" not in text and "\x1b" not in text and "\x00" not in text, page
+        assert "{{7*7}}" in text, page  # shown, literally
+        data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', text, re.S)
+        assert data is not None
+        json.loads(data.group(1))

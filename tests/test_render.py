@@ -220,7 +220,8 @@ def test_atom_and_site_escape(evil_store: Store, tmp_path: Path) -> None:
     for page in write_site(evil_store, tmp_path / "site"):
         assert page.resolve().is_relative_to((tmp_path / "site").resolve())
         text = page.read_text()
-        assert "<script>alert" not in text and "<img" not in text and text.count("<script") == 2, page
+        # The page's data block, the site's URL-state script and the filter script: no other.
+        assert "<script>alert" not in text and "<img" not in text and text.count("<script") == 3, page
 
 
 # -- release notes ---------------------------------------------------------------------------
@@ -385,3 +386,42 @@ def test_browser_site_index_counts_and_filter(browser: Any, seeded: Store, findi
     assert _visible(browser) == [] and _shown(browser) == 0
     _open(browser, tmp_path / "site" / "releases" / "2026-03-10.html")
     assert _count(browser, "dangerous") == 1 and len(_visible(browser)) == len(findings)
+
+
+def test_browser_site_filters_live_in_the_url(browser: Any, tmp_path: Path) -> None:
+    with Store(tmp_path / "tracker.db") as store:
+        ingest(store, [SEED_2025, SEED_2026])
+        put(store, "demo", "2026-03-10", [enum_op("get_thing", ("A",), ("status",))], "Demo Service", None)
+        put(store, "demo", "2026-04-01", [enum_op("get_thing", ("A", "B"), ("status",))], "Demo Service", None)
+        write_site(store, tmp_path / "site")
+    index = tmp_path / "site" / "index.html"
+    _open(browser, index)
+    assert len(_visible(browser)) == 4 == _shown(browser)
+    browser.find_element("css selector", f'#filters select[name="service"] option[value="{SERVICE}"]').click()
+    rows = _visible(browser)
+    assert [int(r.find_element("css selector", '[data-count="total"]').text) for r in rows] == [15, 0]
+    _toggle(browser, "severity", "safe")
+    _toggle(browser, "severity", "none")
+    assert len(_visible(browser)) == 1 == _shown(browser)
+    shared = browser.current_url
+    assert shared.startswith(index.resolve().as_uri() + "#") and f"service={SERVICE}" in shared
+    browser.get("about:blank")
+    browser.get(shared)  # a fresh load of the shared link shows the same view
+    assert len(_visible(browser)) == 1 == _shown(browser)
+    assert not browser.find_element("css selector", '#filters input[name="severity"][value="safe"]').is_selected()
+    browser.get(index.resolve().as_uri() + "#service=demo")
+    assert [r.find_element("css selector", "a").text for r in _visible(browser)] == ["2026-04-01", "2026-03-10"]
+
+    _open(browser, tmp_path / "site" / "releases" / "2026-03-10.html")
+    codes = browser.find_elements("css selector", "tr[data-fingerprint] code.fingerprint")
+    rows = browser.find_elements("css selector", "tr[data-fingerprint]")
+    assert [c.text for c in codes] == [r.get_attribute("data-fingerprint") for r in rows] and len(codes) == 15
+    rows[0].find_element("css selector", "button.copy").click()
+    assert browser.execute_script("return window.getSelection().toString()") == codes[0].text
+
+
+def test_browser_hostile_site_and_urls_run_nothing(browser: Any, evil_store: Store, tmp_path: Path) -> None:
+    for page in write_site(evil_store, tmp_path / "site"):
+        _open(browser, page)
+        browser.get(page.resolve().as_uri() + "#service=%3Cimg%20src%3Dx%20onerror%3D%22window.__xss%3D1%22%3E")
+        assert browser.execute_script("return window.__xss") is None, page

@@ -63,6 +63,11 @@ class ReleaseNote:
         return counts(self.rows)
 
     @property
+    def severities(self) -> list[str]:
+        """The severities present, worst first; ['none'] when nothing changed (what a filter matches on)."""
+        return [s for s, n in self.counts.items() if n] or ["none"]
+
+    @property
     def sections(self) -> list[tuple[str, list[Entry]]]:
         """(severity, entries) worst first, only the severities present."""
         by = {s: [entry(f) for f in self.findings if f.severity == s] for s in SEVERITIES}

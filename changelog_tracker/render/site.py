@@ -1,11 +1,14 @@
 """The static report site: an index of releases, a page per release and a page per service.
 
 Every page is standalone (inline CSS and script) with relative links only, so the folder opens
-from disk with no server. Change rows reuse the diff page's markup (templates/findings/_macros.html).
+from disk with no server. Change rows reuse the diff page's markup (templates/findings/_macros.html);
+the filters live in the URL's fragment. A manifest lists the files the site wrote: a regenerated site
+removes those it no longer writes, and never touches any other file in the folder.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +25,9 @@ from .findings import FILTERS, OperationGroup, Row, counts, filter_options, grou
 from .notes import ReleaseNote, by_day, release_notes
 
 EPOCH = "0000-00-00"  # before every release: each service's history starts at its first one
+MANIFEST = ".changelog-tracker-site.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_OURS = re.compile(r"index\.html|(releases|services)/[A-Za-z0-9_-][A-Za-z0-9._-]*\.html")  # what _file_name makes
 
 
 @dataclass(frozen=True)
@@ -43,15 +48,6 @@ class Day:
     @property
     def counts(self) -> dict[str, int]:
         return counts(self.rows)
-
-    @property
-    def severities(self) -> list[str]:
-        """What the index's severity filter matches this day on: 'none' when nothing changed."""
-        return [s for s, n in self.counts.items() if n] or ["none"]
-
-    @property
-    def services(self) -> list[str]:
-        return [n.service for n in self.notes]
 
 
 @dataclass(frozen=True)
@@ -111,6 +107,20 @@ def write_site(store: Store, out: Path, *, config: Config | None = None) -> list
     pages: list[tuple[str, str, dict[str, Any]]] = [("index.html", "site/index.html", _index(days, histories))]
     pages += [(release_href(d.date), "site/release.html", _release(days, i)) for i, d in enumerate(days)]
     pages += [(service_href(h.service), "site/service.html", _service(h)) for h in histories]
+    previous = _manifest(out)
+    current = [relative for relative, _, _ in pages]
+    _write_manifest(out, sorted(previous | set(current)))  # until done, a crash leaves nothing unlisted
+    written = _render(out, pages)
+    for stale in sorted(previous - set(current)):
+        (out / stale).unlink(missing_ok=True)
+    for folder in ("releases", "services"):
+        if (out / folder).is_dir() and not any((out / folder).iterdir()):
+            (out / folder).rmdir()
+    _write_manifest(out, current)
+    return written
+
+
+def _render(out: Path, pages: Sequence[tuple[str, str, dict[str, Any]]]) -> list[Path]:
     env = environment()
     written = []
     for relative, template, context in pages:
@@ -124,14 +134,32 @@ def write_site(store: Store, out: Path, *, config: Config | None = None) -> list
     return written
 
 
+def _manifest(out: Path) -> set[str]:
+    """The files the previous run wrote, as far as its manifest is one of ours and names our files."""
+    try:
+        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(listed, dict) or not isinstance(listed.get("files"), list):
+        return set()
+    return {name for name in listed["files"] if isinstance(name, str) and _OURS.fullmatch(name)}
+
+
+def _write_manifest(out: Path, files: Sequence[str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    body = {"generator": "changelog-tracker report", "files": list(files)}
+    (out / MANIFEST).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
+
+
 def _index(days: Sequence[Day], histories: Sequence[History]) -> dict[str, Any]:
-    rows = [r for d in days for r in d.rows]
-    tally = counts(rows)
-    options = {"severity": [*SEVERITIES, "none"], "service": sorted({s for d in days for s in d.services})}
-    day_counts = {s: sum(1 for d in days if s in d.severities) for s in options["severity"]}
-    return {"title": "AWS API changes: every release", "days": days, "histories": histories, "counts": tally,
-            "total": len(rows), "options": options, "day_counts": day_counts,
-            "data": page_data(("severity", "service"), len(days), [])}
+    """One filterable row per service per release: its counts are that service's, whatever the filter."""
+    notes = [n for d in days for n in d.notes]
+    rows = [r for n in notes for r in n.rows]
+    options = {"severity": [*SEVERITIES, "none"], "service": sorted({n.service for n in notes})}
+    note_counts = {s: sum(1 for n in notes if s in n.severities) for s in options["severity"]}
+    return {"title": "AWS API changes: every release", "days": days, "histories": histories, "counts": counts(rows),
+            "total": len(rows), "releases": len(notes), "options": options, "note_counts": note_counts,
+            "data": page_data(("severity", "service"), len(notes), [])}
 
 
 def _release(days: Sequence[Day], index: int) -> dict[str, Any]:
