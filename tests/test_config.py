@@ -117,6 +117,8 @@ def test_none_up_to_the_root_is_the_defaults(tmp_path: Path, monkeypatch: pytest
         assert load_config().severity_of("operation-removed", "breaking") == "breaking"
     with pytest.raises(TrackerError, match="no such config file"):
         load_config(tmp_path / "missing.toml")
+    with pytest.raises(TrackerError, match="cannot read the config"):
+        load_config(tmp_path)  # a folder
 
 
 # -- accepts: scoped, expiring, and reported when stale -----------------------------------------

@@ -78,8 +78,9 @@ def test_notes_take_a_service(two_services: Store, tmp_path: Path) -> None:
     assert [(n.release, n.service) for n in only] == [("2026-04-01", "demo"), ("2026-03-10", "demo")]
     text = cli(two_services.path, "notes", "demo", "--from", "2026-03-10", "--format", "text").stdout
     assert "demo" in text and SERVICE not in text
-    error = cli(two_services.path, "notes", "nosuch", "--from", "2026-03-10", code=2).stderr
-    assert error.startswith("error: ") and error.count("\n") == 1
+    for wrong in (["nosuch", "--from", "2026-03-10"], ["--from", "2026-03-10", "--to", "2026-03-09"]):
+        error = cli(two_services.path, "notes", *wrong, code=2).stderr
+        assert error.startswith("error: ") and error.count("\n") == 1, error
 
 
 # -- the config is honoured -----------------------------------------------------------------------

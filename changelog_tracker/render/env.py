@@ -19,7 +19,7 @@ from ..terminal import printable
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Characters XML 1.0 forbids even escaped: a parser rejects the whole document over one of them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # what can start markup mid-line in CommonMark/GFM
 
 

@@ -96,6 +96,8 @@ def entry(finding: Finding) -> Entry:
 def release_notes(store: Store, since: str, until: str = LATEST, *, service: str | None = None,
                   config: Config | None = None) -> list[ReleaseNote]:
     """Every (release, service) with since <= release <= until: newest first, then by service."""
+    if since > until:
+        raise TrackerError(f"--from {since} is after --to {until}")
     services = [service_name(store, service)] if service else store.services()
     judge = config or Config()
     notes = [note for key in services for note in _service_notes(store, key, since, until, judge)]

@@ -113,9 +113,12 @@ def load_config(path: str | Path | None = None, *, today: dt.date | None = None)
     target = Path(path) if path else find_config()
     if target is None:
         return Config()
-    if not target.is_file():
-        raise TrackerError(f"{target}: no such config file")
-    raw = target.read_bytes()
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        raise TrackerError(f"{target}: no such config file") from None
+    except OSError as err:
+        raise TrackerError(f"{target}: cannot read the config: {err.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
