@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.cli import main
@@ -229,3 +232,29 @@ def test_hostile_strings_stay_inert_in_every_site_page(hostile: Store, tmp_path:
         data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', text, re.S)
         assert data is not None
         json.loads(data.group(1))
+
+
+def _site_of(folder: Path, text: str) -> list[Path]:
+    """Two releases of one service whose names, note, enum value and member are ``text``."""
+    with Store(folder / "tracker.db") as store:
+        put(store, "svc", "2025-01-01", [enum_op("op", ("a",), ())], f"Amazon {text}", f"note {text}")
+        put(store, "svc", "2025-02-01", [enum_op("op", (text,), (text,))], f"AWS {text}", text)
+        feed = ET.fromstring(render_notes(store, "2025-01-01", fmt="atom"))  # raises unless well-formed
+        assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 2
+        json.loads(render_notes(store, "2025-01-01", fmt="json"))
+        return write_site(store, folder / "site")
+
+
+@pytest.fixture(scope="module")
+def plain_tags(tmp_path_factory: pytest.TempPathFactory) -> list[list[tuple[str, dict[str, str]]]]:
+    return [_Rows.of(page).tags for page in _site_of(tmp_path_factory.mktemp("plain"), "plain")]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=40))
+def test_any_page_string_keeps_atom_well_formed_and_site_markup_ours(
+        tmp_path: Path, plain_tags: list[list[tuple[str, dict[str, str]]]], text: str) -> None:
+    """Whatever a page's strings hold, every site page has only the kinds of element a plain one has."""
+    pages = _site_of(tmp_path / hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest(), text)
+    for page, plain in zip(pages, plain_tags, strict=True):
+        assert {tag for tag, _ in _Rows.of(page).tags} <= {tag for tag, _ in plain}, (page, text)
