@@ -57,6 +57,7 @@ def error_of(tmp_path: Path, text: str) -> str:
     ('[[accept]]\nservice = 3\nreason = "x"\n', 2, 1, ["a string", "3"]),
     ('[accept]\nfingerprint = "abc"\nreason = "x"\n', 1, 2, ["[[accept]]"]),
     ('[severity]\nx = \n', 2, 5, ["Invalid value"]),
+    ('# next line \x85 and \u2028 separator\n[severty]\n', 2, 2, ["'severty'"]),  # TOML lines end at \n only
 ])
 def test_mistakes_name_file_line_and_key(tmp_path: Path, text: str, line: int, col: int, words: list[str]) -> None:
     message = error_of(tmp_path, text)

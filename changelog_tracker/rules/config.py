@@ -123,7 +123,7 @@ def load_config(path: str | Path | None = None, *, today: dt.date | None = None)
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        column = len(raw[raw.rfind(b"\n", 0, err.start) + 1 : err.start].decode("utf-8", "replace")) + 1
         raise TrackerError(f"{target}:{line}:{column}: expected UTF-8 text, found byte {raw[err.start]:#04x}") from None
     try:
         data = tomllib.loads(text)
@@ -136,8 +136,8 @@ def _toml_error(target: Path, text: str, err: tomllib.TOMLDecodeError) -> str:
     """tomllib's message in our FILE:LINE:COL form."""
     message = str(err)
     at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
-    line, column = (at.group(1), at.group(2)) if at else (str(max(1, len(text.splitlines()))), "1")
-    return f"{target}:{line}:{column}: expected valid TOML, found an error: {message[: at.start()] if at else message}"
+    line, column = (at.group(1), at.group(2)) if at else (str(text.count("\n") + 1), "1")  # "at end of document"
+    return f"{target}:{line}:{column}: expected valid TOML, found: {message[: at.start()] if at else message}"
 
 
 # A table header ([a] or [[a]]) or a key line (a = / "a" = / a.b =); the name group is what follows.
@@ -161,7 +161,7 @@ def _unquote(name: str) -> str:
 
 def _lines(text: str) -> Iterator[_Line]:
     table, counts = "", {"": 0}
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # TOML's lines end at \n only, as tomllib counts them
         header = _HEADER.match(line)
         if header:
             table = ".".join(_unquote(part.strip()) for part in header.group("name").split("."))
