@@ -27,6 +27,7 @@ SERVICE = "bedrock-agentcore-control"
 # Everything a page could carry to attack a reader: markup, a template, CDATA's end, terminal
 # escapes, a right-to-left override, characters XML 1.0 cannot hold at all.
 HOSTILE = EVIL + "{{7*7}}]]>\x1b[31mred\u202eevil\x00\x07\x0c"
+ATOM = "{http://www.w3.org/2005/Atom}"
 DANGEROUS_RULE = "response-enum-value-added"  # the seeds' one dangerous change (2026-03-10)
 
 
@@ -80,7 +81,9 @@ def test_notes_take_a_service(two_services: Store, tmp_path: Path) -> None:
     only = release_notes(two_services, "2026-01-01", service="Demo Service")
     assert [(n.release, n.service) for n in only] == [("2026-04-01", "demo"), ("2026-03-10", "demo")]
     text = cli(two_services.path, "notes", "demo", "--from", "2026-03-10", "--format", "text").stdout
-    assert "demo" in text and SERVICE not in text
+    assert text.startswith("Release notes: demo, 2026-03-10 to newest\n") and SERVICE not in text
+    feed = ET.fromstring(render_notes(two_services, "2026-03-10", fmt="atom", service="Demo Service"))
+    assert feed.findtext(f"{ATOM}id") == "tag:changelog-tracker,2026-03-10:notes/demo/2026-03-10/newest"
     for wrong in (["nosuch", "--from", "2026-03-10"], ["--from", "2026-03-10", "--to", "2026-03-09"]):
         error = cli(two_services.path, "notes", *wrong, code=2).stderr
         assert error.startswith("error: ") and error.count("\n") == 1, error
@@ -129,12 +132,11 @@ def test_notes_text_and_markdown_are_printable(hostile: Store) -> None:
 def test_atom_is_well_formed_whatever_the_strings(hostile: Store) -> None:
     atom = render_notes(hostile, "2025-01-01", fmt="atom")
     feed = ET.fromstring(atom)  # raises on anything XML 1.0 cannot carry
-    ns = "{http://www.w3.org/2005/Atom}"
-    entries = feed.findall(f"{ns}entry")
+    entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 2
-    title = entries[0].findtext(f"{ns}title") or ""
+    title = entries[0].findtext(f"{ATOM}title") or ""
     assert "{{7*7}}]]>" in title and "<script>" in title  # literal text, once parsed
-    content = entries[0].findtext(f"{ns}content") or ""
+    content = entries[0].findtext(f"{ATOM}content") or ""
     assert "&lt;script&gt;" in content and "<script" not in content and "49" not in content
 
 
@@ -240,7 +242,7 @@ def _site_of(folder: Path, text: str) -> list[Path]:
         put(store, "svc", "2025-01-01", [enum_op("op", ("a",), ())], f"Amazon {text}", f"note {text}")
         put(store, "svc", "2025-02-01", [enum_op("op", (text,), (text,))], f"AWS {text}", text)
         feed = ET.fromstring(render_notes(store, "2025-01-01", fmt="atom"))  # raises unless well-formed
-        assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 2
+        assert len(feed.findall(f"{ATOM}entry")) == 2
         json.loads(render_notes(store, "2025-01-01", fmt="json"))
         return write_site(store, folder / "site")
 

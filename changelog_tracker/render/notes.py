@@ -139,32 +139,36 @@ def by_day(notes: Sequence[ReleaseNote]) -> list[tuple[str, list[ReleaseNote]]]:
     return [(day, list(group)) for day, group in groupby(notes, key=lambda n: n.release)]
 
 
-def span(since: str, until: str) -> str:
-    return f"{since} to {'newest' if until == LATEST else until}"
+def span(since: str, until: str, service: str | None = None) -> str:
+    dates = f"{since} to {'newest' if until == LATEST else until}"
+    return f"{service}, {dates}" if service else dates
 
 
 def render_notes(store: Store, since: str, until: str = LATEST, fmt: str = "markdown", *,
                  service: str | None = None, config: Config | None = None) -> str:
-    """Release notes for the releases from ``since`` to ``until``, as markdown, atom, json or text."""
+    """Release notes for the releases from ``since`` to ``until`` (of one service, or all), as markdown,
+    atom, json or text."""
     if fmt not in FORMATS:
         raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    notes = release_notes(store, since, until, service=service, config=config)
+    key = service_name(store, service) if service else None
+    notes = release_notes(store, since, until, service=key, config=config)
     if fmt == "json":
         return json.dumps([n.to_json() for n in notes], indent=2) + "\n"
     if fmt == "atom":
-        return _atom(notes, since, until)
+        return _atom(notes, since, until, key)
     name = "markdown.md" if fmt == "markdown" else "text.txt"
-    return environment().get_template(f"notes/{name}").render(span=span(since, until), days=by_day(notes))
+    return environment().get_template(f"notes/{name}").render(span=span(since, until, key), days=by_day(notes))
 
 
-def _atom(notes: Sequence[ReleaseNote], since: str, until: str) -> str:
+def _atom(notes: Sequence[ReleaseNote], since: str, until: str, service: str | None) -> str:
     env = environment()
     body = env.get_template("notes/entry.html")
     entries = [{"note": n, "id": f"{TAG},{n.release}:{n.service}", "updated": _timestamp(n.release),
                 "content": body.render(note=n)} for n in notes]
+    feed = "/".join([*([service] if service else []), since, "newest" if until == LATEST else until])
     return env.get_template("notes/atom.xml").render(
-        title=f"AWS API release notes, {span(since, until)}",
-        id=f"{TAG},{since}:notes/{since}/{'newest' if until == LATEST else until}",
+        title=f"AWS API release notes, {span(since, until, service)}",
+        id=f"{TAG},{since}:notes/{feed}",
         updated=_timestamp(notes[0].release if notes else since),
         entries=entries,
     )
