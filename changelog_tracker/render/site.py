@@ -45,10 +45,6 @@ class Day:
     def findings(self) -> tuple[Finding, ...]:
         return tuple(f for n in self.notes for f in n.findings)
 
-    @property
-    def counts(self) -> dict[str, int]:
-        return counts(self.rows)
-
 
 @dataclass(frozen=True)
 class Name:
@@ -107,17 +103,21 @@ def write_site(store: Store, out: Path, *, config: Config | None = None) -> list
     pages: list[tuple[str, str, dict[str, Any]]] = [("index.html", "site/index.html", _index(days, histories))]
     pages += [(release_href(d.date), "site/release.html", _release(days, i)) for i, d in enumerate(days)]
     pages += [(service_href(h.service), "site/service.html", _service(h)) for h in histories]
-    previous = _manifest(out)
-    current = [relative for relative, _, _ in pages]
+    previous, current = _manifest(out), [relative for relative, _, _ in pages]
     _write_manifest(out, sorted(previous | set(current)))  # until done, a crash leaves nothing unlisted
     written = _render(out, pages)
-    for stale in sorted(previous - set(current)):
-        (out / stale).unlink(missing_ok=True)
-    for folder in ("releases", "services"):
-        if (out / folder).is_dir() and not any((out / folder).iterdir()):
-            (out / folder).rmdir()
+    _remove(out, previous - set(current))
     _write_manifest(out, current)
     return written
+
+
+def _remove(out: Path, stale: set[str]) -> None:
+    """Pages an earlier run wrote and this one did not, and the folders that held only them."""
+    for relative in sorted(stale):
+        (out / relative).unlink(missing_ok=True)
+    for folder in {(out / relative).parent for relative in stale} - {out}:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _render(out: Path, pages: Sequence[tuple[str, str, dict[str, Any]]]) -> list[Path]:
