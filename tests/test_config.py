@@ -112,10 +112,11 @@ def test_found_in_the_working_directory_or_a_parent(tmp_path: Path, monkeypatch:
 
 
 def test_none_up_to_the_root_is_the_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if any((folder / CONFIG_NAME).is_file() for folder in tmp_path.parents):
+        pytest.skip(f"a {CONFIG_NAME} above {tmp_path} would be found")
     monkeypatch.chdir(tmp_path)
-    assert find_config(Path("/")) is None or find_config(Path("/")) == Path("/") / CONFIG_NAME
-    if find_config() is None:
-        assert load_config().severity_of("operation-removed", "breaking") == "breaking"
+    assert find_config() is None
+    assert load_config() == Config(today=load_config().today)
     with pytest.raises(TrackerError, match="no such config file"):
         load_config(tmp_path / "missing.toml")
     with pytest.raises(TrackerError, match="cannot read the config"):
