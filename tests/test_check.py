@@ -6,10 +6,12 @@ import copy
 import datetime as dt
 import decimal
 import io
+import json
 import math
 import string
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,16 +19,20 @@ from botocore.model import OperationModel, ServiceModel
 from botocore.model import Shape as BotoShape
 from botocore.utils import is_json_value_header
 from botocore.validate import ParamValidator
+from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from changelog_tracker.baseline import model_pages
 from changelog_tracker.check import Compiler, validate
 from changelog_tracker.check.command import check as check_command
 from changelog_tracker.cli import main
+from changelog_tracker.graph.store import Store
+from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Scalar, Structure
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
-from tests.conftest import DATA
+from tests.conftest import DATA, committed_model
 
 main.add_command(check_command)
 PAYLOADS = DATA / "payloads"
@@ -306,3 +312,50 @@ def test_edge_cases_match_botocore(operation: str, payload: Any, theirs: list[st
     report = ParamValidator().validate(payload, models.operation_model(name).input_shape)
     assert sorted(path for path, _ in _botocore_errors(report)) == theirs
     assert sorted(e.path for e in validate(operations[name].input, payload, "botocore")) == (ours or theirs)
+
+
+# -- the command line: batches, summaries, no input ----------------------------------------------
+@pytest.fixture(scope="module")
+def agentcore_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real release of bedrock-agentcore-control (botocore 1.42.65)."""
+    db = tmp_path_factory.mktemp("check-cli") / "tracker.db"
+    with Store(db) as store:
+        store_pages(store, model_pages({AGENTCORE: committed_model(AGENTCORE, "1.42.65")}, dt.date(2026, 3, 10), "m"))
+    return db
+
+
+def _check_cli(db: Path, *args: str) -> tuple[int, str, str]:
+    base = ["--store", str(db), "check", "--service", AGENTCORE, "--operation", "create_agent_runtime"]
+    result = CliRunner().invoke(main, [*base, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_batch_summary_and_quiet(agentcore_db: Path) -> None:
+    batch = str(PAYLOADS / "batch.jsonl")
+    code, out, err = _check_cli(agentcore_db, batch)
+    assert code == 1 and out.count(": valid") == 1
+    assert err.splitlines()[-1] == "3 payloads: 1 valid, 2 invalid, 0 unknown"
+    code, out, err = _check_cli(agentcore_db, batch, "--quiet")
+    assert code == 1 and ": valid" not in out and out.count("INVALID") == 2
+    assert err.splitlines()[-1] == "3 payloads: 1 valid, 2 invalid, 0 unknown"
+    code, out, _ = _check_cli(agentcore_db, batch, "-q", "--format", "json")
+    assert [v["valid"] for v in json.loads(out)] == [False, False]
+    code, out, err = _check_cli(agentcore_db, str(PAYLOADS / "claims.yaml"), "--quiet")
+    assert code == 0 and out == "" and err == "1 payload: 1 valid, 0 invalid, 0 unknown\n"
+
+
+@pytest.mark.parametrize("kind", ["empty folder", "no payload files", "empty JSONL", "blank JSONL"])
+def test_cli_no_payloads_exits_2(agentcore_db: Path, tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "in"
+    if kind == "empty folder":
+        target.mkdir()
+    elif kind == "no payload files":
+        (target / "sub").mkdir(parents=True)
+        (target / "notes.txt").write_text("{}")
+    else:
+        target = tmp_path / "batch.jsonl"
+        target.write_text("" if kind == "empty JSONL" else "\n \n")
+    code, out, err = _check_cli(agentcore_db, str(target))
+    assert code == 2 and out == "", (out, err)
+    [line] = err.splitlines()
+    assert line.startswith(f"error: {target}") and ("no payload" in line or "empty" in line or "blank" in line)

@@ -47,6 +47,8 @@ def _documents(sources: Iterable[str | Path], stdin: Callable[[], bytes]) -> Ite
             continue
         path = Path(raw)
         files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES) if path.is_dir() else [path]
+        if not files:  # an empty folder must not pass as "every payload is valid"
+            raise TrackerError(f"{path}: no payload files in this folder (expected {', '.join(sorted(SUFFIXES))})")
         for file in files:
             try:
                 yield Document(str(file), file.read_bytes())
