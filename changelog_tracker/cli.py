@@ -157,7 +157,8 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
     """The releases in the store, newest first, with counts of new and updated methods.
 
     Each page's delta summaries are checked against what really changed since the method's
-    previous state; anything short of confirmed is listed under its release.
+    previous state; anything short of confirmed is listed under its release. A service that a
+    newer complete source (a botocore baseline) no longer holds is listed as gone at that date.
     """
     with _open(ctx) as store:
         entries = queries.log(store, service)
@@ -165,7 +166,8 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
         click.echo(json.dumps([e.to_json() for e in entries], indent=2))
         return
     for e in entries:
-        kind = "baseline" if e.complete else f"{e.new} new, {e.updated} updated"
+        kind = f"{e.new} new, {e.updated} updated"
+        kind = "gone (service removed)" if e.ended else "baseline" if e.complete else kind
         lines = [f"{e.release}  {e.service:<32} {kind:<22} {e.operations:>4} operations"]
         lines += [f"            {note}" for note in e.notes]
         lines += [

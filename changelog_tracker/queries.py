@@ -99,6 +99,7 @@ class LogEntry:
     complete: bool
     notes: tuple[str, ...]
     deltas: tuple[Verdict, ...] = ()  # delta summary verdicts for the updated methods
+    ended: bool = False  # the service is gone from this release on (a complete source lacks it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +112,7 @@ class LogEntry:
             "operations": self.operations,
             "baseline": self.complete,
             "notes": list(self.notes),
+            "ended": self.ended,
         }
 
 
@@ -127,7 +129,19 @@ def log(store: Store, service: str | None = None) -> list[LogEntry]:
         _entry(store, release, svc, pages, tuple(verdicts.get((release, svc), ())))
         for (release, svc), pages in grouped.items()
     ]
+    entries += _ends(store, [key] if key else store.services(), entries)
     return sorted(entries, key=lambda e: (e.release, e.service), reverse=True)
+
+
+def _ends(store: Store, services: list[str], entries: list[LogEntry]) -> list[LogEntry]:
+    """An entry for each service a complete source no longer holds, at the date it left."""
+    names = {e.service: e.full_name for e in sorted(entries, key=lambda e: e.release) if e.full_name}
+    ends = []
+    for service in services:
+        ended = store.ended(service)
+        if ended is not None:
+            ends.append(LogEntry(str(ended), service, names.get(service), 0, 0, 0, False, (), ended=True))
+    return ends
 
 
 def _entry(store: Store, release: str, service: str, pages: list[Any], deltas: tuple[Verdict, ...]) -> LogEntry:

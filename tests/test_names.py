@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,25 @@ def test_every_command_that_takes_a_name_suggests(db: Path, tmp_path: Path, args
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert line.startswith("error: ") and ("did you mean 'xray'?" in line or "did you mean 'get_groups'" in line)
+
+
+# -- a service that left botocore: log says so (Store.ended is the store's; faked here) ------------
+def test_log_says_when_a_service_is_gone(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Store, "ended", lambda self, service: "2026-03-01" if service == "xray" else None)
+    text = CliRunner().invoke(main, ["--store", str(db), "log"]).output.splitlines()
+    assert text[0].startswith("2026-03-01  xray") and "gone" in text[0] and text[0].endswith("0 operations")
+    assert sum("gone" in line for line in text) == 1
+    entries = json.loads(CliRunner().invoke(main, ["--store", str(db), "log", "xray", "--format", "json"]).output)
+    assert [(e["release"], e["ended"], e["operations"]) for e in entries] == [
+        ("2026-03-01", True, 0),
+        ("2026-01-09", False, entries[1]["operations"]),
+    ]
+    assert entries[1]["operations"] > 0
+    alive = json.loads(CliRunner().invoke(main, ["--store", str(db), "log", "sqs", "--format", "json"]).output)
+    assert [e["ended"] for e in alive] == [False]
+
+
+def test_log_takes_a_date_from_the_store_too(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Store, "ended", lambda self, service: dt.date(2026, 3, 1) if service == "sqs" else None)
+    [gone, _] = json.loads(CliRunner().invoke(main, ["--store", str(db), "log", "sqs", "--format", "json"]).output)
+    assert gone["release"] == "2026-03-01" and gone["ended"] is True
