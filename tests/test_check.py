@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from changelog_tracker.baseline import model_pages
-from changelog_tracker.check import Compiler, validate
+from changelog_tracker.check import Compiler, check_payloads, validate
 from changelog_tracker.check.command import check as check_command
 from changelog_tracker.cli import main
 from changelog_tracker.graph.store import Store
@@ -359,3 +359,74 @@ def test_cli_no_payloads_exits_2(agentcore_db: Path, tmp_path: Path, kind: str) 
     assert code == 2 and out == "", (out, err)
     [line] = err.splitlines()
     assert line.startswith(f"error: {target}") and ("no payload" in line or "empty" in line or "blank" in line)
+
+
+# -- JSON-value headers (botocore's jsonvalue trait): valid when json.dumps takes them ------------------
+JSON_VALUED = [("lex-runtime", "PostContent", "sessionAttributes", LEX), ("iot-data", "Publish", "userProperties", {
+    "topic": "t"})]  # fmt: skip
+KEYS = st.one_of(
+    st.text(TEXT, max_size=3), st.integers(-9, 9), st.none(), st.booleans(), st.floats(allow_nan=False),
+    st.tuples(st.integers(0, 3)), st.just(dt.date(2026, 3, 10)), st.just(b"key"), st.just(decimal.Decimal("2")),
+)  # fmt: skip
+ODD_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(TEXT, max_size=3)
+    | st.sampled_from([b"raw", dt.date(2026, 3, 10), dt.datetime(2026, 3, 10), decimal.Decimal("1.5"), {1, 2}]),
+    lambda inner: st.lists(inner, max_size=2)
+    | st.lists(inner, max_size=2).map(tuple)
+    | st.dictionaries(KEYS, inner, max_size=2)
+    | st.lists(st.tuples(st.text(TEXT, max_size=2), inner), max_size=2),  # a list of pairs
+    max_leaves=5,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "name", "member", "base"), JSON_VALUED, ids=[s for s, *_ in JSON_VALUED])
+def test_json_value_headers_match_param_validator(service: str, name: str, member: str, base: dict[str, Any]) -> None:
+    models, ours = _models(service)
+    shape, seen = models.operation_model(name).input_shape, Counter[bool]()
+
+    @SETTINGS
+    @given(value=ODD_JSON)
+    def run(value: Any) -> None:
+        payload = base | {member: value}
+        report = ParamValidator().validate(payload, shape)
+        found = Counter((e.path, e.kind) for e in validate(ours[name].input, payload, "botocore"))
+        assert found == _botocore_errors(report), payload
+        assert Counter((e.path, e.kind) for e in validate(ours[name].input, payload)) == found  # strict: the same
+        seen[not found] += 1
+
+    run()
+    assert seen[True] >= 10 and seen[False] >= 10, seen
+
+
+JSON_EDGES = [  # (value, valid): what json.dumps takes, where a document's rules differ
+    ({(1, 2): "tuple key"}, False),
+    ({dt.date(2026, 3, 10): "a YAML date as a key"}, False),
+    ({b"k": 1}, False),
+    ([("a", 1), ("b", [2, (3, 4)])], True),  # lists of pairs, tuples anywhere
+    ((1, "two"), True),
+    ({1: None, None: 2.5, False: [], 1.5: {}}, True),  # keys json.dumps turns into strings
+    ({"a": {1, 2}}, False),
+    ({"a": decimal.Decimal("1")}, False),
+    ({"when": dt.datetime(2026, 3, 10)}, False),
+]
+
+
+@pytest.mark.parametrize(("value", "valid"), JSON_EDGES)
+def test_json_value_edges(value: Any, valid: bool) -> None:
+    models, ours = _models("lex-runtime")
+    payload = LEX | {"sessionAttributes": value}
+    report = ParamValidator().validate(payload, models.operation_model("PostContent").input_shape)
+    assert (not report._errors) is valid
+    errors = validate(ours["PostContent"].input, payload, "botocore")
+    assert (not errors) is valid and all(e.path == "sessionAttributes" for e in errors)
+
+
+def test_json_value_trait_survives_the_store(tmp_path: Path) -> None:
+    model = installed_models(["lex-runtime"])["lex-runtime"]
+    with Store(tmp_path / "t.db") as store:
+        store_pages(store, model_pages({"lex-runtime": model}, dt.date(2026, 3, 10), "m"))
+        [verdict] = check_payloads(store, "lex-runtime", "post_content", [LEX | {"sessionAttributes": {(1,): 1}}])
+        [fine] = check_payloads(store, "lex-runtime", "post_content", [LEX | {"requestAttributes": ((1, 2),)}])
+        shown = store.shape(store.state("lex-runtime", "2026-03-10")["post_content"].input)
+    assert verdict.valid is False and "JSON" in verdict.errors[0].message and fine.valid is True
+    assert isinstance(shown, Structure) and "json_value" not in json.dumps(shown.to_json())  # canonical JSON as before
