@@ -430,3 +430,33 @@ def test_json_value_trait_survives_the_store(tmp_path: Path) -> None:
         shown = store.shape(store.state("lex-runtime", "2026-03-10")["post_content"].input)
     assert verdict.valid is False and "JSON" in verdict.errors[0].message and fine.valid is True
     assert isinstance(shown, Structure) and "json_value" not in json.dumps(shown.to_json())  # canonical JSON as before
+
+
+# -- payloads that nest too deep or contain themselves: exit 2, one located line -------------------
+def _deep(levels: int) -> str:
+    return '{"modelId": "m", "additionalModelRequestFields":\n' + "[" * levels + "]" * levels + "}"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("deep.json", _deep(100_000), ":2:"),
+        ("deeper.json", _deep(960), ":2:"),  # json reads it; checking it would overflow the stack
+        ("deep.jsonl", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n", ":1:"),
+        ("deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", ":1:"),
+        ("cycle.yaml", "modelId: m\nadditionalModelRequestFields: &a [1, *a]\n", ":2:"),
+        ("cycle2.yaml", "modelId: m\nadditionalModelRequestFields:\n  k: &a {x: [*a]}\n", ":3:"),
+    ],
+)
+def test_cli_payloads_too_deep_or_cyclic_exit_2(tmp_path: Path, name: str, text: str, where: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        store_pages(store, model_pages(installed_models(["bedrock-runtime"]), dt.date(2026, 3, 10), "m"))
+    result = CliRunner().invoke(
+        main, ["--store", str(db), "check", str(path), "--service", "bedrock-runtime", "--operation", "converse"]
+    )
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {path}{where}"), line
