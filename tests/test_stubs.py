@@ -535,3 +535,11 @@ def test_a_second_service_into_the_same_out_keeps_the_first_installable(tmp_path
     # The same service again replaces its own package only.
     write_stubs("sts", "2026-03-10", list(operations_from_json(models["sts"], "sts")), out)
     assert "sts (2026-03-10)" in tomllib.loads((out / "pyproject.toml").read_text())["project"]["description"]
+
+
+def test_an_out_that_cannot_be_written_is_a_clear_error(seed_db: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    result = CliRunner().invoke(main, ["--store", str(seed_db), "stubs", SERVICE, "--out", str(tmp_path / "file/sub")])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path / 'file/sub'}") and "cannot write" in line, line

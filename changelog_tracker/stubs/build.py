@@ -120,10 +120,13 @@ def write_stubs(service: str, release: str, operations: list[Operation], out: Pa
     """
     files = render_stubs(service, release, operations)
     files |= render_packaging(written_releases(out) | {service: release})
-    for name, text in files.items():
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    try:
+        for name, text in files.items():
+            path = out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise TrackerError(f"{out}: cannot write the stubs there: {err.strerror or err}") from None
     return out / package_name(service)
 
 
