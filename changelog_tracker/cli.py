@@ -22,6 +22,7 @@ from .ingest import ingest as ingest_paths
 from .model import ListShape, MapShape, Structure
 from .options import parse_date
 from .render.syntax import render_request, render_response
+from .terminal import printable
 
 DEFAULT_STORE = "data/tracker.db"
 FORMAT = click.option(
@@ -156,7 +157,8 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
     """The releases in the store, newest first, with counts of new and updated methods.
 
     Each page's delta summaries are checked against what really changed since the method's
-    previous state; anything short of confirmed is listed under its release.
+    previous state; anything short of confirmed is listed under its release. A service that a
+    newer complete source (a botocore baseline) no longer holds is listed as gone at that date.
     """
     with _open(ctx) as store:
         entries = queries.log(store, service)
@@ -164,13 +166,16 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
         click.echo(json.dumps([e.to_json() for e in entries], indent=2))
         return
     for e in entries:
-        kind = "baseline" if e.complete else f"{e.new} new, {e.updated} updated"
-        click.echo(f"{e.release}  {e.service:<32} {kind:<22} {e.operations:>4} operations")
-        for note in e.notes:
-            click.echo(f"            {note}")
-        for verdict in e.deltas:
-            if verdict.status != "confirmed":
-                click.echo(f"            delta summary of {verdict.operation}: {_DELTA_WORDS[verdict.status]}")
+        kind = f"{e.new} new, {e.updated} updated"
+        kind = "gone (service removed)" if e.ended else "baseline" if e.complete else kind
+        lines = [f"{e.release}  {e.service:<32} {kind:<22} {e.operations:>4} operations"]
+        lines += [f"            {note}" for note in e.notes]
+        lines += [
+            f"            delta summary of {verdict.operation}: {_DELTA_WORDS[verdict.status]}"
+            for verdict in e.deltas
+            if verdict.status != "confirmed"
+        ]
+        click.echo(printable("\n".join(lines)))  # notes and names come from pages
 
 
 @main.command()
@@ -191,7 +196,7 @@ def show(ctx: click.Context, service: str, operation: str | None, at: dt.date | 
         click.echo(json.dumps(body[0] if operation else body, indent=2))
         return
     for item in shown:
-        click.echo(_text(item))
+        click.echo(printable(_text(item)))  # member names and enum values come from pages
 
 
 def _text(item: queries.Shown) -> str:

@@ -22,6 +22,9 @@ class Scalar:
     type: str
     enum: tuple[str, ...] = ()
     streaming: bool = False
+    # A document botocore sends as a JSON header (its `jsonvalue` trait): valid when json.dumps takes
+    # it. Known from botocore only, so it stays out of equality and canonical JSON (as unions do).
+    json_value: bool = field(default=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}

@@ -10,18 +10,35 @@ from .errors import NotFoundError
 from .graph.store import Store, Version
 from .model import Operation, snake_case
 from .services import resolve
+from .suggest import did_you_mean
 from .verify import Verdict, verify_pages
 
 LATEST = "9999-12-31"
+
+
+_LISTED = 20  # a store with at most this many services lists them all in an error
 
 
 def service_name(store: Store, name: str) -> str:
     """The boto3 name for any name the service has had, if the store holds it."""
     key = resolve(name, store.names()) or name.casefold()
     if not store.has_service(key):
-        known = ", ".join(store.services()[:12]) or "none yet (run ingest or baseline)"
-        raise NotFoundError(f"unknown service {name!r}; the store has: {known}")
+        raise NotFoundError(f"unknown service {name!r}{_nearest_services(store, name)}")
     return key
+
+
+def _nearest_services(store: Store, name: str) -> str:
+    """The closest of every service in the store (boto3 or full names), else what there is to choose from."""
+    services = store.services()
+    if not services:
+        return ": the store has no services yet (run ingest or baseline)"
+    count = f"{len(services)} service{'s' if len(services) > 1 else ''}"
+    close = did_you_mean(name, [*services, *store.names()])
+    if close:
+        return f"{close} (the store has {count})"
+    if len(services) <= _LISTED:
+        return f"; the store has {count}: {', '.join(services)}"
+    return f"; none of the store's {count} is close (changelog-tracker log lists them)"
 
 
 def as_of(at: dt.date | str | None) -> str:
@@ -35,7 +52,10 @@ def find_operation(state: dict[str, Version], name: str, service: str, at: str) 
         matches = [v for v in state.values() if (v.api_name or "").casefold() == name.casefold()]
         if not matches:
             when = "" if at == LATEST else f" as of {at}"
-            raise NotFoundError(f"{service} has no operation {name!r}{when}")
+            # Suggest in the spelling the user chose: API names for CamelCase, method names otherwise.
+            api = [v.api_name for v in state.values() if v.api_name] if name != name.lower() else []
+            names = api or list(state)
+            raise NotFoundError(f"{service} has no operation {name!r}{when}{did_you_mean(name, names)}")
         return matches[0]
     return state[key]
 
@@ -79,6 +99,7 @@ class LogEntry:
     complete: bool
     notes: tuple[str, ...]
     deltas: tuple[Verdict, ...] = ()  # delta summary verdicts for the updated methods
+    ended: bool = False  # the service is gone from this release on (a complete source lacks it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +112,7 @@ class LogEntry:
             "operations": self.operations,
             "baseline": self.complete,
             "notes": list(self.notes),
+            "ended": self.ended,
         }
 
 
@@ -107,7 +129,19 @@ def log(store: Store, service: str | None = None) -> list[LogEntry]:
         _entry(store, release, svc, pages, tuple(verdicts.get((release, svc), ())))
         for (release, svc), pages in grouped.items()
     ]
+    entries += _ends(store, [key] if key else store.services(), entries)
     return sorted(entries, key=lambda e: (e.release, e.service), reverse=True)
+
+
+def _ends(store: Store, services: list[str], entries: list[LogEntry]) -> list[LogEntry]:
+    """An entry for each service a complete source no longer holds, at the date it left."""
+    names = {e.service: e.full_name for e in sorted(entries, key=lambda e: e.release) if e.full_name}
+    ends = []
+    for service in services:
+        ended = store.ended(service)
+        if ended is not None:
+            ends.append(LogEntry(str(ended), service, names.get(service), 0, 0, 0, False, (), ended=True))
+    return ends
 
 
 def _entry(store: Store, release: str, service: str, pages: list[Any], deltas: tuple[Verdict, ...]) -> LogEntry:

@@ -6,10 +6,12 @@ import copy
 import datetime as dt
 import decimal
 import io
+import json
 import math
 import string
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,16 +19,20 @@ from botocore.model import OperationModel, ServiceModel
 from botocore.model import Shape as BotoShape
 from botocore.utils import is_json_value_header
 from botocore.validate import ParamValidator
+from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from changelog_tracker.check import Compiler, validate
+from changelog_tracker.baseline import model_pages
+from changelog_tracker.check import Compiler, check_payloads, validate
 from changelog_tracker.check.command import check as check_command
 from changelog_tracker.cli import main
+from changelog_tracker.graph.store import Store
+from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Scalar, Structure
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
-from tests.conftest import DATA
+from tests.conftest import DATA, committed_model
 
 main.add_command(check_command)
 PAYLOADS = DATA / "payloads"
@@ -306,3 +312,151 @@ def test_edge_cases_match_botocore(operation: str, payload: Any, theirs: list[st
     report = ParamValidator().validate(payload, models.operation_model(name).input_shape)
     assert sorted(path for path, _ in _botocore_errors(report)) == theirs
     assert sorted(e.path for e in validate(operations[name].input, payload, "botocore")) == (ours or theirs)
+
+
+# -- the command line: batches, summaries, no input ----------------------------------------------
+@pytest.fixture(scope="module")
+def agentcore_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real release of bedrock-agentcore-control (botocore 1.42.65)."""
+    db = tmp_path_factory.mktemp("check-cli") / "tracker.db"
+    with Store(db) as store:
+        store_pages(store, model_pages({AGENTCORE: committed_model(AGENTCORE, "1.42.65")}, dt.date(2026, 3, 10), "m"))
+    return db
+
+
+def _check_cli(db: Path, *args: str) -> tuple[int, str, str]:
+    base = ["--store", str(db), "check", "--service", AGENTCORE, "--operation", "create_agent_runtime"]
+    result = CliRunner().invoke(main, [*base, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_batch_summary_and_quiet(agentcore_db: Path) -> None:
+    batch = str(PAYLOADS / "batch.jsonl")
+    code, out, err = _check_cli(agentcore_db, batch)
+    assert code == 1 and out.count(": valid") == 1
+    assert err.splitlines()[-1] == "3 payloads: 1 valid, 2 invalid, 0 unknown"
+    code, out, err = _check_cli(agentcore_db, batch, "--quiet")
+    assert code == 1 and ": valid" not in out and out.count("INVALID") == 2
+    assert err.splitlines()[-1] == "3 payloads: 1 valid, 2 invalid, 0 unknown"
+    code, out, _ = _check_cli(agentcore_db, batch, "-q", "--format", "json")
+    assert [v["valid"] for v in json.loads(out)] == [False, False]
+    code, out, err = _check_cli(agentcore_db, str(PAYLOADS / "claims.yaml"), "--quiet")
+    assert code == 0 and out == "" and err == "1 payload: 1 valid, 0 invalid, 0 unknown\n"
+
+
+@pytest.mark.parametrize("kind", ["empty folder", "no payload files", "empty JSONL", "blank JSONL"])
+def test_cli_no_payloads_exits_2(agentcore_db: Path, tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "in"
+    if kind == "empty folder":
+        target.mkdir()
+    elif kind == "no payload files":
+        (target / "sub").mkdir(parents=True)
+        (target / "notes.txt").write_text("{}")
+    else:
+        target = tmp_path / "batch.jsonl"
+        target.write_text("" if kind == "empty JSONL" else "\n \n")
+    code, out, err = _check_cli(agentcore_db, str(target))
+    assert code == 2 and out == "", (out, err)
+    [line] = err.splitlines()
+    assert line.startswith(f"error: {target}") and ("no payload" in line or "empty" in line or "blank" in line)
+
+
+# -- JSON-value headers (botocore's jsonvalue trait): valid when json.dumps takes them ------------------
+JSON_VALUED = [("lex-runtime", "PostContent", "sessionAttributes", LEX), ("iot-data", "Publish", "userProperties", {
+    "topic": "t"})]  # fmt: skip
+KEYS = st.one_of(
+    st.text(TEXT, max_size=3), st.integers(-9, 9), st.none(), st.booleans(), st.floats(allow_nan=False),
+    st.tuples(st.integers(0, 3)), st.just(dt.date(2026, 3, 10)), st.just(b"key"), st.just(decimal.Decimal("2")),
+)  # fmt: skip
+ODD_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(TEXT, max_size=3)
+    | st.sampled_from([b"raw", dt.date(2026, 3, 10), dt.datetime(2026, 3, 10), decimal.Decimal("1.5"), {1, 2}]),
+    lambda inner: st.lists(inner, max_size=2)
+    | st.lists(inner, max_size=2).map(tuple)
+    | st.dictionaries(KEYS, inner, max_size=2)
+    | st.lists(st.tuples(st.text(TEXT, max_size=2), inner), max_size=2),  # a list of pairs
+    max_leaves=5,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "name", "member", "base"), JSON_VALUED, ids=[s for s, *_ in JSON_VALUED])
+def test_json_value_headers_match_param_validator(service: str, name: str, member: str, base: dict[str, Any]) -> None:
+    models, ours = _models(service)
+    shape, seen = models.operation_model(name).input_shape, Counter[bool]()
+
+    @SETTINGS
+    @given(value=ODD_JSON)
+    def run(value: Any) -> None:
+        payload = base | {member: value}
+        report = ParamValidator().validate(payload, shape)
+        found = Counter((e.path, e.kind) for e in validate(ours[name].input, payload, "botocore"))
+        assert found == _botocore_errors(report), payload
+        assert Counter((e.path, e.kind) for e in validate(ours[name].input, payload)) == found  # strict: the same
+        seen[not found] += 1
+
+    run()
+    assert seen[True] >= 10 and seen[False] >= 10, seen
+
+
+JSON_EDGES = [  # (value, valid): what json.dumps takes, where a document's rules differ
+    ({(1, 2): "tuple key"}, False),
+    ({dt.date(2026, 3, 10): "a YAML date as a key"}, False),
+    ({b"k": 1}, False),
+    ([("a", 1), ("b", [2, (3, 4)])], True),  # lists of pairs, tuples anywhere
+    ((1, "two"), True),
+    ({1: None, None: 2.5, False: [], 1.5: {}}, True),  # keys json.dumps turns into strings
+    ({"a": {1, 2}}, False),
+    ({"a": decimal.Decimal("1")}, False),
+    ({"when": dt.datetime(2026, 3, 10)}, False),
+]
+
+
+@pytest.mark.parametrize(("value", "valid"), JSON_EDGES)
+def test_json_value_edges(value: Any, valid: bool) -> None:
+    models, ours = _models("lex-runtime")
+    payload = LEX | {"sessionAttributes": value}
+    report = ParamValidator().validate(payload, models.operation_model("PostContent").input_shape)
+    assert (not report._errors) is valid
+    errors = validate(ours["PostContent"].input, payload, "botocore")
+    assert (not errors) is valid and all(e.path == "sessionAttributes" for e in errors)
+
+
+def test_json_value_trait_survives_the_store(tmp_path: Path) -> None:
+    model = installed_models(["lex-runtime"])["lex-runtime"]
+    with Store(tmp_path / "t.db") as store:
+        store_pages(store, model_pages({"lex-runtime": model}, dt.date(2026, 3, 10), "m"))
+        [verdict] = check_payloads(store, "lex-runtime", "post_content", [LEX | {"sessionAttributes": {(1,): 1}}])
+        [fine] = check_payloads(store, "lex-runtime", "post_content", [LEX | {"requestAttributes": ((1, 2),)}])
+        shown = store.shape(store.state("lex-runtime", "2026-03-10")["post_content"].input)
+    assert verdict.valid is False and "JSON" in verdict.errors[0].message and fine.valid is True
+    assert isinstance(shown, Structure) and "json_value" not in json.dumps(shown.to_json())  # canonical JSON as before
+
+
+# -- payloads that nest too deep or contain themselves: exit 2, one located line -------------------
+def _deep(levels: int) -> str:
+    return '{"modelId": "m", "additionalModelRequestFields":\n' + "[" * levels + "]" * levels + "}"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("deep.json", _deep(100_000), ":2:"),
+        ("deeper.json", _deep(960), ":2:"),  # json reads it; checking it would overflow the stack
+        ("deep.jsonl", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n", ":1:"),
+        ("deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", ":1:"),
+        ("cycle.yaml", "modelId: m\nadditionalModelRequestFields: &a [1, *a]\n", ":2:"),
+        ("cycle2.yaml", "modelId: m\nadditionalModelRequestFields:\n  k: &a {x: [*a]}\n", ":3:"),
+    ],
+)
+def test_cli_payloads_too_deep_or_cyclic_exit_2(tmp_path: Path, name: str, text: str, where: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        store_pages(store, model_pages(installed_models(["bedrock-runtime"]), dt.date(2026, 3, 10), "m"))
+    result = CliRunner().invoke(
+        main, ["--store", str(db), "check", str(path), "--service", "bedrock-runtime", "--operation", "converse"]
+    )
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {path}{where}"), line

@@ -509,3 +509,37 @@ def test_any_names_give_stubs_that_parse_and_keep_every_key(operations: list[Ope
         for member in operation.input.members:
             if isinstance(member.shape, Scalar) and member.shape.enum:
                 assert top["literals"][member.name] == sorted(set(member.shape.enum))
+
+
+# -- several services into one --out ---------------------------------------------------------------
+def _pip_install(source: Path, target: Path) -> None:
+    command = [sys.executable, "-m", "pip", "install", "--no-index", "--no-deps", "--target", str(target)]
+    done = subprocess.run([*command, str(source)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_second_service_into_the_same_out_keeps_the_first_installable(tmp_path: Path) -> None:
+    models, out = installed_models(["sts", "sqs"]), tmp_path / "out"
+    write_stubs("sts", "2026-01-09", list(operations_from_json(models["sts"], "sts")), out)
+    write_stubs("sqs", "2026-03-10", list(operations_from_json(models["sqs"], "sqs")), out)
+    _pip_install(out, tmp_path / "site")
+    for package, release in (("sts_stubs", "2026-01-09"), ("sqs_stubs", "2026-03-10")):
+        assert sorted(p.name for p in (tmp_path / "site" / package).iterdir()) == sorted([*FILES, "py.typed"])
+        assert f'__release__ = "{release}"' in (tmp_path / "site" / package / "__init__.pyi").read_text()
+    [info] = (tmp_path / "site").glob("*.dist-info")
+    metadata = (info / "METADATA").read_text()
+    assert "Name: sqs-sts-stubs\n" in metadata and "Version: 2026.3.10\n" in metadata
+    assert "sqs (2026-03-10)" in metadata and "sts (2026-01-09)" in metadata
+    project = tomllib.loads((out / "pyproject.toml").read_text())["project"]
+    assert project["name"] == "sqs-sts-stubs" and project["version"] == "2026.3.10"
+    # The same service again replaces its own package only.
+    write_stubs("sts", "2026-03-10", list(operations_from_json(models["sts"], "sts")), out)
+    assert "sts (2026-03-10)" in tomllib.loads((out / "pyproject.toml").read_text())["project"]["description"]
+
+
+def test_an_out_that_cannot_be_written_is_a_clear_error(seed_db: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    result = CliRunner().invoke(main, ["--store", str(seed_db), "stubs", SERVICE, "--out", str(tmp_path / "file/sub")])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path / 'file/sub'}") and "cannot write" in line, line

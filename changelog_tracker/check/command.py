@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from ..graph.store import Store
 from ..options import parse_date
+from ..terminal import printable
 from .compile import MODES
 from .payloads import read_payloads
 from .verdicts import Verdict, check_payloads
@@ -30,6 +32,7 @@ from .verdicts import Verdict, check_payloads
     show_default=True,
     help="strict also checks enum values; botocore rejects exactly what botocore's ParamValidator rejects.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="Print only the payloads that are not valid (and the summary).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def check(
@@ -40,14 +43,15 @@ def check(
     at: dt.date | None,
     history: bool,
     mode: str,
+    quiet: bool,
     fmt: str,
 ) -> None:
     """Check request payloads: JSON or YAML files, folders, - for stdin, JSON Lines batches.
 
     \b
     A JSON Lines file (.jsonl, .ndjson, or one JSON object per line) holds one payload per
-    line, named FILE:LINE. Exit 0 when every payload is valid, 1 when any is not, 2 on bad
-    usage or input.
+    line, named FILE:LINE. A summary line goes to stderr. Exit 0 when every payload is valid,
+    1 when any is not, 2 on bad usage or input (a folder without payloads, an empty file).
     \b
     Example:
       changelog-tracker check fixtures/*.json --service bedrock-agentcore-control \\
@@ -58,14 +62,19 @@ def check(
     read = read_payloads(payloads, stdin=sys.stdin.buffer.read)
     with Store(Path(ctx.obj)) as store:
         verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)
+    shown = [v for v in verdicts if v.valid is not True] if quiet else verdicts
     if fmt == "json":
-        click.echo(json.dumps([v.to_json() for v in verdicts], indent=2))
-    else:
-        click.echo("\n".join(_text(v) for v in verdicts))
-    unchecked = sum(1 for v in verdicts if v.valid is None)
-    if unchecked:
-        click.echo(f"warning: {unchecked} payload(s) could not be checked: the page cut the request syntax", err=True)
-    if any(v.valid is False for v in verdicts):
+        click.echo(json.dumps([v.to_json() for v in shown], indent=2))
+    elif shown:
+        click.echo("\n".join(_text(v) for v in shown))
+    counts = Counter(v.valid for v in verdicts)
+    if counts[None]:
+        cut = "the page cut the request syntax"
+        click.echo(f"warning: {counts[None]} payload(s) could not be checked: {cut}", err=True)
+    noun = "payload" if len(verdicts) == 1 else "payloads"
+    summary = f"{len(verdicts)} {noun}: {counts[True]} valid, {counts[False]} invalid, {counts[None]} unknown"
+    click.echo(summary, err=True)
+    if counts[False]:
         ctx.exit(1)
 
 
@@ -84,4 +93,4 @@ def _text(verdict: Verdict) -> str:
         change = verdict.broken_by
         by = f" by {change.rule} at {change.path or '(operation)'}" if change else " (no change found to explain it)"
         lines.append(f"  broke at {verdict.broke_at}{by}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))  # member names and enum values in messages come from pages

@@ -6,9 +6,9 @@ payload costs no string work at all: that is what makes batches fast.
 
 Two modes: ``botocore`` accepts exactly what ``botocore.validate.ParamValidator`` accepts for the
 checks a page can show (types as its validators test them, required and unknown members, tagged
-unions); ``strict`` also checks enum values and rejects booleans where a number is expected
-(Python's ``bool`` is an ``int``, so botocore lets ``True`` through; every protocol then sends
-``true``/``"True"``, which the service rejects).
+unions, JSON-value headers); ``strict`` also checks enum values and rejects booleans where a number
+is expected (Python's ``bool`` is an ``int``, so botocore lets ``True`` through; every protocol then
+sends ``true``/``"True"``, which the service rejects).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import difflib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,6 +170,16 @@ def _document(value: Any) -> list[Raw] | None:
     return errors or None
 
 
+def _json_value(value: Any) -> list[Raw] | None:
+    """botocore's rule for a JSON-value header: whatever ``json.dumps`` takes (tuples as lists, keys it
+    turns into strings), unlike a document's rules; the SDK sends exactly that text."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as err:  # a type it cannot write, a key it cannot turn into a string
+        return _wrong("a JSON-serializable value", value, f" ({err})")
+    return None
+
+
 def _prefixed(found: list[Raw], segment: Segment) -> list[Raw]:
     for _kind, _message, segments in found:
         segments.append(segment)
@@ -243,6 +254,8 @@ class Compiler:
             return _typed((float, decimal.Decimal, int), "number", exclude_bool=self.strict)
         if kind == "boolean":
             return _typed((bool,), "boolean")
+        if shape.json_value:
+            return _json_value
         simple: dict[str, Check] = {
             "timestamp": _timestamp,
             "blob": _blob,

@@ -7,6 +7,7 @@ evaluated, only parsed as data.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ def _documents(sources: Iterable[str | Path], stdin: Callable[[], bytes]) -> Ite
             continue
         path = Path(raw)
         files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES) if path.is_dir() else [path]
+        if not files:  # an empty folder must not pass as "every payload is valid"
+            raise TrackerError(f"{path}: no payload files in this folder (expected {', '.join(sorted(SUFFIXES))})")
         for file in files:
             try:
                 yield Document(str(file), file.read_bytes())
@@ -69,6 +72,7 @@ def parse_document(document: Document) -> list[Payload]:
 
 def _json_or_lines(name: str, text: str) -> list[Payload]:
     try:
+        _refuse_deep_json(name, text)
         return [Payload(name, json.loads(text))]
     except json.JSONDecodeError as err:
         if err.msg == "Extra data" and _first_line_is_object(text):
@@ -91,6 +95,7 @@ def _lines(name: str, text: str) -> list[Payload]:
         if not line.strip():
             continue
         try:
+            _refuse_deep_json(name, line, number)
             payloads.append(Payload(f"{name}:{number}", json.loads(line)))
         except json.JSONDecodeError as err:
             raise _json_error(name, err, number) from None
@@ -106,10 +111,72 @@ def _json_error(name: str, err: json.JSONDecodeError, line: int) -> ParseError:
 
 def _yaml(name: str, text: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        value = yaml.safe_load(text)
+    except RecursionError:
+        raise ParseError(name, 1, 1, f"at most {MAX_DEPTH} levels of nesting", "deeper nesting") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise ParseError(name, line, column, "valid YAML", err.problem or str(err)) from None
     except yaml.YAMLError as err:
         raise ParseError(name, 1, 1, "valid YAML", str(err)) from None
+    if _first_bad(value, _value_children) is not None:  # anchors and aliases can make a value contain itself
+        node, reason = _first_bad(yaml.compose(text), _node_children) or (None, "")
+        mark = node.start_mark if node is not None else None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        found = "deeper nesting" if "levels" in reason else "an alias inside its anchor"
+        raise ParseError(name, line, column, reason, found)
+    return value
+
+
+# Deeper payloads would overflow Python's stack while being read or checked; real ones nest a few dozen.
+MAX_DEPTH = 200
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # JSON strings (skipped whole) and brackets
+
+
+def _refuse_deep_json(name: str, text: str, line0: int = 1) -> None:
+    """A located error at the bracket that nests past :data:`MAX_DEPTH` (counted only when it could)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        depth += 1 if token in ("[", "{") else -1 if token in ("]", "}") else 0
+        if depth > MAX_DEPTH:
+            at = match.start()
+            line, column = line0 + text.count("\n", 0, at), at - text.rfind("\n", 0, at)
+            raise ParseError(name, line, column, f"at most {MAX_DEPTH} levels of nesting", "deeper nesting")
+
+
+def _first_bad(root: Any, children: Callable[[Any], list[Any]]) -> tuple[Any, str] | None:
+    """The first container nested past :data:`MAX_DEPTH` or inside itself, and why (iterative: no recursion)."""
+    inside: set[int] = set()
+    stack: list[tuple[Any, int, bool]] = [(root, 1, False)]
+    while stack:
+        item, depth, leaving = stack.pop()
+        if leaving:
+            inside.discard(id(item))
+            continue
+        below = children(item)
+        if not below:
+            continue
+        if id(item) in inside:
+            return item, "a payload that does not contain itself"
+        if depth > MAX_DEPTH:
+            return item, f"at most {MAX_DEPTH} levels of nesting"
+        inside.add(id(item))
+        stack.append((item, depth, True))
+        stack.extend((child, depth + 1, False) for child in below)
+    return None
+
+
+def _value_children(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()] or [None]  # [None]: an empty container still counts
+    return (list(value) or [None]) if isinstance(value, list) else []
+
+
+def _node_children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair] or [None]
+    return (list(node.value) or [None]) if isinstance(node, yaml.SequenceNode) else []

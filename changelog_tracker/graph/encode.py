@@ -60,7 +60,8 @@ class NodeEncoder:
             return f'{{"member":"{self.node_id(shape.member)}","type":"list"}}'
         if isinstance(shape, MapShape):
             return f'{{"key":"{self.node_id(shape.key)}","type":"map","value":"{self.node_id(shape.value)}"}}'
-        return json.dumps(shape.to_json(), separators=(",", ":"), sort_keys=True)
+        trait = {"json_value": True} if shape.json_value else {}  # kept in the node, not in canonical JSON
+        return json.dumps(shape.to_json() | trait, separators=(",", ":"), sort_keys=True)
 
 
 _JSON = {True: "true", False: "false", None: "null"}

@@ -48,4 +48,4 @@ class NodeReader:
             return ListShape(self.shape(body["member"]))
         if kind == "map":
             return MapShape(self.shape(body["key"]), self.shape(body["value"]))
-        return Scalar(kind, tuple(body.get("enum", ())), bool(body.get("streaming")))
+        return Scalar(kind, tuple(body.get("enum", ())), bool(body.get("streaming")), bool(body.get("json_value")))

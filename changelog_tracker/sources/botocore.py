@@ -98,7 +98,9 @@ class _Walker:
         return result
 
     def _shape(self, shape: BotoShape, history: list[str]) -> Shape:
-        if is_json_value_header(shape) or getattr(shape, "is_document_type", False):
+        if is_json_value_header(shape):
+            return Scalar("document", json_value=True)
+        if getattr(shape, "is_document_type", False):
             return Scalar("document")
         if self.streaming is not None and shape == self.streaming:
             return Scalar("blob", streaming=True)

@@ -21,13 +21,14 @@ from .build import write_stubs
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory to write the package and its pyproject.toml into (pip install DIR).",
+    help="Directory for the package; its pyproject.toml covers every stub package there (pip install DIR).",
 )
 @click.pass_context
 def stubs(ctx: click.Context, service: str, at: dt.date | None, out: Path) -> None:
     """Typed client stubs (a PEP 561 package) for SERVICE as of a release.
 
-    Writes DIR/<service>_stubs/ (client.pyi, type_defs.pyi, literals.pyi) and DIR/pyproject.toml.
+    Writes DIR/<service>_stubs/ (client.pyi, type_defs.pyi, literals.pyi) and DIR/pyproject.toml,
+    which packages every service's stubs written into DIR: `pip install DIR` installs them all.
     """
     if not isinstance(ctx.obj, Path):
         raise TrackerError("no store: run stubs as a changelog-tracker command (--store PATH)")

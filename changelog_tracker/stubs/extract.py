@@ -85,12 +85,15 @@ def _required(annotation: ast.expr, total: bool) -> bool:
 def _methods(tree: ast.Module) -> dict[str, str | None]:
     """Methods taking ``**kwargs: Unpack[X]`` (-> X) or nothing but self (-> None)."""
     methods: dict[str, str | None] = {}
+    # Names imported as others (`Unpack as _Unpack`, where a method shadows `Unpack`).
+    renamed = {a.asname: a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names if a.asname}
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
         for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")):
             kwarg = fn.args.kwarg
             if kwarg is not None and isinstance(kwarg.annotation, ast.Subscript):
-                if _name(kwarg.annotation.value) == "Unpack":
-                    methods[fn.name] = _name(kwarg.annotation.slice)
+                if renamed.get(base := _name(kwarg.annotation.value), base) == "Unpack":
+                    request = _name(kwarg.annotation.slice)
+                    methods[fn.name] = renamed.get(request, request)
             elif kwarg is None and len(fn.args.args) == 1 and not fn.args.kwonlyargs and not fn.decorator_list:
                 methods[fn.name] = None
     return methods

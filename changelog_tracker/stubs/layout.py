@@ -42,22 +42,31 @@ class Import:
     comment: str = ""
 
 
-def import_groups(names: Iterable[str], local: tuple[str, list[str]] | None = None) -> list[list[Import]]:
-    """isort's sections: standard library, third party (botocore), this package."""
+def import_groups(
+    names: Iterable[str], local: tuple[str, list[str]] | None = None, hidden: frozenset[str] = frozenset()
+) -> list[list[Import]]:
+    """isort's sections: standard library, third party (botocore), this package; ``hidden`` names
+    are imported as ``name as _name`` (see :func:`private`)."""
     by_module: dict[str, list[str]] = {}
     for name in names:
         if name in _MODULES:
             by_module.setdefault(_MODULES[name], []).append(name)
-    stdlib = [_import(m, by_module[m]) for m in sorted(by_module) if not m.startswith("botocore")]
-    third = [_import(m, by_module[m], _UNTYPED) for m in sorted(by_module) if m.startswith("botocore")]
-    ours = [_import(*local)] if local and local[1] else []
+    stdlib = [_import(m, by_module[m], hidden) for m in sorted(by_module) if not m.startswith("botocore")]
+    third = [_import(m, by_module[m], hidden, _UNTYPED) for m in sorted(by_module) if m.startswith("botocore")]
+    ours = [_import(local[0], local[1], hidden)] if local and local[1] else []
     return [group for group in (stdlib, third, ours) if group]
 
 
-def _import(module: str, names: list[str], comment: str = "") -> Import:
-    ordered = sorted(set(names), key=isort_key)
+def _import(module: str, names: list[str], hidden: frozenset[str], comment: str = "") -> Import:
+    ordered = [f"{n} as {private(n)}" if n in hidden else n for n in sorted(set(names), key=isort_key)]
     one_line = f"from {module} import {', '.join(ordered)}"
     return Import(module, ordered, len(one_line) > LINE, comment)
+
+
+def private(name: str) -> str:
+    """The module-private spelling of an imported name that a client method shadows in the class body
+    (a method named ``Unpack``): no method starts with ``_``, so nothing can shadow it."""
+    return "_" + name
 
 
 def isort_key(name: str) -> tuple[int, list[str | int], str]:
@@ -129,11 +138,19 @@ class MethodView:
     request: str
 
 
-def method_view(m: MethodSpec) -> MethodView:
+def method_view(m: MethodSpec, hidden: frozenset[str] = frozenset()) -> MethodView:
     if m.kwargs == "skipped":
         return MethodView(py_string(m.name), "", "", False, True, m.request)
-    params = {"unpack": f"self, **kwargs: Unpack[{m.request}]", "none": "self", "any": "self, **kwargs: Any"}[m.kwargs]
-    returns = m.response or "None"
+
+    def spell(name: str) -> str:
+        return private(name) if name in hidden else name
+
+    params = {
+        "unpack": f"self, **kwargs: {spell('Unpack')}[{spell(m.request)}]",
+        "none": "self",
+        "any": f"self, **kwargs: {spell('Any')}",
+    }[m.kwargs]
+    returns = spell(m.response) if m.response else "None"
     one_line = f"    def {m.name}({params}) -> {returns}: ..."
     return MethodView(m.name, params, returns, len(one_line) > LINE, False, m.request)
 
@@ -157,13 +174,15 @@ def type_defs_context(spec: StubSpec) -> dict[str, object]:
 
 
 def client_context(spec: StubSpec) -> dict[str, object]:
-    methods = [method_view(m) for m in spec.methods]
     local = {m.request for m in spec.methods if m.kwargs == "unpack"}
     local |= {m.response for m in spec.methods if m.response and m.kwargs != "skipped"}
     uses = {"Unpack"} if any(m.kwargs == "unpack" for m in spec.methods) else set()
     if any(m.kwargs == "any" for m in spec.methods):
         uses.add("Any")
-    imports = import_groups(uses, (".type_defs", sorted(local)))
+    # A method named like an imported name would shadow it for the annotations of the class body.
+    hidden = frozenset(m.name for m in spec.methods if m.kwargs != "skipped") & (uses | local)
+    methods = [method_view(m, hidden) for m in spec.methods]
+    imports = import_groups(uses, (".type_defs", sorted(local)), hidden)
     return {"imports": imports, "methods": methods, "has_methods": any(not m.skipped for m in methods)}
 
 
