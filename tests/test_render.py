@@ -73,9 +73,11 @@ def evil_findings() -> list[Finding]:
     return [*found, replace(found[0], accepted=f"reason {EVIL}")]
 
 
-def put(store: Store, service: str, release: str, ops: list[Operation], full_name: str, note: str | None) -> None:
-    """A release written straight to the store, for names no real page has."""
-    methods = tuple(PageMethod(op, "updated") for op in ops)
+def put(
+    store: Store, service: str, release: str, ops: list[Operation], full_name: str, note: str | None, new: str = ""
+) -> None:
+    """A release written straight to the store, for names no real page has; ``new``: the one it lists as new."""
+    methods = tuple(PageMethod(op, "new" if op.name == new else "updated") for op in ops)
     page = Page("test", dt.date.fromisoformat(release), full_name, methods, note, service=service)
     store_pages(store, [page])
 
@@ -91,7 +93,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     with Store(tmp_path_factory.mktemp("demo") / "tracker.db") as store:
         put(store, "demo", "2025-01-01", [enum_op("get_thing", ("A", "B"), ("status",))], "Demo Service", "first")
         put(store, "demo", "2025-02-01", [enum_op("get_thing", ("A", "B", "C"), ("status", "extra")),
-                                          enum_op("create_thing", ("A",), ())], "Demo Service", "adds C")
+                                          enum_op("create_thing", ("A",), ())], "Demo Service", "adds C",
+            new="create_thing")
         put(store, "demo", "2025-03-01", [enum_op("get_thing", ("A", "C"), ("status", "later"))], "Amazon Demo", None)
         yield store
 

@@ -106,7 +106,29 @@ def _store_pair(store: Store, previous: list[Operation], current: list[Operation
 
 
 def test_every_rule_has_a_fixture() -> None:
-    assert set(CASES) == {rule.id for rule in RULES}
+    # service-removed has its own test below: a service's removal comes with its operations'.
+    assert {*CASES, "service-removed"} == {rule.id for rule in RULES}
+
+
+def test_a_service_gone_from_botocore_is_removed_with_its_operations(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's side (a complete source without the service ends it) is faked: state is {} from then on.
+    _store_pair(store, [op(name="create"), op(name="delete")], [op(name="create"), op(name="delete")])
+    state = store.state
+    monkeypatch.setattr(store, "ended", lambda service: "2026-03-01")
+    monkeypatch.setattr(store, "state", lambda service, at: {} if at >= "2026-03-01" else state(service, at))
+    found = diff(store, "fixture", since="2026-01-15")
+    assert [(f.rule.id, f.change.operation, f.severity, f.release) for f in found] == [
+        ("service-removed", "", "breaking", "2026-03-01"),
+        ("operation-removed", "create", "breaking", "2026-03-01"),
+        ("operation-removed", "delete", "breaking", "2026-03-01"),
+    ]
+    assert found[0].message == "service fixture was removed: every call to any of its operations fails"
+    assert {f.rule.id for f in diff(store, "fixture", since="2026-01-15", preset="readers")} >= {"service-removed"}
+    assert len(diff(store, "fixture", since="2026-01-15", until="2026-03-01", transitive=True)) == 3
+    assert diff(store, "fixture", since="2026-03-01") == []
+    assert diff(store, "fixture", since="2026-01-02", until="2026-02-28") == []
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
