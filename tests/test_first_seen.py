@@ -1,4 +1,4 @@
-""""Added" only where a source says so: an operation the store only started knowing is first seen,
+""" "Added" only where a source says so: an operation the store only started knowing is first seen,
 not a change; a --from before a service's first state compares from that state and says so."""
 
 from __future__ import annotations

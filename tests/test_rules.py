@@ -162,6 +162,27 @@ def test_impact_names_operations_sharing_the_shape(store: Store) -> None:
     assert impact == {"create": ("update",), "update": ("create",)}
 
 
+def test_impact_keeps_the_sides_apart(store: Store) -> None:
+    # A member removed from a shape that create/update send and get returns: a request change for
+    # create (update alike), a response change for get; never "also affects" across sides.
+    shared, cut = Structure((req("mode", E), req("name"))), Structure((req("mode", E),))
+
+    def ops(shape: Structure) -> list[Operation]:
+        return [
+            op((req("config", shape),), name="create"),
+            op((req("config", shape),), name="update"),
+            op(outputs=(req("config", shape),), name="get"),
+        ]
+
+    _store_pair(store, ops(shared), ops(cut))
+    impact = {f.change.operation: (f.impact, f.impact_other_side) for f in diff(store, "fixture", since="2026-01-01")}
+    assert impact == {
+        "create": (("update",), ("get",)),
+        "update": (("create",), ("get",)),
+        "get": ((), ("create", "update")),
+    }
+
+
 def test_config_overrides_severity_and_accepts_known_changes(store: Store, tmp_path: Path) -> None:
     previous, current, _ = CASES["request-member-removed"]
     _store_pair(store, previous, current)
