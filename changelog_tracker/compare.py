@@ -91,7 +91,8 @@ def diff(
     store only started knowing then is not a change.
     """
     if preset not in PRESETS:
-        raise TrackerError(f"unknown preset {preset!r}{did_you_mean(preset, PRESETS)}; presets: {', '.join(PRESETS)}")
+        presets = ", ".join(PRESETS)
+        raise TrackerError(f"unknown preset {preset!r} (presets: {presets}){did_you_mean(preset, PRESETS)}")
     end = as_of(until)
     if since > end:
         raise TrackerError(f"--from {since} is after --to {end}")

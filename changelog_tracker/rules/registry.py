@@ -74,3 +74,14 @@ PRESETS: dict[str, frozenset[str]] = {
     READERS: frozenset({"operation-removed", "service-removed"} | {r.id for r in RULES if r.direction == "response"}),
     "all": frozenset(BY_ID),
 }
+
+
+# --fail-on: the severities it fails on. Without it, CI formats still mark breaking and dangerous
+# changes as failures (JUnit failures, SARIF errors, GitHub ::error) while the exit code stays 0.
+FAIL_ON: dict[str, frozenset[str]] = {BREAKING: frozenset({BREAKING}), DANGEROUS: frozenset({BREAKING, DANGEROUS})}
+DEFAULT_FAIL_ON = DANGEROUS
+
+
+def failing_severities(fail_on: str | None) -> frozenset[str]:
+    """The severities that fail: those of ``--fail-on``, or breaking and dangerous without it."""
+    return FAIL_ON[fail_on or DEFAULT_FAIL_ON]
