@@ -286,10 +286,11 @@ def github_command(finding: Finding, fails: frozenset[str] = failing_severities(
     breaking or dangerous changes; an accepted or safe finding is only a notice."""
     c = finding.change
     command = {"error": "error", "warning": "warning"}.get(_level(finding, fails), "notice")
-    text = printable(f"{c.service}.{c.operation}: {finding.message}" if c.operation else finding.message)
+    text = f"{c.service}.{c.operation}: {finding.message}" if c.operation else finding.message
     if finding.accepted is not None:
-        text += f" (accepted: {printable(finding.accepted)})"
-    return f"::{command} title={_gh_property(finding.rule.id)}::{_gh_data(text)}"
+        text += f" (accepted: {finding.accepted})"
+    # GitHub's escapes first (CR and LF among them), then no other control reaches the log viewer.
+    return f"::{command} title={_gh_property(finding.rule.id)}::{printable(_gh_data(text))}"
 
 
 def _gh_data(text: str) -> str:
