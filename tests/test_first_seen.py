@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from changelog_tracker import Store, ingest
 from changelog_tracker.baseline import model_pages
 from changelog_tracker.compare import diff, tracked_since
 from changelog_tracker.ingest import store_pages
-from changelog_tracker.model import Operation, Page, PageMethod
+from changelog_tracker.model import UNDOCUMENTED, Operation, Page, PageMethod, Structure
 from changelog_tracker.sources.botocore import operations_from_json
 from tests.conftest import SEED_2025, committed_model
 
@@ -85,6 +86,25 @@ def test_an_operation_first_seen_inside_the_range_is_compared_from_its_first_ver
     assert {(f.tracked_since, f.release, f.previous) for f in whole} == {("2026-01-01", "2026-03-10", "2025-10-06")}
     later = diff(store, AGENT, since="2026-01-01")
     assert [f.change for f in whole] == [f.change for f in later] and not any(f.tracked_since for f in later)
+
+
+def test_no_change_into_or_out_of_a_side_the_page_cut(store: Store) -> None:
+    # The 02-01 page cut the request ("This section is too large to render"): unknown, not emptied.
+    real = OPS["create_agent_runtime"]
+    cut = Operation(real.name, UNDOCUMENTED, real.output, real.api_name)
+    assert isinstance(real.input, Structure)
+    smaller = Structure(tuple(m for m in real.input.members if m.name != "description"))
+    for day, version in (("2026-01-01", real), ("2026-02-01", cut), ("2026-03-01", replace(real, input=smaller))):
+        store_pages(store, [_page(day, {real.name: "updated"}, ops={real.name: version})])
+    assert diff(store, AGENT, since="2026-01-01", until="2026-02-01") == []
+    assert diff(store, AGENT, since="2026-02-01", until="2026-03-01") == []
+    assert diff(store, AGENT, since="2026-01-01", until="2026-03-01", transitive=True) == []
+    [removed] = diff(store, AGENT, since="2026-01-01", until="2026-03-01")  # known on both ends
+    assert (removed.change.path, removed.change.kind, removed.release) == (
+        "description",
+        "member-removed",
+        "2026-03-01",
+    )
 
 
 @contextmanager
