@@ -14,7 +14,7 @@ import networkx as nx
 from .differ import SERVICE_REMOVED, Change, diff_states, service_removed
 from .errors import TrackerError
 from .graph.store import Store, Version
-from .graph.view import operations_using, shape_graph
+from .graph.view import shape_graph
 from .queries import as_of, find_operation, service_name
 from .rules.config import Config
 from .rules.messages import message
@@ -100,9 +100,9 @@ def diff(
     findings: list[Finding] = []
     for key in services:
         history = History(store, key)
-        start = history.tracked_since(since) or since
-        for old, new in history.steps(start, end, transitive):
-            findings.extend(_judge(history, operation, old, new, config or Config(), start if start != since else None))
+        tracked = history.tracked_since(since)
+        for old, new in history.steps(tracked or since, end, transitive):
+            findings.extend(_judge(history, operation, old, new, config or Config(), tracked))
     return [f for f in findings if f.rule.id in PRESETS[preset]]
 
 
@@ -124,7 +124,8 @@ class History:
         self.ended = store.ended(service)
         # The release a complete source dropped the service at has no page of it: a date all the same.
         self.dates = sorted({*store.releases(service), *([self.ended] if self.ended else [])})
-        self.pages = store.pages(service)
+        # Each page's methods and their status ("new" or "updated"); a complete source lists all.
+        self.pages = [(page, {m["operation"]: m["status"] for m in page.methods}) for page in store.pages(service)]
         self._states: dict[str, dict[str, Version]] = {}
         self._edits: dict[tuple[str, Version | None, Version | None], list[Change]] = {}
 
@@ -148,8 +149,7 @@ class History:
         lists it as new, or a complete source before its version lacked it. Otherwise the store only
         started knowing it: first seen, which is not a change."""
         version = self.state(new)[operation]
-        for page in self.pages:
-            listed = {m["operation"]: m["status"] for m in page.methods}
+        for page, listed in self.pages:
             if page.complete and page.release < version.release and operation not in listed:
                 return True
             if not page.complete and old < page.release <= new and listed.get(operation) == "new":
@@ -182,7 +182,7 @@ class History:
 
 
 def _judge(
-    history: History, operation: str | None, old: str, new: str, config: Config, since: str | None
+    history: History, operation: str | None, old: str, new: str, config: Config, tracked: str | None
 ) -> Iterable[Finding]:
     before, after = history.state(old), history.state(new)
     service = history.service
@@ -203,8 +203,8 @@ def _judge(
         release = history.release_of(change, base.get(change.operation), old, new)
         same, other = impacts.of(change)
         severity = config.severity_of(rule.id, rule.severity)
-        tracked = first[change.operation].release if change.operation in first else since
-        finding = Finding(change, rule, severity, release, old, same, other, tracked_since=tracked)
+        since = first[change.operation].release if change.operation in first else tracked
+        finding = Finding(change, rule, severity, release, old, same, other, tracked_since=since)
         yield replace(finding, accepted=config.acceptance(finding))
 
 
@@ -229,14 +229,10 @@ class _Impact:
         graph = self.graph(date)
         within = nx.ancestors(graph, node) | {node} if node in graph else set()
         sides: dict[str, list[str]] = {"request": [], "response": []}
-        for name in operations_using(graph, node):
-            version = self.history.state(date)[name]
-            if name == change.operation:
-                continue
-            if version.input in within:
-                sides["request"].append(name)
-            if version.output in within:
-                sides["response"].append(name)
+        for name, version in self.history.state(date).items():
+            if name != change.operation:
+                sides["request"] += [name] if version.input in within else []
+                sides["response"] += [name] if version.output in within else []
         other = "response" if change.direction == "request" else "request"
         return tuple(sides[change.direction]), tuple(sides[other])
 
