@@ -22,7 +22,6 @@ from .ingest import ingest as ingest_paths
 from .model import ListShape, MapShape, Structure
 from .options import parse_date
 from .render.syntax import render_request, render_response
-from .terminal import wants_colour
 
 DEFAULT_STORE = "data/tracker.db"
 FORMAT = click.option(
@@ -282,6 +281,7 @@ def diff(
     from .render.findings import render_findings
     from .rules.config import load_config
     from .rules.registry import failing_severities
+    from .terminal import wants_colour
 
     rules = load_config(config)
     with _open(ctx) as store:

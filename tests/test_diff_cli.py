@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from changelog_tracker import Store, cli, ingest
+from changelog_tracker import Store, ingest, terminal
 from changelog_tracker.cli import main
 from changelog_tracker.rules.config import Config
 from tests.conftest import SEED_2025, SEED_2026
@@ -85,7 +85,7 @@ def test_unknown_preset_names_the_nearest(db: Path) -> None:
 def test_colour_only_at_a_terminal_for_text(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # color=True: click would pass colour through; only wants_colour (a terminal, no NO_COLOR) asks for it.
     assert "\x1b" not in _diff(db, "--from", "2025-10-06", color=True).stdout  # CliRunner's stdout is a pipe
-    monkeypatch.setattr(cli, "wants_colour", lambda stream: True)
+    monkeypatch.setattr(terminal, "wants_colour", lambda stream: True)
     assert "\x1b[33mdangerous" in _diff(db, "--from", "2025-10-06", color=True).stdout
     assert "\x1b" not in _diff(db, "--from", "2025-10-06", "--format", "markdown", color=True).stdout
 
