@@ -127,7 +127,7 @@ def test_text_lists_each_change_once_worst_first(findings: list[Finding]) -> Non
     changes = [line for line in lines if line.startswith("      ")]
     assert len(changes) == len(findings)
     headings = [line for line in lines if line and not line.startswith(" ")]
-    assert headings[1:3] == ["dangerous: 1 change", "safe: 14 changes"]
+    assert headings[1:4] == [lines[-1], "dangerous: 1 change", "safe: 14 changes"]  # the counts first, and last
     get = lines.index("    get_agent_runtime")
     assert lines[get + 1].split()[0] == "dangerous" and lines[get - 1] == f"  {SERVICE}"
     assert lines[-1] == "15 changes: 0 breaking, 1 dangerous, 14 safe"
