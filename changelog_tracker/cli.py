@@ -224,6 +224,7 @@ def _required_paths(shape: Any, prefix: str = "") -> list[str]:
 
 
 DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
+_IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the others say it on stderr
 
 
 @main.command()
@@ -236,15 +237,22 @@ DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
 @click.option(
     "--preset",
-    type=click.Choice(["all", "payloads", "readers"]),
     default="all",
     show_default=True,
-    help="Who must not break: old request payloads, old response readers, or report all.",
+    help="Who must not break: payloads (old requests), readers (old responses), or all.",
+)
+@click.option(
+    "--severity",
+    "severities",
+    type=click.Choice(["breaking", "dangerous", "safe"]),
+    multiple=True,
+    help="Only changes of this severity (repeatable); --fail-on judges only what is shown.",
 )
 @click.option(
     "--fail-on",
     type=click.Choice(["breaking", "dangerous"]),
-    help="Exit 1 when a change this severe (or worse) is found and not accepted in the config.",
+    help="Exit 1 when a change this severe (or worse) is found and not accepted in the config; CI formats "
+    "mark exactly these as failures (without --fail-on: breaking and dangerous ones, and exit 0).",
 )
 @click.option("--transitive", is_flag=True, help="Compare every consecutive release in the range, not only its ends.")
 @click.option("--config", type=click.Path(dir_okay=False), help="Rules config (default: ./changelog-tracker.toml).")
@@ -257,28 +265,32 @@ def diff(
     until: dt.date | None,
     fmt: str,
     preset: str,
+    severities: tuple[str, ...],
     fail_on: str | None,
     transitive: bool,
     config: str | None,
 ) -> None:
-    """Every change between two dates, classified by who it breaks.
+    """Every change between two dates, classified by who it breaks, worst first.
 
     \b
-    Kinds: operation-added/removed, member-added/removed, enum-value-added/removed,
-    became-required/optional, type-changed; each under a rule with a severity:
-    breaking, dangerous or safe. A new enum value is safe in a request and dangerous
-    in a response; a removed or newly required request member breaks old payloads.
+    Kinds: operation-added/removed, service-removed, member-added/removed,
+    enum-value-added/removed, became-required/optional, type-changed; each under a rule
+    with a severity: breaking, dangerous or safe. A new enum value is safe in a request and
+    dangerous in a response; a removed or newly required request member breaks old payloads.
+    An operation the store only started knowing (a first baseline) is not "added".
     \b
     Example (CI gate):
       changelog-tracker diff --from 2025-10-06 --to 2026-03-10 --format github --fail-on breaking
     """
-    from .compare import diff as compute_diff
-    from .compare import worst
+    from . import compare
     from .render.findings import render_findings
     from .rules.config import load_config
+    from .rules.registry import failing_severities
+    from .terminal import wants_colour
 
+    rules = load_config(config)
     with _open(ctx) as store:
-        findings = compute_diff(
+        findings = compare.diff(
             store,
             service,
             operation,
@@ -286,15 +298,41 @@ def diff(
             until=str(until) if until else None,
             transitive=transitive,
             preset=preset,
-            config=load_config(config),
+            config=rules,
         )
-    title = f"{service or 'all services'}: {since} to {until or 'newest'}"
-    click.echo(render_findings(findings, fmt, title=title), nl=False)
-    if fail_on and worst(findings) in _AT_LEAST[fail_on]:
+        key = queries.service_name(store, service) if service else None
+        title, tracked = _compared(store, key, str(since), queries.as_of(until))
+    if severities:
+        findings = [f for f in findings if f.severity in severities]
+    if tracked and fmt not in _IN_BAND:
+        click.echo(f"note: {_tracked_note(tracked)}", err=True)
+    colour = fmt == "text" and wants_colour(sys.stdout)
+    click.echo(render_findings(findings, fmt, title=title, fail_on=fail_on, colour=colour), nl=False)
+    for warning in rules.stale_warnings():
+        click.echo(f"warning: {warning}", err=True)
+    if fail_on and any(f.severity in failing_severities(fail_on) and f.accepted is None for f in findings):
         ctx.exit(1)
 
 
-_AT_LEAST = {"breaking": {"breaking"}, "dangerous": {"breaking", "dangerous"}}
+def _compared(store: Store, service: str | None, since: str, until: str) -> tuple[str, dict[str, str]]:
+    """The title naming the dates of the two states compared, and the services compared from a later
+    first state than --from ({service: date})."""
+    from .compare import state_date, tracked_since
+
+    services = [service] if service else store.services()
+    tracked = {s: d for s in services if (d := tracked_since(store, s, since)) and d <= until}
+    new = state_date(store, until, service) or until
+    old = state_date(store, since, service) or min(tracked.values(), default=since)
+    return f"{service or 'all services'}: {old} to {new}", tracked
+
+
+def _tracked_note(tracked: dict[str, str]) -> str:
+    """One line: which services the store knows only from a later date, compared from their first state."""
+    by_date: dict[str, list[str]] = {}
+    for service, date in sorted(tracked.items()):
+        by_date.setdefault(date, []).append(service)
+    parts = "; ".join(f"{', '.join(names)} since {date}" for date, names in sorted(by_date.items()))
+    return f"the store tracks {parts}: compared from that first state, --from is earlier"
 
 
 CONFIG = click.option(

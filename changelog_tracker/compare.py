@@ -11,14 +11,15 @@ from typing import Any
 
 import networkx as nx
 
-from .differ import Change, diff_states
+from .differ import SERVICE_REMOVED, Change, diff_states, service_removed
 from .errors import TrackerError
-from .graph.store import Store
-from .graph.view import operations_using, shape_graph
+from .graph.store import Store, Version
+from .graph.view import shape_graph
 from .queries import as_of, find_operation, service_name
 from .rules.config import Config
 from .rules.messages import message
 from .rules.registry import PRESETS, SEVERITIES, Rule, rule_for
+from .suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,10 @@ class Finding:
     severity: str
     release: str  # the release that brought the change
     previous: str  # the state it is compared with
-    impact: tuple[str, ...] = ()  # other operations sharing the changed shape
+    impact: tuple[str, ...] = ()  # other operations using the changed shape on the same side
+    impact_other_side: tuple[str, ...] = ()  # ... and those using it on the other side (request/response)
     accepted: str | None = None  # the reason, when the config accepts this change
+    tracked_since: str | None = None  # where the store started knowing the service or operation, inside the range
 
     @property
     def fingerprint(self) -> str:
@@ -41,7 +44,8 @@ class Finding:
     @property
     def message(self) -> str:
         c = self.change
-        return message(self.rule.id, c.path, c.direction, operation=c.operation, old=c.old, new=c.new)
+        fields = {"service": c.service, "operation": c.operation, "old": c.old, "new": c.new}
+        return message(self.rule.id, c.path, c.direction, **fields)
 
     def to_json(self) -> dict[str, Any]:
         c = self.change
@@ -59,6 +63,8 @@ class Finding:
             "release": self.release,
             "previous": self.previous,
             "impact": list(self.impact),
+            "impact_other_side": list(self.impact_other_side),
+            "tracked_since": self.tracked_since,
             "fingerprint": self.fingerprint,
         }
         if self.accepted is not None:
@@ -80,70 +86,155 @@ def diff(
     """Every change between the states as of ``since`` and ``until``, judged.
 
     ``transitive`` compares every pair of consecutive releases in the range instead of only its
-    two ends, so a change made and undone inside the range is still reported.
+    two ends, so a change made and undone inside the range is still reported. A service first
+    stored after ``since`` is compared from its first state (``Finding.tracked_since``): what the
+    store only started knowing then is not a change.
     """
     if preset not in PRESETS:
-        raise TrackerError(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
+        presets = ", ".join(PRESETS)
+        raise TrackerError(f"unknown preset {preset!r} (presets: {presets}){did_you_mean(preset, PRESETS)}")
     end = as_of(until)
     if since > end:
         raise TrackerError(f"--from {since} is after --to {end}")
     services = [service_name(store, service)] if service else store.services()
     findings: list[Finding] = []
     for key in services:
-        if not any(since < day <= end for day in store.releases(key)):
-            continue  # nothing stored in the range: both states are the same rows
-        for old, new in _steps(store, key, since, end, transitive):
-            findings.extend(_judge(store, key, operation, old, new, config or Config()))
+        history = History(store, key)
+        tracked = history.tracked_since(since)
+        for old, new in history.steps(tracked or since, end, transitive):
+            findings.extend(_judge(history, operation, old, new, config or Config(), tracked))
     return [f for f in findings if f.rule.id in PRESETS[preset]]
 
 
-def _steps(store: Store, service: str, since: str, until: str, transitive: bool) -> list[tuple[str, str]]:
-    if not transitive:
-        return [(since, until)]
-    dates = [since, *(d for d in store.releases(service) if since < d <= until)]
-    return list(pairwise(dates))
+def tracked_since(store: Store, service: str, since: str) -> str | None:
+    """The date of the service's first state when ``since`` precedes it (diff compares from there), else None."""
+    return History(store, service).tracked_since(since)
 
 
-def _judge(store: Store, service: str, operation: str | None, old: str, new: str, config: Config) -> Iterable[Finding]:
-    before, after = store.state(service, old), store.state(service, new)
+def state_date(store: Store, at: str, service: str | None = None) -> str | None:
+    """The date of the state as of ``at``: the newest release on or before it (of the service, or of any)."""
+    return next((d for d in reversed(store.releases(service)) if d <= at), None)
+
+
+class History:
+    """One service's stored history: its release dates and pages, and its states (each read once)."""
+
+    def __init__(self, store: Store, service: str) -> None:
+        self.store, self.service = store, service
+        self.ended = store.ended(service)
+        # The release a complete source dropped the service at has no page of it: a date all the same.
+        self.dates = sorted({*store.releases(service), *([self.ended] if self.ended else [])})
+        # Each page's methods and their status ("new" or "updated"); a complete source lists all.
+        self.pages = [(page, {m["operation"]: m["status"] for m in page.methods}) for page in store.pages(service)]
+        self._states: dict[str, dict[str, Version]] = {}
+        self._edits: dict[tuple[str, Version | None, Version | None], list[Change]] = {}
+
+    def state(self, at: str) -> dict[str, Version]:
+        if at not in self._states:
+            self._states[at] = self.store.state(self.service, at)
+        return self._states[at]
+
+    def tracked_since(self, since: str) -> str | None:
+        return self.dates[0] if self.dates and since < self.dates[0] else None
+
+    def steps(self, since: str, until: str, transitive: bool) -> list[tuple[str, str]]:
+        """The (old, new) pairs to compare; none when nothing was stored in the range."""
+        inside = [d for d in self.dates if since < d <= until]
+        if not inside:
+            return []  # both states are the same rows
+        return list(pairwise([since, *inside])) if transitive else [(since, until)]
+
+    def added(self, operation: str, old: str, new: str) -> bool:
+        """Whether an operation absent at ``old`` and present at ``new`` was added: a page in between
+        lists it as new, or a complete source before its version lacked it. Otherwise the store only
+        started knowing it: first seen, which is not a change."""
+        version = self.state(new)[operation]
+        for page, listed in self.pages:
+            if page.complete and page.release < version.release and operation not in listed:
+                return True
+            if not page.complete and old < page.release <= new and listed.get(operation) == "new":
+                return True
+        return False
+
+    def first_seen(self, operation: str, old: str, new: str) -> Version:
+        """The operation's version at the first state in (old, new] that has it: where the store started knowing it."""
+        return next(v for d in self.dates if old < d <= new and (v := self.state(d).get(operation)) is not None)
+
+    def release_of(self, change: Change, base: Version | None, old: str, new: str) -> str:
+        """The release in (old, new] that brought ``change`` (``base`` is the operation's compared old
+        version): the oldest of the newest releases whose state still shows it (where it last changed)."""
+        if change.kind == SERVICE_REMOVED and self.ended:
+            return self.ended
+        brought = new
+        for date in reversed([d for d in self.dates if old < d <= new]):
+            if change not in self._operation_edits(change.operation, base, date):
+                break
+            brought = date
+        return brought
+
+    def _operation_edits(self, operation: str, base: Version | None, at: str) -> list[Change]:
+        version = self.state(at).get(operation)
+        key = (operation, base, version)
+        if key not in self._edits:
+            before, after = ({operation: v} if v else {} for v in (base, version))
+            self._edits[key] = diff_states(self.store, self.service, before, after)
+        return self._edits[key]
+
+
+def _judge(
+    history: History, operation: str | None, old: str, new: str, config: Config, tracked: str | None
+) -> Iterable[Finding]:
+    before, after = history.state(old), history.state(new)
+    service = history.service
     if operation:
         found = find_operation(after or before, operation, service, new) if (after or before) else None
         name = found.operation if found else operation
         before = {k: v for k, v in before.items() if k == name}
         after = {k: v for k, v in after.items() if k == name}
-    changes = diff_states(store, service, before, after)
-    release = _release_of(store, service, old, new)
-    impacts = _Impact(store, service, old, new)
+    # An operation the store started knowing inside the range is compared from its first version.
+    first = {n: history.first_seen(n, old, new) for n in after.keys() - before.keys() if not history.added(n, old, new)}
+    base = before | first
+    changes = diff_states(history.store, service, base, after)
+    if history.ended and old < history.ended <= new:
+        changes.insert(0, service_removed(service))
+    impacts = _Impact(history, old, new)
     for change in changes:
         rule = rule_for(change)
-        finding = Finding(change, rule, config.severity_of(rule.id, rule.severity), release, old, impacts.of(change))
+        release = history.release_of(change, base.get(change.operation), old, new)
+        same, other = impacts.of(change)
+        severity = config.severity_of(rule.id, rule.severity)
+        since = first[change.operation].release if change.operation in first else tracked
+        finding = Finding(change, rule, severity, release, old, same, other, tracked_since=since)
         yield replace(finding, accepted=config.acceptance(finding))
 
 
-def _release_of(store: Store, service: str, old: str, new: str) -> str:
-    """The newest release of the service in (old, new]: the one that brought the changes."""
-    dates = [d for d in store.releases(service) if old < d <= new]
-    return dates[-1] if dates else new
-
-
 class _Impact:
-    """Other operations that use the changed shape: a graph query, built once per state."""
+    """Other operations that use the changed shape, on the change's side and on the other side:
+    a graph query, built once per state."""
 
-    def __init__(self, store: Store, service: str, old: str, new: str) -> None:
-        self.store, self.service, self.dates = store, service, (old, new)
+    def __init__(self, history: History, old: str, new: str) -> None:
+        self.history, self.dates = history, (old, new)
         self._graphs: dict[str, nx.DiGraph] = {}
 
     def graph(self, date: str) -> nx.DiGraph:
         if date not in self._graphs:
-            self._graphs[date] = shape_graph(self.store, self.service, date)
+            self._graphs[date] = shape_graph(self.history.store, self.history.service, date)
         return self._graphs[date]
 
-    def of(self, change: Change) -> tuple[str, ...]:
-        if change.node is None and change.old_node is None:
-            return ()
-        graph = self.graph(self.dates[1]) if change.node else self.graph(self.dates[0])
-        users = operations_using(graph, change.node or change.old_node or "")
-        return tuple(u for u in users if u != change.operation)
+    def of(self, change: Change) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        node = change.node or change.old_node
+        if node is None:
+            return (), ()
+        date = self.dates[1] if change.node else self.dates[0]
+        graph = self.graph(date)
+        within = nx.ancestors(graph, node) | {node} if node in graph else set()
+        sides: dict[str, list[str]] = {"request": [], "response": []}
+        for name, version in self.history.state(date).items():
+            if name != change.operation:
+                sides["request"] += [name] if version.input in within else []
+                sides["response"] += [name] if version.output in within else []
+        other = "response" if change.direction == "request" else "request"
+        return tuple(sides[change.direction]), tuple(sides[other])
 
 
 def worst(findings: Iterable[Finding]) -> str | None:

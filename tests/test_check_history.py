@@ -177,3 +177,19 @@ def test_cli_unknown_service_or_operation_exits_2(history_db: Path, tmp_path: Pa
     assert code == 2 and "unknown service 'nope'" in err
     code, _, err = _cli(history_db, str(payload), "--operation", "create_nothing")
     assert code == 2 and "no operation 'create_nothing'" in err
+
+
+def test_history_ends_where_a_complete_source_dropped_the_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's side is faked (a complete source without the service): state() is {} from 2026-04-01.
+    with Store(tmp_path / "tracker.db") as store:
+        store_pages(store, model_pages({AGENTCORE: committed_model(AGENTCORE, "1.42.65")}, dt.date(2026, 3, 10), "m"))
+        state = store.state
+        monkeypatch.setattr(store, "ended", lambda service: "2026-04-01")
+        monkeypatch.setattr(store, "state", lambda service, at: {} if at >= "2026-04-01" else state(service, at))
+        [verdict] = check_payloads(store, AGENTCORE, "create_agent_runtime", [_load("a2a-runtime.json")], history=True)
+    found = verdict.to_json()
+    assert [(r["release"], r["valid"]) for r in found["releases"]] == [("2026-03-10", True)]
+    assert found["valid"] is False and found["broke_at"] == "2026-04-01"
+    assert found["broken_by"]["rule"] == "operation-removed"

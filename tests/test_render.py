@@ -73,9 +73,11 @@ def evil_findings() -> list[Finding]:
     return [*found, replace(found[0], accepted=f"reason {EVIL}")]
 
 
-def put(store: Store, service: str, release: str, ops: list[Operation], full_name: str, note: str | None) -> None:
-    """A release written straight to the store, for names no real page has."""
-    methods = tuple(PageMethod(op, "updated") for op in ops)
+def put(
+    store: Store, service: str, release: str, ops: list[Operation], full_name: str, note: str | None, new: str = ""
+) -> None:
+    """A release written straight to the store, for names no real page has; ``new``: the one it lists as new."""
+    methods = tuple(PageMethod(op, "new" if op.name == new else "updated") for op in ops)
     page = Page("test", dt.date.fromisoformat(release), full_name, methods, note, service=service)
     store_pages(store, [page])
 
@@ -91,7 +93,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     with Store(tmp_path_factory.mktemp("demo") / "tracker.db") as store:
         put(store, "demo", "2025-01-01", [enum_op("get_thing", ("A", "B"), ("status",))], "Demo Service", "first")
         put(store, "demo", "2025-02-01", [enum_op("get_thing", ("A", "B", "C"), ("status", "extra")),
-                                          enum_op("create_thing", ("A",), ())], "Demo Service", "adds C")
+                                          enum_op("create_thing", ("A",), ())], "Demo Service", "adds C",
+            new="create_thing")
         put(store, "demo", "2025-03-01", [enum_op("get_thing", ("A", "C"), ("status", "later"))], "Amazon Demo", None)
         yield store
 
@@ -121,11 +124,22 @@ def test_notes_snapshot(fmt: str, ext: str, seeded: Store, snapshot: SnapshotAss
 # -- what each format must say ---------------------------------------------------------------
 def test_text_lists_each_change_once_worst_first(findings: list[Finding]) -> None:
     lines = render_findings(findings, "text", title=TITLE).splitlines()
-    changes = [line for line in lines if line.startswith("    ")]
+    changes = [line for line in lines if line.startswith("      ")]
     assert len(changes) == len(findings)
-    get = lines.index("  get_agent_runtime")
-    assert lines[get + 1].split()[0] == "dangerous"
+    headings = [line for line in lines if line and not line.startswith(" ")]
+    assert headings[1:4] == [lines[-1], "dangerous: 1 change", "safe: 14 changes"]  # the counts first, and last
+    get = lines.index("    get_agent_runtime")
+    assert lines[get + 1].split()[0] == "dangerous" and lines[get - 1] == f"  {SERVICE}"
     assert lines[-1] == "15 changes: 0 breaking, 1 dangerous, 14 safe"
+
+
+def test_text_colour_only_when_asked_and_page_strings_printable() -> None:
+    evil = evil_findings()
+    plain = render_findings(evil, "text", title=f"t {EVIL}\x1b[2J\u202e")
+    assert "\x1b" not in plain and "\u202e" not in plain and "\\x1b[2J\\u202e" in plain
+    coloured = render_findings(evil, "text", title="t", colour=True)
+    assert "\x1b[1;31mbreaking" in coloured and "\x1b[32msafe" in coloured
+    assert re.sub("\x1b\\[[0-9;]*m", "", coloured) == render_findings(evil, "text", title="t")
 
 
 def test_json_is_the_spec_list(findings: list[Finding]) -> None:
@@ -138,7 +152,8 @@ def test_json_is_the_spec_list(findings: list[Finding]) -> None:
 def test_markdown_counts_and_sections(findings: list[Finding]) -> None:
     md = render_findings(findings, "markdown", title=TITLE)
     assert "| dangerous | 1 |" in md and "| safe | 14 |" in md and "| **total** | **15** |" in md
-    assert md.count("\n### `") == 3 and md.count("\n## `") == 1
+    assert md.count("\n## dangerous (1)") == 1 and md.index("## dangerous") < md.index("## safe (14)")
+    assert md.count("\n#### `") == 4 and md.count("\n### `") == 2  # get_agent_runtime under both severities
 
 
 def test_junit_one_suite_per_service_failures_for_unaccepted(findings: list[Finding]) -> None:
@@ -167,7 +182,8 @@ def test_sarif_2_1_0(findings: list[Finding]) -> None:
     assert len(run["results"]) == len(mixed)
     for result, finding in zip(run["results"], mixed, strict=True):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding.rule.id
-        assert result["level"] == levels[finding.severity] and result["message"]["text"] == finding.message
+        level = "error" if finding.severity != "safe" and not finding.accepted else "note"  # fails by default
+        assert result["level"] == level and result["message"]["text"] == finding.message
         assert result["partialFingerprints"] == {"changelogTracker/v1": finding.fingerprint}
         (location,) = result["locations"][0]["logicalLocations"]
         c = finding.change
@@ -180,10 +196,29 @@ def test_github_commands(findings: list[Finding]) -> None:
     lines = render_findings(mixed, "github", title=TITLE).splitlines()
     assert len(lines) == len(mixed)
     assert all(re.fullmatch(r"::(error|warning|notice) title=[^:]+::.+", line) for line in lines)
-    expected = ["notice" if f.accepted else {"breaking": "error", "dangerous": "warning", "safe": "notice"}[f.severity]
-                for f in mixed]
+    expected = ["notice" if f.accepted or f.severity == "safe" else "error" for f in mixed]  # fails by default
     assert [line[2:].split(" ", 1)[0] for line in lines] == expected
     assert "%25%0A" in lines[-1] and "\r" not in lines[-1]  # EVIL's "%\n", escaped GitHub's way
+
+
+@pytest.mark.parametrize("fail_on", [None, "breaking", "dangerous"])
+def test_ci_formats_fail_exactly_what_fail_on_fails_on(fail_on: str | None, findings: list[Finding]) -> None:
+    mixed = [*findings, *evil_findings()]  # breaking, dangerous, safe, and an accepted breaking one
+    fails = {"breaking": {"breaking"}}.get(fail_on or "", {"breaking", "dangerous"})
+    failing = [f for f in mixed if f.severity in fails and f.accepted is None]
+    junit = ET.fromstring(render_findings(mixed, "junit", title=TITLE, fail_on=fail_on))
+    cases = {(c.get("classname"), c.get("name")) for c in junit.iter("testcase") if c.find("failure") is not None}
+    assert cases == {(f.change.service, f.change.operation.replace("\n", " ")) for f in failing}  # XML attributes
+    assert int(junit.get("failures") or -1) == len(cases)
+    sarif = json.loads(render_findings(mixed, "sarif", title=TITLE, fail_on=fail_on))
+    results = sarif["runs"][0]["results"]
+    assert [r["partialFingerprints"]["changelogTracker/v1"] for r in results if r["level"] == "error"] == [
+        f.fingerprint for f in failing
+    ]
+    github = render_findings(mixed, "github", title=TITLE, fail_on=fail_on).splitlines()
+    assert sum(line.startswith("::error ") for line in github) == len(failing)
+    warned = [f for f in mixed if f.severity != "safe" and f.accepted is None and f not in failing]
+    assert sum(line.startswith("::warning ") for line in github) == len(warned)
 
 
 # -- escaping --------------------------------------------------------------------------------
@@ -208,7 +243,7 @@ def test_junit_and_markdown_escape() -> None:
     assert not re.search(r"(?<!\\)<", prose), "a '<' from data is not backslash-escaped"
     table_rows = [line for line in md.splitlines() if "| `re" in line]  # the change rows: `request-...`, `response-...`
     assert len(table_rows) == len(evil)
-    assert all(len(re.findall(r"(?<!\\)\|", line)) == 9 for line in table_rows), "a '|' from data split a cell"
+    assert all(len(re.findall(r"(?<!\\)\|", line)) == 10 for line in table_rows), "a '|' from data split a cell"
 
 
 def test_atom_and_site_escape(evil_store: Store, tmp_path: Path) -> None:
@@ -360,7 +395,7 @@ def test_browser_diff_page_counts_and_filters(browser: Any, findings: list[Findi
     rows = _visible(browser)
     assert rows and {json.loads(r.get_attribute("data-severity"))[0] for r in rows} <= {"breaking", "dangerous"}
     assert len(rows) == tally["breaking"] + tally["dangerous"] == _shown(browser)
-    create = browser.find_element("xpath", "//h3[code='create_agent_runtime']")
+    create = browser.find_element("xpath", "//h4[code='create_agent_runtime']")
     assert not create.is_displayed(), "an operation with no visible change stays shown"
 
     _toggle(browser, "severity", "safe")

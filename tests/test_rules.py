@@ -106,7 +106,29 @@ def _store_pair(store: Store, previous: list[Operation], current: list[Operation
 
 
 def test_every_rule_has_a_fixture() -> None:
-    assert set(CASES) == {rule.id for rule in RULES}
+    # service-removed has its own test below: a service's removal comes with its operations'.
+    assert {*CASES, "service-removed"} == {rule.id for rule in RULES}
+
+
+def test_a_service_gone_from_botocore_is_removed_with_its_operations(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's side (a complete source without the service ends it) is faked: state is {} from then on.
+    _store_pair(store, [op(name="create"), op(name="delete")], [op(name="create"), op(name="delete")])
+    state = store.state
+    monkeypatch.setattr(store, "ended", lambda service: "2026-03-01")
+    monkeypatch.setattr(store, "state", lambda service, at: {} if at >= "2026-03-01" else state(service, at))
+    found = diff(store, "fixture", since="2026-01-15")
+    assert [(f.rule.id, f.change.operation, f.severity, f.release) for f in found] == [
+        ("service-removed", "", "breaking", "2026-03-01"),
+        ("operation-removed", "create", "breaking", "2026-03-01"),
+        ("operation-removed", "delete", "breaking", "2026-03-01"),
+    ]
+    assert found[0].message == "service fixture was removed: every call to any of its operations fails"
+    assert {f.rule.id for f in diff(store, "fixture", since="2026-01-15", preset="readers")} >= {"service-removed"}
+    assert len(diff(store, "fixture", since="2026-01-15", until="2026-03-01", transitive=True)) == 3
+    assert diff(store, "fixture", since="2026-03-01") == []
+    assert diff(store, "fixture", since="2026-01-02", until="2026-02-28") == []
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
@@ -138,6 +160,27 @@ def test_impact_names_operations_sharing_the_shape(store: Store) -> None:
     _store_pair(store, previous, current)
     impact = {f.change.operation: f.impact for f in diff(store, "fixture", since="2026-01-01")}
     assert impact == {"create": ("update",), "update": ("create",)}
+
+
+def test_impact_keeps_the_sides_apart(store: Store) -> None:
+    # A member removed from a shape that create/update send and get returns: a request change for
+    # create (update alike), a response change for get; never "also affects" across sides.
+    shared, cut = Structure((req("mode", E), req("name"))), Structure((req("mode", E),))
+
+    def ops(shape: Structure) -> list[Operation]:
+        return [
+            op((req("config", shape),), name="create"),
+            op((req("config", shape),), name="update"),
+            op(outputs=(req("config", shape),), name="get"),
+        ]
+
+    _store_pair(store, ops(shared), ops(cut))
+    impact = {f.change.operation: (f.impact, f.impact_other_side) for f in diff(store, "fixture", since="2026-01-01")}
+    assert impact == {
+        "create": (("update",), ("get",)),
+        "update": (("create",), ("get",)),
+        "get": ((), ("create", "update")),
+    }
 
 
 def test_config_overrides_severity_and_accepts_known_changes(store: Store, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..compare import Finding, diff
+from ..compare import Finding, History, diff
 from ..errors import NotFoundError
 from ..graph.store import Store, Version
 from ..queries import find_operation
@@ -56,8 +56,10 @@ class Timeline:
 
 
 def timeline(store: Store, service: str, operation: str) -> Timeline:
-    releases = store.releases(service)
-    states = [(release, store.state(service, release)) for release in releases]
+    """From the service's first state (before it the store knows nothing: not "absent"), through
+    the date a complete source dropped the service, if one did."""
+    history = History(store, service)
+    states = [(release, history.state(release)) for release in history.dates]
     name = _method_name(states, service, operation)
     return Timeline(service, name, tuple((release, state.get(name)) for release, state in states))
 

@@ -23,6 +23,7 @@ ENUM_VALUE_REMOVED = "enum-value-removed"
 BECAME_REQUIRED = "became-required"
 BECAME_OPTIONAL = "became-optional"
 TYPE_CHANGED = "type-changed"
+SERVICE_REMOVED = "service-removed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,11 @@ class Change:
 
     def key(self) -> tuple[str, str, str, str, str]:
         return (self.service, self.operation, self.direction, self.path, self.kind)
+
+
+def service_removed(service: str) -> Change:
+    """The service itself is gone (a complete source no longer has it): one edit, beside its operations'."""
+    return Change(service, "", "request", "", SERVICE_REMOVED)
 
 
 def diff_states(store: Store, service: str, old: dict[str, Version], new: dict[str, Version]) -> list[Change]:

@@ -13,13 +13,16 @@ from typing import Any
 
 from ..compare import Finding
 from ..errors import TrackerError
-from ..rules.registry import BREAKING, DANGEROUS, RULES, SAFE, SEVERITIES, Rule
+from ..rules.registry import BREAKING, DANGEROUS, RULES, SAFE, SEVERITIES, Rule, failing_severities
+from ..terminal import printable
 from .env import environment
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_LEVELS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "note"}
+SARIF_LEVELS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "note"}  # a rule's default level
 GITHUB_COMMANDS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "notice"}
 FILTERS = ("severity", "service", "direction")
+SERVICE_ITSELF = "(the service)"  # where a change to the service itself is listed among operations
+_ANSI = {BREAKING: "\x1b[1;31m", DANGEROUS: "\x1b[33m", SAFE: "\x1b[32m"}
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,9 @@ class Row:
     fingerprint: str
     release: str
     previous: str
-
-    @property
-    def failing(self) -> bool:
-        """What fails a CI gate: breaking or dangerous, and not accepted in the config."""
-        return self.severity in (BREAKING, DANGEROUS) and self.accepted is None
+    impact_other_side: tuple[str, ...] = ()
+    failing: bool = False  # what fails the CI gate (--fail-on), and was not accepted in the config
+    tracked_since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class OperationGroup:
     def failure_message(self) -> str:
         """JUnit's one-line failure message: the change itself, or how many there are."""
         failures = self.failures
-        return failures[0].message if len(failures) == 1 else f"{len(failures)} breaking or dangerous changes"
+        if len(failures) == 1:
+            return failures[0].message
+        return f"{len(failures)} {' or '.join(s for s in SEVERITIES if any(r.severity == s for r in failures))} changes"
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,26 @@ class ServiceGroup:
         return sum(1 for op in self.operations if op.failures)
 
 
-def row(finding: Finding) -> Row:
+@dataclass(frozen=True)
+class SeverityGroup:
+    """The rows of one severity, by service and operation: what text, Markdown and HTML list, worst first."""
+
+    severity: str
+    services: tuple[ServiceGroup, ...]
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(r for svc in self.services for r in svc.rows)
+
+
+def row(finding: Finding, fails: frozenset[str] = failing_severities(None)) -> Row:
+    """``fails``: the severities the CI gate fails on (``failing_severities(--fail-on)``)."""
     c = finding.change
-    return Row(finding.severity, c.service, c.operation, c.direction, c.path, c.kind, describe(c.old),
-               describe(c.new), finding.rule.id, finding.message, finding.impact, finding.accepted,
-               finding.fingerprint, finding.release, finding.previous)
+    failing = finding.severity in fails and finding.accepted is None
+    return Row(finding.severity, c.service, c.operation or SERVICE_ITSELF, c.direction, c.path, c.kind,
+               describe(c.old), describe(c.new), finding.rule.id, finding.message, finding.impact, finding.accepted,
+               finding.fingerprint, finding.release, finding.previous, finding.impact_other_side, failing,
+               finding.tracked_since)
 
 
 def describe(value: Any) -> str:
@@ -116,6 +134,13 @@ def group(rows: Iterable[Row]) -> tuple[ServiceGroup, ...]:
         ServiceGroup(svc, tuple(OperationGroup(op, tuple(sorted(rs, key=_rank))) for op, rs in sorted(ops.items())))
         for svc, ops in sorted(tree.items())
     )
+
+
+def by_severity(rows: Iterable[Row]) -> tuple[SeverityGroup, ...]:
+    """One group per severity present, worst first; each grouped by service and operation."""
+    rows = list(rows)
+    present = [s for s in SEVERITIES if any(r.severity == s for r in rows)]
+    return tuple(SeverityGroup(s, group(r for r in rows if r.severity == s)) for s in present)
 
 
 def counts(rows: Iterable[Row]) -> dict[str, int]:
@@ -147,34 +172,55 @@ def filter_options(rows: Sequence[Row]) -> dict[str, list[str]]:
     }
 
 
-def render_findings(findings: list[Finding], fmt: str, *, title: str) -> str:
-    """The findings in one format; every format ends with a newline."""
+def render_findings(
+    findings: list[Finding], fmt: str, *, title: str, fail_on: str | None = None, colour: bool = False
+) -> str:
+    """The findings in one format; every format ends with a newline.
+
+    A CI format's failures (JUnit failures, SARIF 'error', GitHub ::error) are exactly what
+    ``fail_on`` fails on (see ``failing_severities``); ``colour``: ANSI colours in text.
+    """
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(_RENDERERS)}")
-    return renderer(findings, title)
+    return renderer(findings, _Options(title, failing_severities(fail_on), colour))
 
 
-def _template(name: str, findings: Sequence[Finding], title: str) -> str:
-    rows = [row(f) for f in findings]
+@dataclass(frozen=True)
+class _Options:
+    title: str
+    fails: frozenset[str]
+    colour: bool
+
+    def paint(self, severity: str, text: str) -> str:
+        return f"{_ANSI[severity]}{text}\x1b[0m" if self.colour and severity in _ANSI else text
+
+
+def _template(name: str, findings: Sequence[Finding], options: _Options) -> str:
+    rows = [row(f, options.fails) for f in findings]
     return environment().get_template(f"findings/{name}").render(
-        title=title, services=group(rows), counts=counts(rows), summary=summary_line(rows), rows=rows,
-        options=filter_options(rows), data=page_data(FILTERS, len(rows), findings), severities=SEVERITIES,
+        title=options.title, services=group(rows), by_severity=by_severity(rows), counts=counts(rows),
+        summary=summary_line(rows), rows=rows, options=filter_options(rows),
+        data=page_data(FILTERS, len(rows), findings), severities=SEVERITIES, paint=options.paint, printable=printable,
     )
 
 
-def _json(findings: Sequence[Finding], _title: str) -> str:
+def _json(findings: Sequence[Finding], _options: _Options) -> str:
     return json.dumps([f.to_json() for f in findings], indent=2) + "\n"
 
 
-def _sarif(findings: Sequence[Finding], title: str) -> str:
+def _sarif(findings: Sequence[Finding], options: _Options) -> str:
     index = {rule.id: i for i, rule in enumerate(RULES)}
     driver = {"name": "changelog-tracker", "version": _version(), "rules": [_sarif_rule(r) for r in RULES]}
-    run = {
+    run: dict[str, Any] = {
         "tool": {"driver": driver},
-        "automationDetails": {"description": {"text": title}},
-        "results": [_sarif_result(f, index) for f in findings],
+        "automationDetails": {"description": {"text": options.title}},
+        "results": [_sarif_result(f, index, options.fails) for f in findings],
     }
+    # Where the store started knowing a service, when the range began before it (the state compared from).
+    since = {f.change.service: f.previous for f in findings if f.tracked_since == f.previous}
+    if since:
+        run["properties"] = {"trackedSince": dict(sorted(since.items()))}
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
 
 
@@ -194,13 +240,20 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _level(finding: Finding, fails: frozenset[str]) -> str:
+    """'error' exactly for what the gate fails on; other breaking or dangerous changes warn."""
+    if finding.severity in fails and finding.accepted is None:
+        return "error"
+    return "warning" if finding.severity in (BREAKING, DANGEROUS) and finding.accepted is None else "note"
+
+
+def _sarif_result(finding: Finding, index: dict[str, int], fails: frozenset[str]) -> dict[str, Any]:
     c = finding.change
     where = f"{c.service}.{c.operation}"
     result: dict[str, Any] = {
         "ruleId": finding.rule.id,
         "ruleIndex": index[finding.rule.id],
-        "level": SARIF_LEVELS.get(finding.severity, "none"),
+        "level": _level(finding, fails),
         "message": {"text": finding.message},
         "locations": [{"logicalLocations": [{
             "name": c.path or c.operation,
@@ -209,7 +262,8 @@ def _sarif_result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         }]}],
         "partialFingerprints": {"changelogTracker/v1": finding.fingerprint},
         "properties": {"direction": c.direction, "kind": c.kind, "release": finding.release,
-                       "previous": finding.previous, "impact": list(finding.impact)},
+                       "previous": finding.previous, "impact": list(finding.impact),
+                       "impactOtherSide": list(finding.impact_other_side)},
     }
     if finding.accepted is not None:
         result["suppressions"] = [{"kind": "external", "justification": finding.accepted}]
@@ -223,18 +277,20 @@ def _version() -> str:
         return "0"
 
 
-def _github(findings: Sequence[Finding], _title: str) -> str:
-    return "".join(github_command(f) + "\n" for f in findings)
+def _github(findings: Sequence[Finding], options: _Options) -> str:
+    return "".join(github_command(f, options.fails) + "\n" for f in findings)
 
 
-def github_command(finding: Finding) -> str:
-    """``::error title=<rule>::<message>``; an accepted finding is only a notice."""
+def github_command(finding: Finding, fails: frozenset[str] = failing_severities(None)) -> str:
+    """``::error title=<rule>::<message>`` for what the gate fails on; ``::warning`` for other
+    breaking or dangerous changes; an accepted or safe finding is only a notice."""
     c = finding.change
-    command = "notice" if finding.accepted is not None else GITHUB_COMMANDS.get(finding.severity, "notice")
-    text = f"{c.service}.{c.operation}: {finding.message}"
+    command = {"error": "error", "warning": "warning"}.get(_level(finding, fails), "notice")
+    text = f"{c.service}.{c.operation}: {finding.message}" if c.operation else finding.message
     if finding.accepted is not None:
         text += f" (accepted: {finding.accepted})"
-    return f"::{command} title={_gh_property(finding.rule.id)}::{_gh_data(text)}"
+    # GitHub's escapes first (CR and LF among them), then no other control reaches the log viewer.
+    return f"::{command} title={_gh_property(finding.rule.id)}::{printable(_gh_data(text))}"
 
 
 def _gh_data(text: str) -> str:
@@ -247,11 +303,11 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _text_like(name: str) -> Callable[[Sequence[Finding], str], str]:
-    return lambda findings, title: _template(name, findings, title)
+def _text_like(name: str) -> Callable[[Sequence[Finding], _Options], str]:
+    return lambda findings, options: _template(name, findings, options)
 
 
-_RENDERERS: dict[str, Callable[[Sequence[Finding], str], str]] = {
+_RENDERERS: dict[str, Callable[[Sequence[Finding], _Options], str]] = {
     "text": _text_like("text.txt"),
     "markdown": _text_like("markdown.md"),
     "html": _text_like("page.html"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     "operation-added": "new operation {operation}",
     "operation-removed": "operation {operation} was removed: every call to it fails",
+    "service-removed": "service {service} was removed: every call to any of its operations fails",
     "request-member-added": "optional request member {path} added ({new[type]})",
     "request-required-member-added": "required request member {path} added: old payloads lack it",
     "request-member-removed": "request member {path} removed: old payloads that set it are rejected",

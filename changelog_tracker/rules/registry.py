@@ -18,6 +18,7 @@ from ..differ import (
     MEMBER_REMOVED,
     OPERATION_ADDED,
     OPERATION_REMOVED,
+    SERVICE_REMOVED,
     TYPE_CHANGED,
     Change,
 )
@@ -39,6 +40,7 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("operation-added", OPERATION_ADDED, "request", SAFE, None),
     Rule("operation-removed", OPERATION_REMOVED, "request", BREAKING, PAYLOADS),
+    Rule("service-removed", SERVICE_REMOVED, "request", BREAKING, PAYLOADS),
     Rule("request-member-added", MEMBER_ADDED, "request", SAFE, None),
     Rule("request-required-member-added", MEMBER_ADDED, "request", BREAKING, PAYLOADS),
     Rule("request-member-removed", MEMBER_REMOVED, "request", BREAKING, PAYLOADS),
@@ -60,7 +62,7 @@ BY_ID = {rule.id: rule for rule in RULES}
 
 def rule_for(change: Change) -> Rule:
     """The rule a change falls under."""
-    if change.kind in (OPERATION_ADDED, OPERATION_REMOVED):
+    if change.kind in (OPERATION_ADDED, OPERATION_REMOVED, SERVICE_REMOVED):
         return BY_ID[change.kind]
     if change.kind == MEMBER_ADDED and change.direction == "request" and (change.new or {}).get("required"):
         return BY_ID["request-required-member-added"]
@@ -69,6 +71,17 @@ def rule_for(change: Change) -> Rule:
 
 PRESETS: dict[str, frozenset[str]] = {
     PAYLOADS: frozenset(r.id for r in RULES if r.direction == "request"),
-    READERS: frozenset({"operation-removed"} | {r.id for r in RULES if r.direction == "response"}),
+    READERS: frozenset({"operation-removed", "service-removed"} | {r.id for r in RULES if r.direction == "response"}),
     "all": frozenset(BY_ID),
 }
+
+
+# --fail-on: the severities it fails on. Without it, CI formats still mark breaking and dangerous
+# changes as failures (JUnit failures, SARIF errors, GitHub ::error) while the exit code stays 0.
+FAIL_ON: dict[str, frozenset[str]] = {BREAKING: frozenset({BREAKING}), DANGEROUS: frozenset({BREAKING, DANGEROUS})}
+DEFAULT_FAIL_ON = DANGEROUS
+
+
+def failing_severities(fail_on: str | None) -> frozenset[str]:
+    """The severities that fail: those of ``--fail-on``, or breaking and dangerous without it."""
+    return FAIL_ON[fail_on or DEFAULT_FAIL_ON]
