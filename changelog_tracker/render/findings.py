@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from markupsafe import Markup
+
 from ..compare import Finding
 from ..errors import TrackerError
 from ..rules.registry import BREAKING, DANGEROUS, RULES, SAFE, SEVERITIES, Rule, failing_severities
@@ -193,7 +195,11 @@ class _Options:
     colour: bool
 
     def paint(self, severity: str, text: str) -> str:
-        return f"{_ANSI[severity]}{text}\x1b[0m" if self.colour and severity in _ANSI else text
+        """``text`` in the severity's colour; Markup, so the templates' control-character escaping
+        (render/env.py) leaves our own colour codes alone while the text inside is made printable."""
+        if not (self.colour and severity in _ANSI):
+            return text
+        return Markup(f"{_ANSI[severity]}{printable(text)}\x1b[0m")
 
 
 def _template(name: str, findings: Sequence[Finding], options: _Options) -> str:
