@@ -255,7 +255,9 @@ _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the
     "mark exactly these as failures (without --fail-on: breaking and dangerous ones, and exit 0).",
 )
 @click.option("--transitive", is_flag=True, help="Compare every consecutive release in the range, not only its ends.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Rules config (default: ./changelog-tracker.toml).")
+@click.option(
+    "--config", type=click.Path(dir_okay=False), help="Rules config (default: nearest changelog-tracker.toml upward)."
+)
 @click.pass_context
 def diff(
     ctx: click.Context,

@@ -102,8 +102,8 @@ def diff(
         history = History(store, key)
         tracked = history.tracked_since(since)
         for old, new in history.steps(tracked or since, end, transitive):
-            findings.extend(_judge(history, operation, old, new, config or Config(), tracked))
-    return [f for f in findings if f.rule.id in PRESETS[preset]]
+            findings.extend(_judge(history, operation, old, new, config or Config(), tracked, PRESETS[preset]))
+    return findings
 
 
 def tracked_since(store: Store, service: str, since: str) -> str | None:
@@ -182,7 +182,13 @@ class History:
 
 
 def _judge(
-    history: History, operation: str | None, old: str, new: str, config: Config, tracked: str | None
+    history: History,
+    operation: str | None,
+    old: str,
+    new: str,
+    config: Config,
+    tracked: str | None,
+    rules: frozenset[str],
 ) -> Iterable[Finding]:
     before, after = history.state(old), history.state(new)
     service = history.service
@@ -200,6 +206,8 @@ def _judge(
     impacts = _Impact(history, old, new)
     for change in changes:
         rule = rule_for(change)
+        if rule.id not in rules:
+            continue  # outside the preset: never judged, so an accept it would match stays unused
         release = history.release_of(change, base.get(change.operation), old, new)
         same, other = impacts.of(change)
         severity = config.severity_of(rule.id, rule.severity)

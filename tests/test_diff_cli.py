@@ -94,3 +94,16 @@ def test_stale_accepts_are_warned_after_judging(db: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(Config, "stale_warnings", lambda self: ["accept 3f2a9c1e0b7d matched no change"])
     result = _diff(db, "--from", "2025-10-06", "--format", "json")
     assert result.exit_code == 0 and result.stderr == "warning: accept 3f2a9c1e0b7d matched no change\n"
+
+
+@pytest.mark.parametrize(("preset", "stale"), [("all", False), ("payloads", True)])
+def test_an_accept_of_a_change_outside_the_preset_is_stale(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preset: str, stale: bool
+) -> None:
+    # The seeds' diff has response changes; under the payloads preset they are never judged,
+    # so an accept that only they would match accepted nothing in that run.
+    (tmp_path / "changelog-tracker.toml").write_text('[[accept]]\nrule = "response-*"\nreason = "r"\n')
+    monkeypatch.chdir(tmp_path)
+    result = _diff(db, "--from", "2025-10-06", "--preset", preset, "--format", "json")
+    assert result.exit_code == 0
+    assert ("matched no change" in result.stderr) is stale
