@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import signal
+import sqlite3
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +19,7 @@ import click
 
 from . import queries
 from .baseline import baseline as store_baseline
-from .errors import TrackerError
+from .errors import StoreError, TrackerError
 from .graph.store import Store
 from .ingest import ingest as ingest_paths
 from .model import ListShape, MapShape, Structure
@@ -42,17 +45,39 @@ class _Group(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        _exit_on_sigterm()
         try:
             return super().invoke(ctx)
         except TrackerError as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except sqlite3.DatabaseError as err:  # met only when reading: the store opened clean
+            click.echo(f"error: {_store_trouble(ctx.obj, err)}", err=True)
+            ctx.exit(TrackerError.exit_code)
+
+
+def _store_trouble(path: Path, err: sqlite3.DatabaseError) -> TrackerError:
+    from .graph import lock
+
+    if isinstance(err, sqlite3.OperationalError) and lock.is_busy(err):
+        return lock.locked(path, lock.BUSY_SECONDS)
+    return StoreError(path, f"the store is damaged ({err}): restore it or rebuild it with baseline and ingest")
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C (transactions roll back, worker pools are shut down)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # the store checks what it is (a folder is refused there)
     envvar="CHANGELOG_TRACKER_STORE",
     default=DEFAULT_STORE,
     show_default=True,
@@ -74,9 +99,14 @@ def main(ctx: click.Context, store: Path) -> None:
 
 
 @contextmanager
-def _open(ctx: click.Context) -> Iterator[Store]:
-    with Store(ctx.obj) as store:
+def _open(ctx: click.Context, create: bool = False) -> Iterator[Store]:
+    """The store; only the commands that write (ingest, baseline) may create it."""
+    with Store(ctx.obj, create=create, on_wait=_waiting) as store:
         yield store
+
+
+def _waiting(message: str) -> None:
+    click.echo(f"note: {message}", err=True)
 
 
 @contextmanager
@@ -107,7 +137,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date
     Text and HTML pages are told apart by content. A bad page is rejected whole with its file,
     line and column, and nothing of the run is stored. Ingesting the same page again changes nothing.
     """
-    with _open(ctx) as store, _progress("parsing pages") as progress, warnings.catch_warnings():
+    with _open(ctx, create=True) as store, _progress("parsing pages") as progress, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = ingest_paths(store, paths, service=service, date=date, progress=progress)
     for message in report.warnings:
@@ -136,7 +166,7 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
     """
     if wheel is None:
         raise click.UsageError("say where the models come from: --botocore [WHEEL]")
-    with _open(ctx) as store, _progress("reading models") as progress:
+    with _open(ctx, create=True) as store, _progress("reading models") as progress:
         report = store_baseline(store, wheel or None, date, services or None, progress)
     click.echo(f"{report.pages} services, {report.operations} operations -> {ctx.obj}", err=True)
 

@@ -56,7 +56,7 @@ def check(
     if at is not None and history:
         raise click.UsageError("--at and --history exclude each other: the history covers every release")
     read = read_payloads(payloads, stdin=sys.stdin.buffer.read)
-    with Store(Path(ctx.obj)) as store:
+    with Store(Path(ctx.obj), create=False) as store:
         verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)
     if fmt == "json":
         click.echo(json.dumps([v.to_json() for v in verdicts], indent=2))

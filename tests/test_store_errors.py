@@ -1,0 +1,204 @@
+"""A store that is ours, checked on open: anything else is refused with one line naming the file
+(exit 2, no traceback), and a refused store is left byte-identical."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from changelog_tracker import Store
+from changelog_tracker.cli import main
+from tests.conftest import SEED_2025, SEED_2026
+
+SERVICE = "bedrock-agentcore-control"
+README = Path(__file__).parent.parent / "README.md"
+READS: list[list[str]] = [
+    ["log"],
+    ["show", SERVICE],
+    ["diff", "--from", "2025-01-01"],
+    ["notes", "--from", "2025-01-01"],
+    [
+        "check",
+        str(Path(__file__).parent / "data" / "payloads" / "a2a-runtime.json"),
+        "--service",
+        SERVICE,
+        "--operation",
+        "x",
+    ],
+    ["stubs", SERVICE, "--out", "{tmp}/stubs"],
+    ["report", "--out", "{tmp}/site"],
+]
+WRITES: list[list[str]] = [["ingest", str(SEED_2025)], ["baseline", "--botocore", "--service", "s3"]]
+
+
+def invoke(store: Path, args: list[str], tmp: Path) -> Result:
+    return CliRunner().invoke(main, ["--store", str(store), *(a.replace("{tmp}", str(tmp)) for a in args)])
+
+
+def assert_refused(result: Result, store: Path, pattern: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(store) in lines[0], result.output
+    assert pattern in lines[0], lines[0]
+
+
+def _snapshot(path: Path) -> tuple[bytes, list[str]]:
+    data = path.read_bytes() if path.is_file() else b""
+    return data, sorted(p.name for p in path.parent.iterdir())
+
+
+@pytest.fixture
+def ours(tmp_path: Path) -> Path:
+    db = tmp_path / "ours.db"
+    assert invoke(db, ["ingest", str(SEED_2025), str(SEED_2026)], tmp_path).exit_code == 0
+    return db
+
+
+def _foreign(tmp: Path) -> Path:
+    path = tmp / "foreign.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        db.execute("INSERT INTO customers VALUES (1, 'ada')")
+    return path
+
+
+def _text(tmp: Path) -> Path:
+    path = tmp / "README.md"
+    path.write_bytes(README.read_bytes())
+    return path
+
+
+def _truncated(ours: Path) -> Path:
+    ours.write_bytes(ours.read_bytes()[: ours.stat().st_size // 2])
+    return ours
+
+
+def _corrupt(ours: Path) -> Path:
+    data = bytearray(ours.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the schema page's cells
+    ours.write_bytes(bytes(data))
+    return ours
+
+
+def _dropped_table(ours: Path) -> Path:
+    with sqlite3.connect(ours) as db:
+        db.execute("DROP TABLE unions")
+    return ours
+
+
+def _altered_table(ours: Path) -> Path:
+    with sqlite3.connect(ours) as db:
+        db.execute("ALTER TABLE pages ADD COLUMN extra TEXT")
+    return ours
+
+
+def _old_format(ours: Path) -> Path:
+    """A store as the release before format 1 wrote it: our tables, no application id, no version."""
+    with sqlite3.connect(ours) as db:
+        db.execute("PRAGMA application_id = 0")
+        db.execute("PRAGMA user_version = 0")
+        for table in sorted(set(_tables(db)) - {"nodes", "versions", "pages", "names", "unions"}):
+            db.execute(f"DROP TABLE {table}")
+    return ours
+
+
+def _newer_format(ours: Path) -> Path:
+    with sqlite3.connect(ours) as db:
+        db.execute("PRAGMA user_version = 99")
+    return ours
+
+
+def _tables(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+
+
+BAD: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
+    "text file": (lambda tmp, _ours: _text(tmp), "not a changelog-tracker store"),
+    "folder": (lambda tmp, _ours: tmp, "a folder"),
+    "foreign sqlite": (lambda tmp, _ours: _foreign(tmp), "another application"),
+    "truncated": (lambda _tmp, ours: _truncated(ours), "truncated"),
+    "corrupt": (lambda _tmp, ours: _corrupt(ours), "not a changelog-tracker store"),
+    "dropped table": (lambda _tmp, ours: _dropped_table(ours), "schema"),
+    "altered table": (lambda _tmp, ours: _altered_table(ours), "schema"),
+    "older format": (lambda _tmp, ours: _old_format(ours), "rebuild it with baseline and ingest"),
+    "newer format": (lambda _tmp, ours: _newer_format(ours), "newer"),
+}
+
+
+@pytest.mark.parametrize("command", [*READS, *WRITES], ids=lambda c: c[0])
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_store_that_is_not_ours_is_refused(case: str, command: list[str], ours: Path, tmp_path: Path) -> None:
+    make, pattern = BAD[case]
+    bad = make(tmp_path, ours)
+    before = _snapshot(bad)
+    assert_refused(invoke(bad, command, tmp_path / "out"), bad, pattern)
+    assert _snapshot(bad) == before
+
+
+def test_a_foreign_database_gets_none_of_our_tables(tmp_path: Path) -> None:
+    foreign = _foreign(tmp_path)
+    invoke(foreign, ["ingest", str(SEED_2025)], tmp_path)
+    with sqlite3.connect(foreign) as db:
+        assert _tables(db) == ["customers"]
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: c[0])
+def test_reads_never_create_a_store(command: list[str], tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "tracker.db"
+    result = invoke(missing, command, tmp_path / "out")
+    assert_refused(result, missing, "no store at")
+    assert "run baseline or ingest first" in result.output
+    assert not (tmp_path / "no").exists()
+
+
+def test_only_ingest_and_baseline_create_a_store(tmp_path: Path) -> None:
+    fresh = tmp_path / "new" / "folder" / "tracker.db"
+    assert invoke(fresh, ["ingest", str(SEED_2025)], tmp_path).exit_code == 0
+    with sqlite3.connect(fresh) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == Store.APPLICATION_ID
+        assert db.execute("PRAGMA user_version").fetchone()[0] == Store.FORMAT_VERSION
+    assert invoke(fresh, ["log"], tmp_path).exit_code == 0
+
+
+def test_an_empty_file_is_a_new_store_for_writes_only(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    assert_refused(invoke(empty, ["log"], tmp_path), empty, "no store at")
+    assert invoke(empty, ["ingest", str(SEED_2025)], tmp_path).exit_code == 0
+
+
+def test_a_read_only_store_reads_but_refuses_writes(
+    ours: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours.chmod(stat.S_IRUSR)
+    if os.geteuid() == 0:  # root may write anyway: let os.access answer from the mode bits, as for a user
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: real(p, mode) and not (mode & os.W_OK and Path(p) == ours))
+    try:
+        before = _snapshot(ours)
+        assert_refused(invoke(ours, ["ingest", str(SEED_2025)], tmp_path), ours, "read-only")
+        assert _snapshot(ours) == before
+        assert SERVICE in invoke(ours, ["log"], tmp_path).output
+    finally:
+        ours.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_a_real_process_on_a_text_file_prints_one_line(tmp_path: Path) -> None:
+    text = _text(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "changelog_tracker", "--store", str(text), "log"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"error: {text}: "), proc.stderr
