@@ -10,7 +10,7 @@ import sqlite3
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from . import queries
 from .baseline import baseline as store_baseline
 from .errors import StoreError, TrackerError
 from .graph.store import Store
+from .ingest import Progress
 from .ingest import ingest as ingest_paths
 from .model import ListShape, MapShape, Structure
 from .options import parse_date
@@ -110,18 +111,18 @@ def _waiting(message: str) -> None:
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for long work at a terminal; nothing when piped."""
+def _progress(label: str) -> Iterator[Progress | None]:
+    """A progress bar on stderr for long work at a terminal, naming each stage; nothing when piped."""
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import Progress
+    from rich.progress import Progress as Bar
 
-    with Progress(transient=True, console=None) as bar:
+    with Bar(transient=True, console=None) as bar:
         task = bar.add_task(label, total=None)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(done: int, total: int, stage: str = label, /) -> None:
+            bar.update(task, completed=done, total=total, description=stage)
 
         yield update
 

@@ -8,18 +8,20 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from changelog_tracker import Store
+from changelog_tracker import Store, baseline
 from changelog_tracker.cli import main
 from tests.conftest import SEED_2025, SEED_2026
 
 SERVICE = "bedrock-agentcore-control"
 README = Path(__file__).parent.parent / "README.md"
+BUNDLED_WHEEL = Path(__file__).parent / "data" / "history" / "baseline.zip"
 READS: list[list[str]] = [
     ["log"],
     ["show", SERVICE],
@@ -202,3 +204,86 @@ def test_a_real_process_on_a_text_file_prints_one_line(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"error: {text}: "), proc.stderr
+
+
+# -- baseline --botocore on what is not a wheel ----------------------------------------------------
+def _not_wheels(tmp: Path) -> dict[str, Path]:
+    empty_zip = tmp / "empty.zip"
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("README.txt", "no models here")
+    truncated = tmp / "truncated.whl"
+    truncated.write_bytes(BUNDLED_WHEEL.read_bytes()[:50_000])
+    empty = tmp / "empty.whl"
+    empty.touch()
+    return {"text": _text(tmp), "zip without models": empty_zip, "truncated": truncated, "empty": empty}
+
+
+def test_baseline_of_what_is_not_a_wheel_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "store" / "tracker.db"
+    for case, path in _not_wheels(tmp_path).items():
+        result = invoke(db, ["baseline", "--botocore", str(path)], tmp_path)
+        assert result.exit_code == 2, (case, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (case, result.exception)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {path}: not a botocore wheel"), (case, lines)
+        assert not db.exists(), case  # a failed command leaves no store behind
+
+
+def test_a_failed_ingest_leaves_no_new_store(tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    result = invoke(db, ["ingest", str(_text(tmp_path))], tmp_path)
+    assert result.exit_code == 2
+    assert not db.exists() and not list(tmp_path.glob("tracker.db*"))
+
+
+def test_the_baseline_progress_names_its_stages(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def progress(done: int, total: int, stage: str = "") -> None:
+        assert 0 < done <= total
+        if not seen or seen[-1] != stage:
+            seen.append(stage)
+
+    with Store(tmp_path / "s.db") as store:
+        baseline(store, BUNDLED_WHEEL, services=["ecs", "eks"], progress=progress)
+    assert seen == ["reading models", "converting models", "encoding", "writing"]
+
+
+# -- ingest: no input; --service only where the page cannot name its service ------------------------
+DYNAMODB = Path(__file__).parent.parent / "data" / "drops" / "2026-02-23_dynamodb.txt"
+
+
+def test_ingest_of_an_empty_folder_is_refused(tmp_path: Path) -> None:
+    db, empty = tmp_path / "tracker.db", tmp_path / "drops"
+    empty.mkdir()
+    (empty / ".hidden").write_text("not a page")
+    assert_refused(invoke(db, ["ingest", str(empty)], tmp_path), empty, "no page files")
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("service", "message"),
+    [
+        ("lambda", "expected a page of --service 'lambda', found \"a page of 'dynamodb' (Amazon DynamoDB)\""),
+        ("lamda", "--service 'lamda': no known service; did you mean 'lambda'"),
+        ("dynamodbb", "did you mean 'dynamodb'"),
+    ],
+)
+def test_ingest_service_never_misfiles_a_page(service: str, message: str, ours: Path, tmp_path: Path) -> None:
+    before = _snapshot(ours)
+    result = invoke(ours, ["ingest", str(DYNAMODB), "--service", service], tmp_path)
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert result.output.count("\n") == 1
+    assert _snapshot(ours) == before
+
+
+def test_ingest_service_names_a_page_whose_name_is_unknown(ours: Path, tmp_path: Path) -> None:
+    renamed = tmp_path / "renamed.txt"
+    text = DYNAMODB.read_text(encoding="utf-8")
+    renamed.write_text(text.replace(" - Amazon DynamoDB - ", " - Amazon Dynamo Database Service - ", 1))
+    assert invoke(ours, ["ingest", str(renamed), "--service", "DynamoDB"], tmp_path).exit_code == 0
+    assert invoke(ours, ["ingest", str(DYNAMODB), "--service", "Amazon DynamoDB"], tmp_path).exit_code == 0
+    log = invoke(ours, ["log", "dynamodb"], tmp_path).output
+    assert "2026-02-23  dynamodb" in log
+    services = invoke(ours, ["log"], tmp_path).output
+    assert "amazon-dynamo" not in services and "lambda" not in services

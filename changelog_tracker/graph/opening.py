@@ -7,6 +7,7 @@ and left as it was: the checks only read until the store is known to be ours.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -25,14 +26,20 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 Init = Callable[[sqlite3.Connection], None]
 
 
-def connect(path: Path, create: bool, schema: list[str], busy_seconds: float, begin: Init) -> sqlite3.Connection:
+def connect(
+    path: Path, create: bool, schema: list[str], busy_seconds: float, begin: Init
+) -> tuple[sqlite3.Connection, list[Path]]:
     """A connection to the store at ``path``; ``create`` (commands that write) may make a new one.
 
-    ``begin`` takes the write lock (with the store's bounded wait) to make a new store atomically."""
+    ``begin`` takes the write lock (with the store's bounded wait) to make a new store atomically.
+    Also returns what opening made (folders, the file), for ``unmake`` should the command fail."""
     _check_file(path, create)
-    if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, isolation_level=None, timeout=busy_seconds)
+    made = ([] if path.exists() else [path]) + _make_folders(path.parent) if create else []
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=busy_seconds)
+    except sqlite3.Error as err:
+        unmake(made)
+        raise StoreError(path, f"cannot open ({err})") from None
     try:
         _check_database(db, path, create, schema, begin)
     except sqlite3.DatabaseError as err:
@@ -40,8 +47,31 @@ def connect(path: Path, create: bool, schema: list[str], busy_seconds: float, be
         raise StoreError(path, f"not a changelog-tracker store, or a damaged one ({err})") from None
     except BaseException:
         db.close()
+        unmake(made)
         raise
-    return db
+    return db, made
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones made, innermost first."""
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(folder, f"cannot make the store's folder ({err.strerror})") from None
+    return missing
+
+
+def unmake(made: list[Path]) -> None:
+    """Remove the store file and folders a failed command made (folders only while empty), so the
+    command leaves the disk as it found it."""
+    for path in made:  # the file first, then folders innermost first
+        with contextlib.suppress(OSError):
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink()
+                path.with_name(path.name + "-journal").unlink(missing_ok=True)
 
 
 def _check_file(path: Path, create: bool) -> None:

@@ -83,7 +83,7 @@ class Store:
         ``on_wait`` hears once that we wait for another process's write lock."""
         self.path = Path(path)
         self.on_wait = on_wait
-        self.db = opening.connect(self.path, create, SCHEMA, lock.BUSY_SECONDS, self._begin)
+        self.db, self._made = opening.connect(self.path, create, SCHEMA, lock.BUSY_SECONDS, self._begin)
         self.reader = NodeReader(self._fetch, self.is_union)
         self._unions: set[str] | None = None
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
@@ -91,8 +91,18 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, error: type[BaseException] | None, *_exc: object) -> None:
+        """Close; a store this failed command made, and nothing wrote to since, is removed again."""
+        unused = error is not None and bool(self._made) and self._holds_nothing()
         self.db.close()
+        if unused:
+            opening.unmake(self._made)
+
+    def _holds_nothing(self) -> bool:
+        try:
+            return self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
+        except sqlite3.Error:
+            return False
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
