@@ -61,7 +61,7 @@ def _store_trouble(path: Path, err: sqlite3.DatabaseError) -> TrackerError:
     from .graph import lock
 
     if isinstance(err, sqlite3.OperationalError) and lock.is_busy(err):
-        return lock.locked(path, lock.BUSY_SECONDS)
+        return lock.locked(path, lock.wait_seconds())
     return StoreError(path, f"the store is damaged ({err}): restore it or rebuild it with baseline and ingest")
 
 

@@ -93,7 +93,7 @@ class PageRecord:
 @dataclass(frozen=True, slots=True)
 class EncodedPage:
     record: PageRecord
-    digest: str  # same content, same digest: storing a page twice is a no-op
+    digest: str  # same content (whatever the file name), same digest: storing a page twice is a no-op
     versions: list[VersionRow]
     nodes: dict[str, str]  # the nodes it brought (id -> body JSON)
     unions: set[str]
@@ -108,7 +108,9 @@ def encode_page(page: Page, encoder: NodeEncoder) -> EncodedPage:
         page.service, page.date.isoformat(), page.source, page.full_name, page.release_note, page.complete, methods
     )
     sides = [[v.operation, v.input, v.output] for v in versions]
-    body = json.dumps([record.service, record.release, record.complete, methods, sides], sort_keys=True)
+    # Everything stored but the file name: a page differing only in its note is another page.
+    said = [record.service, record.release, record.complete, record.full_name, record.note, methods, sides]
+    body = json.dumps(said, sort_keys=True)
     return EncodedPage(record, hashlib.sha256(body.encode()).hexdigest()[:24], versions, *encoder.take())
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 
-BUSY_SECONDS = 1.0  # SQLite's own wait per attempt
+BUSY_SECONDS = 1.0  # SQLite's own wait per attempt to take the write lock
 DEFAULT_WAIT_SECONDS = 60.0
 
 Notify = Callable[[str], None]
@@ -32,6 +32,12 @@ def wait_seconds() -> float:
         return max(0.0, float(raw)) if raw else DEFAULT_WAIT_SECONDS
     except ValueError:
         return DEFAULT_WAIT_SECONDS
+
+
+def busy_seconds(writes: bool) -> float:
+    """SQLite's busy timeout: a writer retries (and says it waits) past a short one; a reader,
+    blocked only while a writer flushes its pages, waits the whole bound in SQLite."""
+    return min(BUSY_SECONDS, wait_seconds()) if writes else wait_seconds()
 
 
 def sidecar(store: Path) -> Path:

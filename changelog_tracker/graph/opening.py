@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import NoStoreError, StoreError
+from . import lock
 
 APPLICATION_ID = 0x434C544B  # "CLTK" at offset 68 of the file: the store is ours
 FORMAT_VERSION = 1  # PRAGMA user_version: bump when stored rows change meaning (page digests, tables)
@@ -27,7 +28,7 @@ Init = Callable[[sqlite3.Connection], None]
 
 
 def connect(
-    path: Path, create: bool, schema: list[str], busy_seconds: float, begin: Init
+    path: Path, create: bool, schema: list[str], begin: Init, notify: lock.Notify | None
 ) -> tuple[sqlite3.Connection, list[Path]]:
     """A connection to the store at ``path``; ``create`` (commands that write) may make a new one.
 
@@ -36,12 +37,12 @@ def connect(
     _check_file(path, create)
     made = ([] if path.exists() else [path]) + _make_folders(path.parent) if create else []
     try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=busy_seconds)
+        db = sqlite3.connect(path, isolation_level=None, timeout=lock.busy_seconds(create))
     except sqlite3.Error as err:
         unmake(made)
         raise StoreError(path, f"cannot open ({err})") from None
     try:
-        _check_database(db, path, create, schema, begin)
+        lock.retry(lambda: _check_database(db, path, create, schema, begin), path, notify)
     except sqlite3.DatabaseError as err:
         db.close()
         raise StoreError(path, f"not a changelog-tracker store, or a damaged one ({err})") from None

@@ -83,7 +83,7 @@ class Store:
         ``on_wait`` hears once that we wait for another process's write lock."""
         self.path = Path(path)
         self.on_wait = on_wait
-        self.db, self._made = opening.connect(self.path, create, SCHEMA, lock.BUSY_SECONDS, self._begin)
+        self.db, self._made = opening.connect(self.path, create, SCHEMA, self._begin, on_wait)
         self.reader = NodeReader(self._fetch, self.is_union)
         self._unions: set[str] | None = None
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
@@ -135,7 +135,11 @@ class Store:
         Pages of one service and release may list different methods (feed pages can be split); a
         method two of them list must agree (a side one cut is the other's), else ConflictError."""
         record = page.record
-        if self._has_page(record, page.digest):
+        if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
+            self.db.execute(
+                "UPDATE pages SET source=? WHERE service=? AND release=? AND digest=? AND source>?",
+                (record.source, record.service, record.release, page.digest, record.source),
+            )
             return False
         rows = [self._merged(record, v) for v in page.versions]
         self.db.executemany("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?,?,?,?)", [r for r in rows if r])
