@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import sqlite3
 import stat
@@ -287,3 +288,56 @@ def test_ingest_service_names_a_page_whose_name_is_unknown(ours: Path, tmp_path:
     assert "2026-02-23  dynamodb" in log
     services = invoke(ours, ["log"], tmp_path).output
     assert "amazon-dynamo" not in services and "lambda" not in services
+
+
+# -- real wheels: a service dropped from botocore, a baseline and a page of one day ------------------
+def _trimmed_wheel(tmp: Path, services: set[str], stamp: tuple[int, int, int], name: str) -> Path:
+    """The bundled wheel's real models of ``services``, their files stamped with another release date."""
+    path = tmp / name
+    with zipfile.ZipFile(BUNDLED_WHEEL) as source, zipfile.ZipFile(path, "w") as wheel:
+        for info in source.infolist():
+            if info.filename.split("/")[2:3] and info.filename.split("/")[2] in services:
+                wheel.writestr(zipfile.ZipInfo(info.filename, (*stamp, 12, 0, 0)), source.read(info))
+    return path
+
+
+def test_a_service_a_newer_full_baseline_lacks_has_ended(tmp_path: Path) -> None:
+    both = _trimmed_wheel(tmp_path, {"bedrock-agentcore", "ecr"}, (2026, 1, 9), "botocore-1.whl")
+    one = _trimmed_wheel(tmp_path, {"bedrock-agentcore"}, (2026, 2, 2), "botocore-2.whl")
+    only = _trimmed_wheel(tmp_path, {"bedrock-agentcore"}, (2026, 3, 3), "botocore-3.whl")
+    for n, order in enumerate([[both, one], [one, both]]):
+        db = tmp_path / f"{n}.db"
+        for wheel in order:
+            assert invoke(db, ["baseline", "--botocore", str(wheel)], tmp_path).exit_code == 0
+        # a baseline of some services (--service) says nothing of the others
+        assert (
+            invoke(db, ["baseline", "--botocore", str(only), "--service", "bedrock-agentcore"], tmp_path).exit_code == 0
+        )
+        with Store(db) as store:
+            assert store.ended("ecr") == "2026-02-02" and store.ended("bedrock-agentcore") is None
+            assert len(store.state("ecr", "2026-02-01")) > 0
+            assert store.state("ecr", "2026-02-02") == {} == store.state("ecr", "2026-12-31")
+            assert store.releases("ecr") == ["2026-01-09", "2026-02-02"]
+        shown = invoke(db, ["show", "ecr", "describe_repositories", "--at", "2026-02-02"], tmp_path)
+        assert shown.exit_code == 2
+
+
+def test_a_baseline_and_a_page_of_one_day_agree_in_either_order(tmp_path: Path) -> None:
+    """A baseline and the feed's page of its day are two sources of one release: they must agree on
+    every method the page lists (a section the page cut is the baseline's; documentation is the fuller)."""
+    wheel = tmp_path / "botocore-1.42.65.whl"
+    raw = gzip.decompress((Path(__file__).parent / "data" / "models" / SERVICE / "1.42.65.json.gz").read_bytes())
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo(f"botocore/data/{SERVICE}/2023-06-05/service-2.json", (2026, 3, 10, 0, 0, 0)), raw
+        )
+    answers = set()
+    for n, order in enumerate([[["baseline", "--botocore", str(wheel)], ["ingest", str(SEED_2026)]],
+                               [["ingest", str(SEED_2026)], ["baseline", "--botocore", str(wheel)]]]):  # fmt: skip
+        db = tmp_path / f"{n}.db"
+        for command in order:
+            result = invoke(db, command, tmp_path)
+            assert result.exit_code == 0, result.output
+        answers.add(invoke(db, ["show", SERVICE, "--format", "json"], tmp_path).output)
+        answers.add(invoke(db, ["log", "--format", "json"], tmp_path).output)
+    assert len(answers) == 2

@@ -82,8 +82,8 @@ def _check_file(path: Path, create: bool) -> None:
         if not create:
             raise NoStoreError(path)
         return
-    if create and not os.access(path, os.W_OK):
-        raise StoreError(path, "read-only, and this command writes to the store")
+    if create and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):  # SQLite journals beside it
+        raise StoreError(path, "read-only (or its folder is), and this command writes to the store")
     with path.open("rb") as handle:
         if handle.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
             raise StoreError(path, "not a changelog-tracker store (not an SQLite file)")
