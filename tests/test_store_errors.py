@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from changelog_tracker import Store, baseline
 from changelog_tracker.cli import main
@@ -341,3 +343,33 @@ def test_a_baseline_and_a_page_of_one_day_agree_in_either_order(tmp_path: Path) 
         answers.add(invoke(db, ["show", SERVICE, "--format", "json"], tmp_path).output)
         answers.add(invoke(db, ["log", "--format", "json"], tmp_path).output)
     assert len(answers) == 2
+
+
+# -- damage anywhere in a store: a clean answer or a clean refusal ------------------------------------
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("real") / "tracker.db"
+    assert invoke(db, ["ingest", str(SEED_2025), str(SEED_2026), str(DYNAMODB)], db.parent).exit_code == 0
+    return db
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_a_damaged_store_answers_or_is_refused_cleanly(
+    real_store: Path, tmp_path: Path, data: st.DataObject
+) -> None:
+    damaged = bytearray(real_store.read_bytes())
+    start = data.draw(st.integers(100, len(damaged) - 1), label="offset")
+    length = data.draw(st.integers(1, 64), label="length")
+    damaged[start : start + length] = data.draw(st.binary(min_size=length, max_size=length), label="bytes")
+    db = tmp_path / f"damaged-{start}-{length}.db"
+    db.write_bytes(bytes(damaged))
+    for command in (
+        ["log", "--format", "json"],
+        ["show", SERVICE, "--format", "json"],
+        ["diff", "--from", "2025-01-01"],
+    ):
+        result = invoke(db, command, tmp_path)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+        if result.exit_code != 0:
+            assert result.exit_code == 2 and result.output.startswith("error: "), (command, result.output)

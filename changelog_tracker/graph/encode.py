@@ -34,7 +34,7 @@ class NodeEncoder:
         if shape == UNDOCUMENTED:
             return UNDOCUMENTED_ID
         text = self.body(shape)
-        node = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        node = node_id_of(text)
         self.nodes[node] = text
         if isinstance(shape, Structure) and shape.union:
             self.unions.add(node)
@@ -61,6 +61,11 @@ class NodeEncoder:
         if isinstance(shape, MapShape):
             return f'{{"key":"{self.node_id(shape.key)}","type":"map","value":"{self.node_id(shape.value)}"}}'
         return json.dumps(shape.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+def node_id_of(body: str) -> str:
+    """A node's id: the hash of its body (so a store can tell a damaged body from a good one)."""
+    return hashlib.blake2b(body.encode(), digest_size=12).hexdigest()
 
 
 _JSON = {True: "true", False: "false", None: "null"}

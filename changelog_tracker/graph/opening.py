@@ -43,14 +43,20 @@ def connect(
         raise StoreError(path, f"cannot open ({err})") from None
     try:
         lock.retry(lambda: _check_database(db, path, create, schema, begin), path, notify)
-    except sqlite3.DatabaseError as err:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as err:  # SQLite's message may quote damaged bytes
         db.close()
-        raise StoreError(path, f"not a changelog-tracker store, or a damaged one ({err})") from None
+        raise StoreError(path, f"not a changelog-tracker store, or a damaged one ({_reason(err)})") from None
     except BaseException:
         db.close()
         unmake(made)
         raise
     return db, made
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, UnicodeDecodeError):
+        return err.object.decode("utf-8", "replace") if isinstance(err.object, bytes) else "undecodable"
+    return str(err)
 
 
 def _make_folders(folder: Path) -> list[Path]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import TrackerError
+from ..errors import StoreError, TrackerError
 from ..model import UNDOCUMENTED, Operation, Shape, Structure
 from . import lock, opening
-from .encode import UNDOCUMENTED_ID, EncodedPage, PageRecord, VersionRow
+from .encode import UNDOCUMENTED_ID, EncodedPage, PageRecord, VersionRow, node_id_of
 from .nodes import NodeBody, NodeReader
 
 SCHEMA = [
@@ -199,7 +199,7 @@ class Store:
 
     def _page_listing(self, service: str, release: str, operation: str) -> str:
         rows = self.db.execute("SELECT source, methods FROM pages WHERE service=? AND release=?", (service, release))
-        sources = sorted(src for src, methods in rows if any(m["operation"] == operation for m in json.loads(methods)))
+        sources = sorted(src for src, methods in rows if any(m["operation"] == operation for m in self._json(methods)))
         return sources[0] if sources else "the store"
 
     def is_union(self, node: str) -> bool:
@@ -222,11 +222,20 @@ class Store:
         if node == UNDOCUMENTED_ID:
             return UNDOCUMENTED.to_json()
         row = self.db.execute("SELECT body FROM nodes WHERE id=?", (node,)).fetchone()
-        if row is None:
-            raise KeyError(node)
-        loaded: NodeBody = json.loads(row[0])
+        if row is None or node_id_of(row[0]) != node:  # content-addressed: a body must hash to its id
+            raise self._damaged(f"shape node {node!r} is " + ("missing" if row is None else "damaged"))
+        loaded: NodeBody = self._json(row[0])
         self._bodies[node] = loaded
         return loaded
+
+    def _json(self, text: str) -> Any:
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise self._damaged(f"a stored value does not read ({text[:40]!r})") from None
+
+    def _damaged(self, what: str) -> StoreError:
+        return StoreError(self.path, f"the store is damaged ({what}): restore it or {opening.REBUILD}")
 
     def node(self, node: str) -> NodeBody:
         return self._fetch(node)
@@ -257,7 +266,7 @@ class Store:
             sql + (" WHERE service=?" if service else "") + " ORDER BY release, service, source",
             (service,) if service else (),
         )
-        return [PageRecord(s, r, src, fn, note, bool(c), json.loads(m)) for s, r, src, fn, note, c, m in rows]
+        return [PageRecord(s, r, src, fn, note, bool(c), self._json(m)) for s, r, src, fn, note, c, m in rows]
 
     def state(self, service: str, at: str) -> dict[str, Version]:
         """Every operation of ``service`` as of ``at`` (newest version on or before it)."""
@@ -282,7 +291,7 @@ class Store:
             "SELECT documentation, member_docs FROM versions WHERE service=? AND operation=? AND release=?",
             (version.service, version.operation, version.release),
         ).fetchone()
-        return row[0], json.loads(row[1])
+        return row[0], self._json(row[1])
 
     def ended(self, service: str) -> str | None:
         """The date of the first complete source (covering every service) that lacks ``service``
