@@ -136,7 +136,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date
     """Read doc drops into the store: files, folders, or - for stdin.
 
     Text and HTML pages are told apart by content. A bad page is rejected whole with its file,
-    line and column, and nothing of the run is stored. Ingesting the same page again changes nothing.
+    line and column, and nothing of the run is stored. Ingesting the same page again changes nothing;
+    two pages of one service and date may list different methods, but one method they both list
+    must agree (else both files are named and nothing is stored). Creates the store if needed.
     """
     with _open(ctx, create=True) as store, _progress("parsing pages") as progress, warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -163,7 +165,8 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
     """Store every service's full model from botocore as one release.
 
     A drop lists only the methods that changed; a baseline gives the whole state, and
-    operations it lacks count as removed from its date on.
+    operations it lacks count as removed from its date on. A baseline of every service (no
+    --service) also ends, at its date, any service the store knew that it lacks.
     """
     if wheel is None:
         raise click.UsageError("say where the models come from: --botocore [WHEEL]")

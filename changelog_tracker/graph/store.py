@@ -2,8 +2,11 @@
 
 A page updates only the operations it lists; every other operation carries over. A complete
 source (a botocore baseline) also says which operations exist: one it lacks, last seen
-before it, is gone from that date on. That is decided when reading, so the order in which
-pages arrive never changes an answer.
+before it, is gone from that date on; a full baseline (every service) that lacks a service
+ends the service. That is decided when reading, and sources of one day are merged the same
+whatever their order (or refused when they disagree), so the order in which pages arrive
+never changes an answer. Opening checks the file is a whole store of ours (graph/opening.py);
+writers wait for each other boundedly and name themselves (graph/lock.py).
 """
 
 from __future__ import annotations
