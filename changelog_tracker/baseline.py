@@ -72,10 +72,8 @@ def read_models(
         if not models:
             raise TrackerError(f"{path}: not a botocore wheel (no botocore/data/SERVICE/VERSION/service-2.json)")
         return models, date or wheel_date(path), path.name
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
-        where = (
-            f"{wheel}: not a botocore wheel"
-            if wheel and not isinstance(err, KeyError)
-            else "cannot read botocore models"
-        )
+    except KeyError as err:  # a --service the models lack
+        raise TrackerError(f"cannot read botocore models: {err.args[0]}") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
+        where = f"{wheel}: not a botocore wheel" if wheel else "cannot read the installed botocore's models"
         raise TrackerError(f"{where} ({err})") from None

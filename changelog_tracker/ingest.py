@@ -250,8 +250,7 @@ def _place(page: Page, placing: Placing, warned: list[str]) -> Page:
         raise ParseError(page.source, page.line, 1, "a dated page (this one carries no date: pass --date)")
     named = page.service or (resolve(page.full_name, placing.learned) if page.full_name else None)
     if placing.service and named and named != placing.service:  # --service never renames a known page
-        found = f"a page of {named!r}" + (f" ({page.full_name})" if page.full_name else "")
-        raise ParseError(page.source, page.line, 1, f"a page of --service {placing.service!r}", found)
+        raise ParseError(page.source, page.line, 1, f"a page of --service {placing.service!r}", page.full_name or named)
     name = placing.service or named
     if name is None:
         name = slug(page.full_name or Path(page.source).stem)

@@ -267,7 +267,7 @@ def test_ingest_of_an_empty_folder_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("service", "message"),
     [
-        ("lambda", "expected a page of --service 'lambda', found \"a page of 'dynamodb' (Amazon DynamoDB)\""),
+        ("lambda", "2026-02-23_dynamodb.txt:1:1: expected a page of --service 'lambda', found 'Amazon DynamoDB'"),
         ("lamda", "--service 'lamda': no known service; did you mean 'lambda'"),
         ("dynamodbb", "did you mean 'dynamodb'"),
     ],

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.loaders import Loader
 
+from ..suggest import did_you_mean
+
 if TYPE_CHECKING:
     from ..ingest import Progress
 
@@ -49,7 +51,7 @@ def installed_models(
     models = {}
     for done, name in enumerate(wanted, 1):
         if name not in available:
-            raise KeyError(f"botocore ships no model for service {name!r}")
+            raise KeyError(f"botocore ships no model for service {name!r}{did_you_mean(name, available)}")
         version = loader.determine_latest_version(name, "service-2")
         models[name] = loader.load_data(f"{name}/{version}/service-2")
         if progress:
@@ -79,7 +81,7 @@ def wheel_models(
         models = {}
         for done, name in enumerate(wanted, 1):
             if name not in members:
-                raise KeyError(f"{path} has no model for service {name!r}")
+                raise KeyError(f"{path} has no model for service {name!r}{did_you_mean(name, members)}")
             models[name] = _load_member(wheel, members[name])
             if progress:
                 progress(done, len(wanted), "reading models")
