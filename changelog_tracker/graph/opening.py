@@ -43,12 +43,11 @@ def connect(
         raise StoreError(path, f"cannot open ({err})") from None
     try:
         lock.retry(lambda: _check_database(db, path, create, schema, begin), path, notify)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as err:  # SQLite's message may quote damaged bytes
-        db.close()
-        raise StoreError(path, f"not a changelog-tracker store, or a damaged one ({_reason(err)})") from None
-    except BaseException:
+    except BaseException as err:
         db.close()
         unmake(made)
+        if isinstance(err, sqlite3.DatabaseError | UnicodeDecodeError):  # SQLite's message may quote damaged bytes
+            raise StoreError(path, f"not a changelog-tracker store, or a damaged one ({_reason(err)})") from None
         raise
     return db, made
 
