@@ -60,8 +60,8 @@ class _Group(click.Group):
 def _store_trouble(path: Path, err: sqlite3.DatabaseError) -> TrackerError:
     from .graph import lock
 
-    if isinstance(err, sqlite3.OperationalError) and lock.is_busy(err):
-        return lock.locked(path, lock.wait_seconds())
+    if isinstance(err, sqlite3.OperationalError):  # the store is sound, its use failed (locked, disk full)
+        return lock.locked(path, lock.wait_seconds()) if lock.is_busy(err) else StoreError(path, str(err))
     return StoreError(path, f"the store is damaged ({err}): restore it or rebuild it with baseline and ingest")
 
 
