@@ -26,6 +26,7 @@ from .ingest import ingest as ingest_paths
 from .model import ListShape, MapShape, Structure
 from .options import parse_date
 from .render.syntax import render_request, render_response
+from .terminal import printable
 
 DEFAULT_STORE = "data/tracker.db"
 FORMAT = click.option(
@@ -50,11 +51,16 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TrackerError as err:
-            click.echo(f"error: {err}", err=True)
+            _error(err)
             ctx.exit(err.exit_code)
         except sqlite3.DatabaseError as err:  # met only when reading: the store opened clean
-            click.echo(f"error: {_store_trouble(ctx.obj, err)}", err=True)
+            _error(_store_trouble(ctx.obj, err))
             ctx.exit(TrackerError.exit_code)
+
+
+def _error(err: Exception) -> None:
+    """One line on stderr, whatever bytes (from a page, a damaged store) the message quotes."""
+    click.echo("error: " + printable(str(err)).replace("\n", "\\n"), err=True)
 
 
 def _store_trouble(path: Path, err: sqlite3.DatabaseError) -> TrackerError:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from changelog_tracker import Store, baseline
 from changelog_tracker.cli import main
+from changelog_tracker.terminal import printable
 from tests.conftest import SEED_2025, SEED_2026
 
 SERVICE = "bedrock-agentcore-control"
@@ -373,3 +374,4 @@ def test_a_damaged_store_answers_or_is_refused_cleanly(
         assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
         if result.exit_code != 0:
             assert result.exit_code == 2 and result.output.startswith("error: "), (command, result.output)
+            assert result.output.count("\n") == 1 and printable(result.output[:-1]) == result.output[:-1]
