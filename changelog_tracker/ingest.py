@@ -167,6 +167,7 @@ def _die_with_parent(parent: int) -> None:
     Linux delivers SIGKILL when the parent dies (prctl); elsewhere, or should that fail, a
     watchdog thread sees the parent change. Ctrl-C is the parent's to handle: it ends the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's unwinding handler, forked with us
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
