@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 # Functions named like their modules load now: a later submodule import would rebind the name.
 from .baseline import baseline
-from .errors import NotFoundError, ParseError, TrackerError
+from .errors import NoStoreError, NotFoundError, ParseError, StoreError, TrackerError
 from .graph.store import Store
 from .ingest import ingest
 from .queries import log, show
@@ -41,8 +41,9 @@ _LAZY = {
     "write_stubs": "stubs.build",
 }
 __all__ = [
-    "NotFoundError", "ParseError", "Store", "TrackerError", "baseline", "check_payloads", "diff", "ingest", "log",
-    "read_pages", "render_findings", "render_notes", "show", "validate", "write_site", "write_stubs",
+    "NoStoreError", "NotFoundError", "ParseError", "Store", "StoreError", "TrackerError", "baseline",
+    "check_payloads", "diff", "ingest", "log", "read_pages", "render_findings", "render_notes", "show", "validate",
+    "write_site", "write_stubs",
 ]  # fmt: skip
 
 

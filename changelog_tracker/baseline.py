@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def model_pages(
         methods = tuple(PageMethod(op, "new") for op in operations_from_json(model, service))
         pages.append(Page(source, date, full_name(model) or None, methods, service=service, complete=True))
         if progress:
-            progress(done, len(models))
+            progress(done, len(models), "converting models")
     return pages
 
 
@@ -45,17 +46,34 @@ def baseline(
     services: Iterable[str] | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Store the full model of every service (or of ``services``) from a wheel or the installed botocore."""
+    """Store the full model of every service (or of ``services``) from a wheel or the installed botocore.
+
+    A baseline of every service also ends the services the store knew that it lacks."""
+    wanted = list(services) if services else None
+    models, when, source = read_models(wheel, date, wanted, progress)
+    pages = model_pages(models, when, source, progress)
+    return store_pages(store, pages, covers_all=wanted is None, progress=progress)
+
+
+def read_models(
+    wheel: str | Path | None, date: dt.date | None, services: list[str] | None, progress: Progress | None = None
+) -> tuple[dict[str, dict[str, Any]], dt.date, str]:
+    """The models, release date and source name of a wheel or of the installed botocore."""
     from .sources.wheel import installed_models, wheel_date, wheel_models
 
-    wanted = list(services) if services else None
     try:
         if wheel is None:
-            models = installed_models(wanted)
-            when, source = date or installed_date(), f"botocore {botocore.__version__}"
-        else:
-            models = wheel_models(Path(wheel), wanted)
-            when, source = date or wheel_date(wheel), Path(wheel).name
-    except (KeyError, OSError, ValueError) as err:
-        raise TrackerError(f"cannot read botocore models: {err}") from None
-    return store_pages(store, model_pages(models, when, source, progress))
+            models = installed_models(services, progress)
+            return models, date or installed_date(), f"botocore {botocore.__version__}"
+        path = Path(wheel)
+        if not zipfile.is_zipfile(path):
+            raise TrackerError(f"{path}: not a botocore wheel (not a zip file)")
+        models = wheel_models(path, services, progress)
+        if not models:
+            raise TrackerError(f"{path}: not a botocore wheel (no botocore/data/SERVICE/VERSION/service-2.json)")
+        return models, date or wheel_date(path), path.name
+    except KeyError as err:  # a --service the models lack
+        raise TrackerError(f"cannot read botocore models: {err.args[0]}") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
+        where = f"{wheel}: not a botocore wheel" if wheel else "cannot read the installed botocore's models"
+        raise TrackerError(f"{where} ({err})") from None

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import signal
+import sqlite3
 import sys
+import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,8 +19,9 @@ import click
 
 from . import queries
 from .baseline import baseline as store_baseline
-from .errors import TrackerError
+from .errors import StoreError, TrackerError
 from .graph.store import Store
+from .ingest import Progress
 from .ingest import ingest as ingest_paths
 from .model import ListShape, MapShape, Structure
 from .options import parse_date
@@ -43,17 +47,44 @@ class _Group(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        _exit_on_sigterm()
         try:
             return super().invoke(ctx)
         except TrackerError as err:
-            click.echo(f"error: {err}", err=True)
+            _error(err)
             ctx.exit(err.exit_code)
+        except sqlite3.DatabaseError as err:  # met only when reading: the store opened clean
+            _error(_store_trouble(ctx.obj, err))
+            ctx.exit(TrackerError.exit_code)
+
+
+def _error(err: Exception) -> None:
+    """One line on stderr, whatever bytes (from a page, a damaged store) the message quotes."""
+    click.echo("error: " + printable(str(err)).replace("\n", "\\n"), err=True)
+
+
+def _store_trouble(path: Path, err: sqlite3.DatabaseError) -> TrackerError:
+    from .graph import lock
+
+    if isinstance(err, sqlite3.OperationalError):  # the store is sound, its use failed (locked, disk full)
+        return lock.locked(path, lock.wait_seconds()) if lock.is_busy(err) else StoreError(path, str(err))
+    return StoreError(path, f"the store is damaged ({err}): restore it or rebuild it with baseline and ingest")
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C (transactions roll back, worker pools are shut down)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # the store checks what it is (a folder is refused there)
     envvar="CHANGELOG_TRACKER_STORE",
     default=DEFAULT_STORE,
     show_default=True,
@@ -75,24 +106,29 @@ def main(ctx: click.Context, store: Path) -> None:
 
 
 @contextmanager
-def _open(ctx: click.Context) -> Iterator[Store]:
-    with Store(ctx.obj) as store:
+def _open(ctx: click.Context, create: bool = False) -> Iterator[Store]:
+    """The store; only the commands that write (ingest, baseline) may create it."""
+    with Store(ctx.obj, create=create, on_wait=_waiting) as store:
         yield store
 
 
+def _waiting(message: str) -> None:
+    click.echo(f"note: {message}", err=True)
+
+
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for long work at a terminal; nothing when piped."""
+def _progress(label: str) -> Iterator[Progress | None]:
+    """A progress bar on stderr for long work at a terminal, naming each stage; nothing when piped."""
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import Progress
+    from rich.progress import Progress as Bar
 
-    with Progress(transient=True, console=None) as bar:
+    with Bar(transient=True, console=None) as bar:
         task = bar.add_task(label, total=None)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def update(done: int, total: int, stage: str = label, /) -> None:
+            bar.update(task, completed=done, total=total, description=stage)
 
         yield update
 
@@ -106,9 +142,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date
     """Read doc drops into the store: files, folders, or - for stdin.
 
     Text and HTML pages are told apart by content. A bad page is rejected whole with its file,
-    line and column, and nothing of the run is stored. Ingesting the same page again changes nothing.
+    line and column, and nothing of the run is stored. Ingesting the same page again changes nothing;
+    two pages of one service and date may list different methods, but one method they both list
+    must agree (else both files are named and nothing is stored). Creates the store if needed.
     """
-    with _open(ctx) as store, _progress("parsing pages") as progress, warnings.catch_warnings():
+    with _open(ctx, create=True) as store, _progress("parsing pages") as progress, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = ingest_paths(store, paths, service=service, date=date, progress=progress)
     for message in report.warnings:
@@ -133,11 +171,12 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
     """Store every service's full model from botocore as one release.
 
     A drop lists only the methods that changed; a baseline gives the whole state, and
-    operations it lacks count as removed from its date on.
+    operations it lacks count as removed from its date on. A baseline of every service (no
+    --service) also ends, at its date, any service the store knew that it lacks.
     """
     if wheel is None:
         raise click.UsageError("say where the models come from: --botocore [WHEEL]")
-    with _open(ctx) as store, _progress("reading models") as progress:
+    with _open(ctx, create=True) as store, _progress("reading models") as progress:
         report = store_baseline(store, wheel or None, date, services or None, progress)
     click.echo(f"{report.pages} services, {report.operations} operations -> {ctx.obj}", err=True)
 

@@ -26,3 +26,19 @@ class ParseError(TrackerError):
 
 class NotFoundError(TrackerError):
     """A service, operation or release the store does not have."""
+
+
+class StoreError(TrackerError):
+    """A store file that cannot be used: not ours, damaged, locked, of another format."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {problem}")
+
+
+class NoStoreError(StoreError):
+    """A read command on a path that holds no store: only ingest and baseline create one."""
+
+    def __init__(self, path: object) -> None:
+        TrackerError.__init__(self, f"no store at {path} (run baseline or ingest first)")
+        self.path = path

@@ -3,28 +3,40 @@ is written in one transaction, so a bad page leaves the store exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import ParseError, TrackerError
 from .graph.encode import EncodedPage, NodeEncoder, encode_page
 from .graph.store import Store
 from .model import Page
-from .services import resolve, slug
+from .services import known_service, resolve, slug
 from .sources.detect import read_pages
 from .sources.naming import name_cut_methods
 
 if TYPE_CHECKING:
     from .sources.botocore import ModelCatalog
 
-Progress = Callable[[int, int], None]  # (done, total)
+
+class Progress(Protocol):
+    """Told how far a long run is: ``done`` of ``total`` in its named ``stage``."""
+
+    def __call__(self, done: int, total: int, stage: str = ..., /) -> None: ...
+
+
 PARALLEL_BYTES = 1_000_000  # below this, starting worker processes costs more than it saves
 
 
@@ -54,6 +66,8 @@ def collect(paths: Iterable[str | Path], stdin: Callable[[], bytes] | None = Non
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if not files:
+                raise TrackerError(f"{path}: no page files in this folder (nothing to ingest)")
             documents.extend(Document(str(p), p.read_bytes()) for p in files)
         elif path.is_file():
             documents.append(Document(str(path), path.read_bytes()))
@@ -103,10 +117,15 @@ def prepare(document: Document, placing: Placing) -> Prepared:
     return _encode(parse_document(document), placing)
 
 
-def _encode(pages: list[Page], placing: Placing) -> Prepared:
+def _encode(pages: list[Page], placing: Placing, progress: Progress | None = None) -> Prepared:
     warned: list[str] = []
     encoder = NodeEncoder()
-    return Prepared([encode_page(_place(page, placing, warned), encoder) for page in pages], warned)
+    encoded = []
+    for done, page in enumerate(pages, 1):
+        encoded.append(encode_page(_place(page, placing, warned), encoder))
+        if progress:
+            progress(done, len(pages), "encoding")
+    return Prepared(encoded, warned)
 
 
 def prepare_all(documents: list[Document], placing: Placing, progress: Progress | None = None) -> list[Prepared]:
@@ -116,24 +135,54 @@ def prepare_all(documents: list[Document], placing: Placing, progress: Progress 
         return [_tick(prepare(d, placing), done, len(documents), progress) for done, d in enumerate(documents, 1)]
     results: dict[int, Prepared] = {}
     errors: dict[int, BaseException] = {}
-    with ProcessPoolExecutor(workers) as pool:
-        # Biggest first: the longest document must not start last (pages range from 1 KB to 5 MB).
-        order = sorted(range(len(documents)), key=lambda i: -len(documents[i].data))
-        futures = {pool.submit(prepare, documents[i], placing): i for i in order}
-        for done, future in enumerate(as_completed(futures), 1):
-            error = future.exception()
+    # Biggest first: the longest document must not start last (pages range from 1 KB to 5 MB).
+    jobs = [(i, documents[i], placing) for i in sorted(range(len(documents)), key=lambda i: -len(documents[i].data))]
+    # Pool's exit terminates its workers, also when an error or a signal (SIGINT, SIGTERM) ends the run.
+    with multiprocessing.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        for done, (index, prepared, error) in enumerate(pool.imap_unordered(_prepare_job, jobs), 1):
             if error is not None:
-                errors[futures[future]] = error
+                errors[index] = error
             else:
-                results[futures[future]] = _tick(future.result(), done, len(documents), progress)
+                assert prepared is not None
+                results[index] = _tick(prepared, done, len(documents), progress)
     if errors:
         raise errors[min(errors)]  # the first bad document in input order, whichever failed first
     return [results[i] for i in range(len(documents))]
 
 
+def _prepare_job(job: tuple[int, Document, Placing]) -> tuple[int, Prepared | None, Exception | None]:
+    index, document, placing = job
+    try:
+        return index, prepare(document, placing), None
+    except Exception as err:  # sent back whole: the parent raises the first in input order
+        return index, None, err
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool worker start: end with the ingest that started it, however it ends (kill -9 too).
+
+    Linux delivers SIGKILL when the parent dies (prctl); elsewhere, or should that fail, a
+    watchdog thread sees the parent change. Ctrl-C is the parent's to handle: it ends the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's unwinding handler, forked with us
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:  # checked first: the parent may have died before prctl
+        time.sleep(every)
+    os._exit(1)
+
+
 def _tick(prepared: Prepared, done: int, total: int, progress: Progress | None) -> Prepared:
     if progress:
-        progress(done, total)
+        progress(done, total, "parsing pages")
     return prepared
 
 
@@ -144,33 +193,55 @@ def ingest(
     date: dt.date | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Parse every page under ``paths`` and store them; nothing is stored if any page is bad."""
-    prepared = prepare_all(collect(paths), Placing(service, date, store.names()), progress)
-    return _store(store, prepared)
+    """Parse every page under ``paths`` and store them; nothing is stored if any page is bad.
+
+    ``service`` names the service of pages whose name is unknown; a page naming another is refused."""
+    learned = store.names()
+    chosen = None if service is None else known_service(service, learned, store.services())
+    prepared = prepare_all(collect(paths), Placing(chosen, date, learned), progress)
+    return _store(store, prepared, progress=progress)
 
 
 def store_pages(
-    store: Store, pages: list[Page], service: str | None = None, date: dt.date | None = None
+    store: Store,
+    pages: list[Page],
+    service: str | None = None,
+    date: dt.date | None = None,
+    covers_all: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
-    """Store pages already read (a botocore baseline, tests): placed and encoded here."""
-    return _store(store, [_encode(pages, Placing(service, date, store.names()))])
+    """Store pages already read (a botocore baseline, tests): placed and encoded here.
+
+    ``covers_all``: the pages are complete and cover every service of their release (a full
+    baseline), so a service they lack has ended."""
+    prepared = [_encode(pages, Placing(service, date, store.names()), progress)]
+    coverage = {(p.record.release, p.record.source) for p in prepared[0].pages} if covers_all else set()
+    return _store(store, prepared, coverage, progress)
 
 
-def _store(store: Store, prepared: list[Prepared]) -> IngestReport:
+def _store(
+    store: Store,
+    prepared: list[Prepared],
+    coverage: AbstractSet[tuple[str, str]] = frozenset(),
+    progress: Progress | None = None,
+) -> IngestReport:
     report = IngestReport()
     for item in prepared:
         for message in item.warnings:
             report.warnings.append(message)
             warnings.warn(message, stacklevel=3)
+    pages = [page for item in prepared for page in item.pages]
     with store.transaction():
-        for item in prepared:
-            for page in item.pages:
-                store.put_nodes(page.nodes, page.unions)
-        for item in prepared:
-            for page in item.pages:
-                report.pages += 1
-                report.new_pages += store.put_page(page)
-                report.operations += len(page.versions)
+        for page in pages:
+            store.put_nodes(page.nodes, page.unions)
+        for done, page in enumerate(pages, 1):
+            report.pages += 1
+            report.new_pages += store.put_page(page)
+            report.operations += len(page.versions)
+            if progress:
+                progress(done, len(pages), "writing")
+        for release, source in sorted(coverage):
+            store.put_coverage(release, source)
     return report
 
 
@@ -178,7 +249,10 @@ def _place(page: Page, placing: Placing, warned: list[str]) -> Page:
     """The page with its boto3 service name and date settled."""
     if page.date is None and placing.date is None:
         raise ParseError(page.source, page.line, 1, "a dated page (this one carries no date: pass --date)")
-    name = placing.service or page.service or (resolve(page.full_name, placing.learned) if page.full_name else None)
+    named = page.service or (resolve(page.full_name, placing.learned) if page.full_name else None)
+    if placing.service and named and named != placing.service:  # --service never renames a known page
+        raise ParseError(page.source, page.line, 1, f"a page of --service {placing.service!r}", page.full_name or named)
+    name = placing.service or named
     if name is None:
         name = slug(page.full_name or Path(page.source).stem)
         warned.append(f"{page.source}: unknown service {page.full_name!r}, stored as {name!r} (--service names it)")

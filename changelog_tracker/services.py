@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+
+from .errors import TrackerError
+from .suggest import did_you_mean
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -32,3 +36,23 @@ def resolve(name: str, learned: dict[str, str] | None = None) -> str | None:
 def slug(full_name: str) -> str:
     """A stable key for a service no table knows: 'Amazon Foo Bar' -> 'amazon-foo-bar'."""
     return _NON_WORD.sub("-", full_name.casefold()).strip("-") or "unknown"
+
+
+def known_service(name: str, learned: dict[str, str], stored: Iterable[str] = ()) -> str:
+    """The boto3 name the user's ``--service`` means: a name the store, the bundled table or the
+    installed botocore knows; anything else is a typo (exit 2, with the nearest names)."""
+    found = resolve(name, learned)
+    if found is not None:
+        return found
+    key = name.strip().casefold()
+    candidates = {*stored, *learned.values(), *bundled_names().values(), *_botocore_services()}
+    if key in candidates:
+        return key
+    raise TrackerError(f"--service {name!r}: no known service{did_you_mean(name, candidates)}")
+
+
+@cache
+def _botocore_services() -> frozenset[str]:
+    from .sources.wheel import installed_services  # botocore loads only when a name is not in our tables
+
+    return frozenset(installed_services())

@@ -60,7 +60,7 @@ def check(
     if at is not None and history:
         raise click.UsageError("--at and --history exclude each other: the history covers every release")
     read = read_payloads(payloads, stdin=sys.stdin.buffer.read)
-    with Store(Path(ctx.obj)) as store:
+    with Store(Path(ctx.obj), create=False) as store:
         verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)
     shown = [v for v in verdicts if v.valid is not True] if quiet else verdicts
     if fmt == "json":

@@ -34,7 +34,7 @@ class NodeEncoder:
         if shape == UNDOCUMENTED:
             return UNDOCUMENTED_ID
         text = self.body(shape)
-        node = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        node = node_id_of(text)
         self.nodes[node] = text
         if isinstance(shape, Structure) and shape.union:
             self.unions.add(node)
@@ -62,6 +62,11 @@ class NodeEncoder:
             return f'{{"key":"{self.node_id(shape.key)}","type":"map","value":"{self.node_id(shape.value)}"}}'
         trait = {"json_value": True} if shape.json_value else {}  # kept in the node, not in canonical JSON
         return json.dumps(shape.to_json() | trait, separators=(",", ":"), sort_keys=True)
+
+
+def node_id_of(body: str) -> str:
+    """A node's id: the hash of its body (so a store can tell a damaged body from a good one)."""
+    return hashlib.blake2b(body.encode(), digest_size=12).hexdigest()
 
 
 _JSON = {True: "true", False: "false", None: "null"}
@@ -94,7 +99,7 @@ class PageRecord:
 @dataclass(frozen=True, slots=True)
 class EncodedPage:
     record: PageRecord
-    digest: str  # same content, same digest: storing a page twice is a no-op
+    digest: str  # same content (whatever the file name), same digest: storing a page twice is a no-op
     versions: list[VersionRow]
     nodes: dict[str, str]  # the nodes it brought (id -> body JSON)
     unions: set[str]
@@ -109,7 +114,9 @@ def encode_page(page: Page, encoder: NodeEncoder) -> EncodedPage:
         page.service, page.date.isoformat(), page.source, page.full_name, page.release_note, page.complete, methods
     )
     sides = [[v.operation, v.input, v.output] for v in versions]
-    body = json.dumps([record.service, record.release, record.complete, methods, sides], sort_keys=True)
+    # Everything stored but the file name: a page differing only in its note is another page.
+    said = [record.service, record.release, record.complete, record.full_name, record.note, methods, sides]
+    body = json.dumps(said, sort_keys=True)
     return EncodedPage(record, hashlib.sha256(body.encode()).hexdigest()[:24], versions, *encoder.take())
 
 

@@ -21,9 +21,14 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.loaders import Loader
+
+from ..suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from ..ingest import Progress
 
 DEFAULT_CACHE = Path.home() / ".cache" / "changelog-tracker" / "wheels"
 
@@ -32,25 +37,40 @@ _MODEL_MEMBER = re.compile(r"^botocore/data/([^/]+)/([^/]+)/service-2\.json(\.gz
 _DATA_PREFIX = "botocore/data/"
 
 
-def installed_models(services: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+def installed_models(
+    services: Iterable[str] | None = None, progress: Progress | None = None
+) -> dict[str, dict[str, Any]]:
     """Return ``{service: model}`` from the installed botocore's own data directory.
 
     ``services`` limits the result; a name botocore does not ship raises ``KeyError``.
     The dicts are botocore's cached objects: treat them as read-only.
     """
-    loader = Loader(extra_search_paths=[Loader.BUILTIN_DATA_PATH], include_default_search_paths=False)
-    available = set(loader.list_available_services("service-2"))
+    loader = _installed_loader()
+    available = set(installed_services())
     wanted = sorted(available) if services is None else list(services)
     models = {}
-    for name in wanted:
+    for done, name in enumerate(wanted, 1):
         if name not in available:
-            raise KeyError(f"botocore ships no model for service {name!r}")
+            raise KeyError(f"botocore ships no model for service {name!r}{did_you_mean(name, available)}")
         version = loader.determine_latest_version(name, "service-2")
         models[name] = loader.load_data(f"{name}/{version}/service-2")
+        if progress:
+            progress(done, len(wanted), "reading models")
     return models
 
 
-def wheel_models(path: str | Path, services: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+def installed_services() -> list[str]:
+    """The services the installed botocore ships a model for."""
+    return list(_installed_loader().list_available_services("service-2"))
+
+
+def _installed_loader() -> Loader:
+    return Loader(extra_search_paths=[Loader.BUILTIN_DATA_PATH], include_default_search_paths=False)
+
+
+def wheel_models(
+    path: str | Path, services: Iterable[str] | None = None, progress: Progress | None = None
+) -> dict[str, dict[str, Any]]:
     """Return ``{service: model}`` read from a botocore wheel (a zip file).
 
     ``services`` limits the result; a name the wheel lacks raises ``KeyError``.
@@ -59,10 +79,12 @@ def wheel_models(path: str | Path, services: Iterable[str] | None = None) -> dic
         members = _newest_model_members(wheel.namelist())
         wanted = sorted(members) if services is None else list(services)
         models = {}
-        for name in wanted:
+        for done, name in enumerate(wanted, 1):
             if name not in members:
-                raise KeyError(f"{path} has no model for service {name!r}")
+                raise KeyError(f"{path} has no model for service {name!r}{did_you_mean(name, members)}")
             models[name] = _load_member(wheel, members[name])
+            if progress:
+                progress(done, len(wanted), "reading models")
     return models
 
 

@@ -32,7 +32,7 @@ def stubs(ctx: click.Context, service: str, at: dt.date | None, out: Path) -> No
     """
     if not isinstance(ctx.obj, Path):
         raise TrackerError("no store: run stubs as a changelog-tracker command (--store PATH)")
-    with Store(ctx.obj) as store:
+    with Store(ctx.obj, create=False) as store:
         shown = queries.show(store, service, at=at)
     release = max(item.release for item in shown)
     package = write_stubs(shown[0].service, release, [item.operation for item in shown], out)
