@@ -6,7 +6,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from changelog_tracker.cli import main
@@ -15,7 +14,6 @@ from tests.conftest import DATA
 GONE = "arc-region-switch"
 
 
-@pytest.mark.xfail(strict=True, reason="needs the store's side of item 8 (Store.ended, state() of a dropped service)")
 def test_diff_across_the_dropping_baseline_removes_the_service(tmp_path: Path) -> None:
     wheel, later = DATA / "history" / "baseline.zip", tmp_path / "later.zip"
     with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(later, "w") as target:

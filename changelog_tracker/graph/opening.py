@@ -25,6 +25,7 @@ _UNVERSIONED_TABLES = {"nodes", "versions", "pages", "names", "unions"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 Init = Callable[[sqlite3.Connection], None]
+MEMORY = ":memory:"
 
 
 def connect(
@@ -34,8 +35,10 @@ def connect(
 
     ``begin`` takes the write lock (with the store's bounded wait) to make a new store atomically.
     Also returns what opening made (folders, the file), for ``unmake`` should the command fail."""
-    _check_file(path, create)
-    made = ([] if path.exists() else [path]) + _make_folders(path.parent) if create else []
+    in_memory = str(path) == MEMORY  # SQLite's own name for a store of one connection (tests, the API)
+    if not in_memory:
+        _check_file(path, create)
+    made = ([] if path.exists() else [path]) + _make_folders(path.parent) if create and not in_memory else []
     try:
         db = sqlite3.connect(path, isolation_level=None, timeout=lock.busy_seconds(create))
     except sqlite3.Error as err:
@@ -167,6 +170,8 @@ def _schema_difference(found: set[tuple[str, str, str | None]], expected: set[tu
 
 def _check_size(path: Path) -> None:
     """A file shorter than its header says lost its end (SQLite reads the rest as garbage or not at all)."""
+    if str(path) == MEMORY:
+        return
     with path.open("rb") as handle:
         header = handle.read(100)
     page_size = int.from_bytes(header[16:18], "big")
