@@ -117,6 +117,28 @@ def boto3_method_rst(service: ServiceModel, operation: str) -> str:
     return bytes(doc.flush_structure()).decode("utf-8")
 
 
+def custom_method_sources(service_name: str) -> dict[str, str]:
+    """The boto3 reference pages of the client methods that are no API operation (``can_paginate``,
+    ``close``, ``get_paginator``, ``get_waiter``, ``generate_presigned_url``...): {method: rst},
+    written by botocore's own ``ClientDocumenter`` for a real client of the installed botocore
+    (made offline: no request is sent)."""
+    import botocore.session
+    from botocore.docs.client import ClientDocumenter
+    from botocore.docs.method import get_instance_public_methods
+
+    client = botocore.session.get_session().create_client(
+        service_name, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    documenter = ClientDocumenter(client, root_docs_path="unused")
+    sources = {}
+    for name, method in sorted(get_instance_public_methods(client).items()):
+        if documenter._is_custom_method(name):
+            doc = DocumentStructure(name, target="html")
+            documenter._add_client_method(doc, name, method)
+            sources[name] = bytes(doc.flush_structure()).decode("utf-8")
+    return sources
+
+
 def boto3_source(out_dir: Path, service_name: str, operation: str) -> Path:
     """Where :func:`boto3_reference_pages` writes the reStructuredText of a method's page."""
     return out_dir / "src" / "reference" / "services" / service_name / "client" / f"{xform_name(operation)}.rst"
@@ -128,9 +150,14 @@ def boto3_page_path(out_dir: Path, service_name: str, operation: str) -> Path:
 
 
 def write_boto3_sources(
-    model_json: Mapping[str, Any], service_name: str, operations: Iterable[str], out_dir: Path
+    model_json: Mapping[str, Any],
+    service_name: str,
+    operations: Iterable[str],
+    out_dir: Path,
+    others: Mapping[str, str] | None = None,
 ) -> None:
-    """A Sphinx source tree in ``out_dir/src`` laid out like boto3's docs, one .rst per method."""
+    """A Sphinx source tree in ``out_dir/src`` laid out like boto3's docs, one .rst per method
+    (``others``: {method: rst} of pages besides the operations')."""
     service = ServiceModel(dict(model_json), service_name=service_name)
     src = out_dir / "src"
     boto3_source(out_dir, service_name, "x").parent.mkdir(parents=True, exist_ok=True)
@@ -145,27 +172,36 @@ def write_boto3_sources(
     for operation in operations:
         text = boto3_method_rst(service, operation)
         boto3_source(out_dir, service_name, operation).write_text(text, encoding="utf-8")
+    for method, text in (others or {}).items():
+        boto3_source(out_dir, service_name, method).write_text(text, encoding="utf-8")
 
 
 def boto3_reference_pages(
-    model_json: Mapping[str, Any], service_name: str, operations: Sequence[str] | None, out_dir: Path, jobs: int = 1
+    model_json: Mapping[str, Any],
+    service_name: str,
+    operations: Sequence[str] | None,
+    out_dir: Path,
+    jobs: int = 1,
+    custom_methods: bool = False,
 ) -> dict[str, Path]:
-    """Build the boto3 reference pages of ``operations`` (all by default) with Sphinx + furo.
+    """Build the boto3 reference pages of ``operations`` (all by default) with Sphinx + furo,
+    and with ``custom_methods`` those of the client's other methods (as boto3's reference has).
 
-    Returns ``{OperationName: page}``; pages land in ``out_dir/html/reference/services/...``.
+    Returns ``{OperationName or other method: page}``; pages land in ``out_dir/html/reference/services/...``.
     """
     from sphinx.application import Sphinx  # heavy: only when building
 
     service = ServiceModel(dict(model_json), service_name=service_name)
     names = list(service.operation_names if operations is None else operations)
-    write_boto3_sources(model_json, service_name, names, out_dir)
+    others = custom_method_sources(service_name) if custom_methods else {}
+    write_boto3_sources(model_json, service_name, names, out_dir, others)
     src = out_dir / "src"
     app = Sphinx(
         str(src), str(src), str(out_dir / "html"), str(out_dir / "doctrees"), "html",
         status=None, warning=io.StringIO(), freshenv=True, parallel=jobs,
     )  # fmt: skip
     app.build()
-    return {name: boto3_page_path(out_dir, service_name, name) for name in names}
+    return {name: boto3_page_path(out_dir, service_name, name) for name in [*names, *others]}
 
 
 def boto3_reference_page(model_json: Mapping[str, Any], service_name: str, operation: str, out_dir: Path) -> Path:
