@@ -104,8 +104,8 @@ HEADER_FORMS = {
 @pytest.mark.parametrize("form", sorted(HEADER_FORMS))
 def test_every_header_form_reads_the_same(form: str, layout: pagegen.Layout, tmp_path: Path) -> None:
     page = text_page(layout)
-    header, rest = page.split("\n", 1)
-    variant = header.replace("1 new 3 updated api methods", HEADER_FORMS[form]) + "\n" + rest
+    rest = page.split("\n", 1)[1]
+    variant = f"2026/03/10 - Amazon Bedrock AgentCore Control - {HEADER_FORMS[form]}\n{rest}"
     [expected], [read] = read_pages(page, "a.txt"), read_pages(variant, "b.txt")
     assert [(m.status, m.operation.to_json()) for m in read.methods] == [
         (m.status, m.operation.to_json()) for m in expected.methods
@@ -338,7 +338,7 @@ def test_text_pages_read_every_spelling_of_a_type(service: str, operation: str, 
     assert header.search(page), f"no '({kind}) --' on the page"
     [expected] = read_pages(page, "a.txt")
     for spelling in TYPE_SPELLINGS[kind][1:]:
-        variant = header.sub(lambda m, s=spelling: m[1] + s + m[2], page)
+        variant = header.sub(rf"\g<1>{spelling}\g<2>", page)
         [read] = read_pages(variant, "b.txt")
         assert [m.operation.to_json() for m in read.methods] == [m.operation.to_json() for m in expected.methods]
 
@@ -349,7 +349,7 @@ def test_html_pages_read_every_spelling_of_a_type() -> None:
     header = re.compile(r"(<em>\()string(\) --)")
     assert header.search(html)
     for spelling in (":py:class:`string`", ".string", ":class:`~builtins.string`"):
-        [read] = read_pages(header.sub(lambda m, s=spelling: m[1] + s + m[2], html), "b.html")
+        [read] = read_pages(header.sub(rf"\g<1>{spelling}\g<2>", html), "b.html")
         assert [m.operation.to_json() for m in read.methods] == [m.operation.to_json() for m in expected.methods]
 
 

@@ -210,7 +210,8 @@ def _scanner(terminals: list[Any], ignore: Any, candidates: list[Any]) -> Callab
     """``match(text, pos)`` for one of ``candidates`` after any ignored text; the group names the terminal."""
     skip = "|".join(t.pattern.to_regexp() for t in terminals if t.name in ignore)
     groups = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in candidates if t.name not in ignore)
-    return re.compile(f"(?:{skip})*(?:{groups})" if skip else f"(?:{groups})").match
+    # Possessive: ignored text is skipped once, never backtracked into (``(?:\s+)*`` is exponential).
+    return re.compile(f"(?:{skip})*+(?:{groups})" if skip else f"(?:{groups})").match
 
 
 def _check_no_keywords(terminals: list[Any]) -> None:
