@@ -155,11 +155,12 @@ def impossible_count(data: bytes, rng: random.Random) -> bytes:
 
 
 def duplicate_count(data: bytes, rng: random.Random) -> bytes:
-    first, rest = data.split(b"\n", 1) if b"\n" in data else (data, b"")
-    phrase = re.search(rb"[0-9]+ (?:new|updated)[^\n<]*api methods", first)
+    """The header's count phrase written twice (the text header, or the feed page's paragraph)."""
+    phrase = re.search(rb"[0-9]+ (?:new|updated)[^\n<]*?api methods", data[:20_000])
     if phrase is None:
         return data
-    return first.replace(phrase[0], phrase[0] + b" - " + phrase[0], 1) + b"\n" + rest
+    twice = phrase[0] + b" - " + phrase[0] if rng.random() < 0.5 else phrase[0] + b" " + phrase[0]
+    return data[: phrase.start()] + twice + data[phrase.end() :]
 
 
 def nul_bytes(data: bytes, rng: random.Random) -> bytes:
@@ -336,6 +337,7 @@ def main(cases: int, seed: int, limit: float) -> None:
     master = random.Random(seed)
     names, seeds = sorted(MUTATIONS), sorted(seed_pages())
     verdicts: Counter[str] = Counter()
+    by_mutation: dict[str, Counter[str]] = {name: Counter() for name in names}
     failures: list[str] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
@@ -344,12 +346,15 @@ def main(cases: int, seed: int, limit: float) -> None:
             mutant = mutate(name, page, random.Random(case_seed))
             outcome = run_case(mutant, Path(page).suffix, Path(folder), limit)
             verdicts[outcome.verdict] += 1
+            by_mutation[name][outcome.verdict] += 1
             if outcome.verdict not in ("accepted", "rejected"):
                 failures.append(f"{outcome.verdict}: {name} on {page}, random seed {case_seed}\n{outcome.detail}")
             if (case + 1) % 500 == 0:
                 click.echo(f"... {case + 1} cases, {time.perf_counter() - started:.0f} s", err=True)
     for failure in failures:
         click.echo(failure + "\n")
+    for name, counts in by_mutation.items():
+        click.echo(f"  {name}: {counts['accepted']} accepted, {counts['rejected']} rejected")
     click.echo(f"cases: {cases}")
     click.echo(f"accepted: {verdicts['accepted']}")
     click.echo(f"rejected: {verdicts['rejected']}")

@@ -376,28 +376,30 @@ def _nested_model(depth: int) -> dict[str, Any]:
 
 
 def test_the_deepest_accepted_nesting_survives_the_pipeline(tmp_path: Path) -> None:
+    """A method one level shallower on day 1, then at the deepest accepted nesting on day 2
+    (an updated method: its delta summary is as deep): ingest, show, diff, log all answer."""
     # client.get_deep( top={ inner={ ... 'string' } } ): the call's "(" and one "{" per structure.
     deepest = MAX_NESTING - 1
-    page = pagegen.page_between(None, _nested_model(deepest), DAY, None, "multiline", SERVICE)
-    assert page is not None
+    shallower, deep = _nested_model(deepest - 1), _nested_model(deepest)
+    first = pagegen.page_between(None, shallower, DAY, None, "oneline", SERVICE)
+    second = pagegen.page_between(shallower, deep, DAY + dt.timedelta(days=1), None, "multiline", SERVICE)
+    assert first is not None and second is not None and "updated api methods" in second
     db = tmp_path / "t.db"
-    result = invoke(db, "ingest", str(write(tmp_path, "deep.txt", page)))
-    assert result.exit_code == 0, result.output
+    for name, page in (("first.txt", first), ("second.txt", second)):
+        result = invoke(db, "ingest", str(write(tmp_path, name, page)))
+        assert result.exit_code == 0, result.output
     shown = json.loads(invoke(db, "show", SERVICE, "get_deep", "--format", "json").output)
     shape, depth = shown["input"]["members"]["top"]["shape"], 1
     while shape["type"] == "structure":
         shape, depth = shape["members"]["inner"]["shape"], depth + 1
     assert depth == deepest + 1 and shape == {"type": "string"}
     assert invoke(db, "show", SERVICE, "get_deep").exit_code == 0
-    shallower = pagegen.page_between(
-        None, _nested_model(deepest - 1), DAY + dt.timedelta(days=1), None, "oneline", SERVICE
-    )
-    assert shallower is not None
-    assert invoke(db, "ingest", str(write(tmp_path, "shallower.txt", shallower))).exit_code == 0
     diff = invoke(db, "diff", SERVICE, "--from", DAY.isoformat(), "--to", "2026-03-11", "--format", "json")
     assert diff.exit_code == 0, diff.output
     assert json.loads(diff.output)
-    assert invoke(db, "log", SERVICE).exit_code == 0
+    for args in (["log", SERVICE], ["log", SERVICE, "--format", "json"], ["notes", "--from", "2026-03-01"]):
+        result = invoke(db, *args)
+        assert result.exit_code == 0 and result.exception is None, (args, result.output)
 
 
 NESTED: dict[str, Callable[[int], str]] = {
@@ -424,3 +426,30 @@ def test_deep_nesting_is_rejected_where_it_starts(where: str, depth: int, filled
         bad,
         rf"expected brackets nested at most {MAX_NESTING} deep in .*, found 'nesting deeper than {MAX_NESTING}'",
     )
+
+
+# ---------------------------------------------------------------- the same damage in an HTML page
+
+
+def test_deep_nesting_in_an_html_page(filled: Path, tmp_path: Path) -> None:
+    html = feed_html()
+    assert "'agentRuntimeArn': 'string'" in html
+    deep = "'agentRuntimeArn': " + "[" * 10_000 + "'string'," + "]" * 10_000
+    bad = write(tmp_path, "bad.html", html.replace("'agentRuntimeArn': 'string'", deep, 1))
+    rejected(filled, bad, rf"expected brackets nested at most {MAX_NESTING} deep in the (Request|Response) Syntax")
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85"])
+def test_html_line_numbers_count_newlines_only(separator: str, filled: Path, tmp_path: Path) -> None:
+    lines = feed_html().split("\n")
+    doc = next(i for i, line in enumerate(lines) if line.startswith("<p>The identifier of the gateway"))
+    lines[doc] = lines[doc].replace(" ", separator, 3)
+    target = next(i for i, line in enumerate(lines) if i > doc and "'gatewayId': 'string'" in line)
+    lines[target] = lines[target].replace("'string'", "Decimal(1)", 1)
+    bad = write(tmp_path, "bad.html", "\n".join(lines))
+    rejected(filled, bad, rf"bad.html:{target + 1}:\d+: expected .*, found 'Decimal")
+
+
+def test_a_duplicated_count_phrase_in_an_html_page(filled: Path, tmp_path: Path) -> None:
+    html = re.sub(r"(1 new\s+3 updated\s+api methods)", r"1 new api methods - \1", feed_html(), count=1)
+    rejected(filled, write(tmp_path, "bad.html", html), r"expected one count phrase")

@@ -22,6 +22,7 @@ _ANY_TYPE = re.compile(r"\(([^()]*)\) --( \[REQUIRED\])?(?: (.*))?$")
 _INLINE_REQUIRED = REQUIRED + " "
 _ROLE = re.compile(r":[\w:.+-]+:`(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")
 _LETTERS = re.compile(r"[^A-Za-z]+")
+_RESPELLED = frozenset(":.~")  # how a type name other renderers write can start
 
 
 def page_type(written: str) -> str:
@@ -64,7 +65,9 @@ class Slot:
         that flag is damaged; text after it)."""
         types = self.types
         if self.top:
-            return (False, "") if (line in types or (not types and line) or page_type(line) in types) else None
+            # Only a role or a dotted name is respelled: description lines are tried here too.
+            known = line in types or (not types and line) or (line[:1] in _RESPELLED and page_type(line) in types)
+            return (False, "") if known else None
         prefix = self.prefix
         if not line.startswith(prefix):
             return None
