@@ -41,12 +41,8 @@ def name_cut_methods(page: Page, known: Catalog) -> Page:
         fits = [op for op in candidates if _fits(method.operation, op)]
         if len(fits) != 1:
             names = ", ".join(op.name for op in fits) or "none of the methods known for this service"
-            raise ParseError(
-                page.source,
-                method.line,
-                1,
-                f"a Request Syntax naming the method (botocore cut it, and its documentation and response fit {names})",
-            )
+            raise ParseError(page.source, method.line, 1, "a Request Syntax naming the method (botocore cut it, "
+                             f"and its documentation and response fit {names})")
         methods[i] = replace(method, operation=replace(method.operation, name=fits[0].name, api_name=fits[0].api_name))
         listed.add(fits[0].name)
     return replace(page, methods=tuple(methods))
