@@ -4,7 +4,7 @@ The seeds are real pages: the two seed drops, text pages botocore's documenter w
 models (sources/pagegen.py, both layouts) and a change-feed HTML page (scripts/build_html_pages.py).
 Each case mutates one seed (line deletions, duplications and swaps, truncation, byte flips,
 unbalanced brackets and quotes, impossible dates and counts, NUL bytes, a BOM, CRLF, tabs,
-1 MB lines, 10,000-deep nesting) and ingests it into a copy of a filled store through the CLI
+1 MB lines, 10,000-deep nesting of brackets or markup) and ingests it into a copy of a filled store through the CLI
 (``changelog_tracker.cli.main``, in process). A case passes when the mutant is either stored,
 and then ``log`` and ``show --format json`` of every service answer well-formed JSON, or
 rejected with exit 2 and one ``error: FILE:LINE:COL: expected ...`` line, the store file
@@ -209,11 +209,24 @@ def deep_nesting(data: bytes, rng: random.Random) -> bytes:
     return data[:at] + opener * depth + b"'string'" + (closer * depth if balanced else b"") + data[at + 8 :]
 
 
+def deep_markup(data: bytes, rng: random.Random) -> bytes:
+    """10,000 nested elements (balanced or not) where a line starts: HTML nests without limit."""
+    opener, closer = rng.choice(
+        [(b"<div>", b"</div>"), (b"<ul><li>", b"</li></ul>"), (b"<blockquote>", b"</blockquote>")]
+    )
+    lines = _lines(data)
+    at = rng.randrange(len(lines))
+    closing = closer * 10_000 if rng.random() < 0.7 else b""
+    lines[at] = opener * 10_000 + b"x" + closing + lines[at]
+    return b"\n".join(lines)
+
+
 MUTATIONS: dict[str, Mutation] = {
     f.__name__: f
     for f in (
         delete_lines, duplicate_lines, swap_lines, truncate, flip_bytes, unbalance, impossible_date,
         impossible_count, duplicate_count, nul_bytes, bom, crlf, tabs, separators, huge_line, deep_nesting,
+        deep_markup,
     )
 }  # fmt: skip
 

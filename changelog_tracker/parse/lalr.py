@@ -25,8 +25,8 @@ from lark.grammar import Rule
 from lark.parsers.lalr_analysis import Shift
 
 END = "$END"
-# Deeper bracket nesting is rejected: botocore's deepest syntax block (all 400+ services of
-# botocore 1.42, bedrock-agent-runtime InvokeFlow's response) nests 24 levels, and everything
+# Deeper bracket nesting is rejected: botocore's deepest syntax block (all 445 services of
+# botocore 1.44.8: bedrock-agent-runtime InvokeFlow's response) nests 23 levels, and everything
 # after parsing (encoding, storing, showing, diffing) walks shapes recursively.
 MAX_NESTING = 100
 # (how many values it pops, the rule's name, the callback; None: keep the one value)
