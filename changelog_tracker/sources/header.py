@@ -3,7 +3,7 @@
 The feed's template (awslabs/aws-sdk-api-changes, ``templates/macros.j2``) writes one count
 phrase: ``2026/03/10 - Amazon Bedrock AgentCore Control - 3 new 1 updated api methods``; copies
 of its text can lose the space (``3 new1 updated``). Pages this project generated before
-writes two phrases (``3 new api methods - 1 updated api methods``): stores and users hold them,
+wrote two phrases (``3 new api methods - 1 updated api methods``): stores and users hold them,
 so they still read. A count is what the template prints: a positive number, written once.
 """
 
