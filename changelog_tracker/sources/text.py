@@ -40,13 +40,10 @@ def _lines(text: str) -> tuple[list[str], list[int]]:
     """The page's non-blank lines, stripped, and their line numbers as editors and ``grep -n``
     count them (split on "\\n" only: str.splitlines also splits on \\x0c, \\x85, \\u2028...).
     Blank lines carry no meaning, wherever they stand."""
-    lines, numbers = [], []
-    for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip()
-        if stripped:
-            lines.append(stripped)
-            numbers.append(number)
-    return lines, numbers
+    stripped = [line.strip() for line in text.split("\n")]
+    if all(stripped):  # pages as generated: no blank line
+        return stripped, list(range(1, len(stripped) + 1))
+    return [line for line in stripped if line], [number for number, line in enumerate(stripped, 1) if line]
 
 
 @dataclass
