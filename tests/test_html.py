@@ -436,14 +436,14 @@ def test_bad_pages_differ_from_a_good_one_only_where_they_say() -> None:
 # ---------------------------------------------------------------- a folder of boto3 reference pages
 
 
-def test_a_folder_of_boto3_client_pages_skips_what_is_no_operation(tmp_path: Path) -> None:
+def test_a_folder_of_boto3_pages_skips_what_is_no_operation(tmp_path: Path) -> None:
     """boto3's reference has a page per client method, some of which are no API operation
-    (botocore's ``document_custom_method`` pages: no Request Syntax): those are skipped, named."""
-    built = build.boto3_reference_pages(
-        model_of("s3"), "s3", ["ListBuckets", "GetObject"], tmp_path, custom_methods=True
-    )
+    (botocore's ``document_custom_method`` pages: no Request Syntax), and pages of paginators and
+    waiters: those are skipped, each named."""
+    built = build.boto3_reference_pages(model_of("s3"), "s3", ["ListBuckets", "GetObject"], tmp_path, others=True)
     others = sorted(set(built) - {"ListBuckets", "GetObject"})
-    assert {"can_paginate", "close", "get_paginator", "get_waiter", "generate_presigned_url"} <= set(others)
+    methods = {"can_paginate", "close", "get_paginator", "get_waiter", "generate_presigned_url"}
+    assert {f"client/{name}" for name in methods} | {"paginator/ListObjects", "waiter/BucketExists"} <= set(others)
     skipped: list[str] = []
     read: list[str] = []
     for path in built.values():
@@ -451,9 +451,10 @@ def test_a_folder_of_boto3_client_pages_skips_what_is_no_operation(tmp_path: Pat
         read += [m.operation.name for page in pages for m in page.methods]
         skipped += skips
     assert sorted(read) == ["get_object", "list_buckets"]
-    assert sorted(re.sub(r".*: (\w+) is no API operation.*", r"\1", line) for line in skipped) == others
-    folder = built["ListBuckets"].parent
+    said = sorted(re.sub(r".*: (?:(paginator|waiter) )?(\w+) is no API operation.*", r"\1/\2", s) for s in skipped)
+    assert [s if not s.startswith("/") else "client" + s for s in said] == others
     db = tmp_path / "t.db"
+    folder = built["ListBuckets"].parent.parent  # client/, paginator/ and waiter/
     result = CliRunner().invoke(main, ["--store", str(db), "ingest", str(folder), "--date", "2026-01-05"])
     assert result.exit_code == 0, result.output
     shown = json.loads(run(db, "show", "s3", "get_object", "--format", "json"))

@@ -22,6 +22,8 @@ from ..services import bundled_names, resolve
 from .html import BLOCKS, Item, MethodReader, children, first_child, heading, is_required, own, position, text_of
 
 _METHOD_ID = re.compile(r"(?P<klass>\w+)\.Client\.(?P<method>\w+)")
+# A paginator's ``paginate`` or a waiter's ``wait`` (botocore's Paginator/WaiterDocumenter pages).
+_OTHER_ID = re.compile(r"\w+\.(?P<kind>Paginator|Waiter)\.(?P<name>\w+)\.\w+")
 _NON_WORD = re.compile(r"\W+")
 _HEADINGS = frozenset({"p", "h3"})
 # Sphinx merges a parameter's one-paragraph description into its header; without one, no dash.
@@ -37,9 +39,14 @@ def is_boto3_page(soup: BeautifulSoup) -> bool:
 
 
 def read_boto3(soup: BeautifulSoup, source: str) -> tuple[list[Page], list[str]]:
-    """The page's operation(s), and a line for each client method on it that is no API operation."""
+    """The page's operation(s), and a line for each method on it that is no API operation: the
+    client's other methods, and the paginators' and waiters' (another issue may read those)."""
     found, skipped = [], []
     for dl in _methods(soup):
+        other = _OTHER_ID.fullmatch(_dt_id(dl))
+        if other is not None:
+            skipped.append(f"{source}: {other['kind'].lower()} {other['name']} is no API operation: skipped")
+            continue
         match = _METHOD_ID.fullmatch(str(_signature(dl, source)["id"]))
         assert match is not None
         if _is_operation(dl):
@@ -62,6 +69,11 @@ def _is_operation(dl: Tag) -> bool:
     if any(heading(tag) == "Request Syntax" for tag in own(dl, _HEADINGS)):
         return True
     return any("/goto/WebAPI/" in str(link.get("href", "")) for link in dl.find_all("a", href=True))
+
+
+def _dt_id(dl: Tag) -> str:
+    dt = dl.find("dt", id=True, recursive=False)
+    return str(dt["id"]) if dt is not None else ""
 
 
 def _signature(dl: Tag, source: str) -> Tag:
