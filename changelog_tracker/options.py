@@ -6,12 +6,14 @@ import datetime as dt
 
 import click
 
+from .sources.header import parse_day
+
 
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    """A YYYY-MM-DD option value, or a clear usage error (exit 2)."""
+    """A YYYY-MM-DD option value in the range a release may have, or a clear usage error (exit 2)."""
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD") from None
+        return parse_day(value, "-")
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not {err}") from None

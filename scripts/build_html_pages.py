@@ -34,7 +34,7 @@ import pprint
 import re
 import sys
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,51 @@ def boto3_method_rst(service: ServiceModel, operation: str) -> str:
     return bytes(doc.flush_structure()).decode("utf-8")
 
 
+def other_page_sources(service_name: str) -> dict[str, str]:
+    """boto3's reference pages of a service that are no API operation, as {path in the service's
+    folder without suffix: rst}: the client's other methods (``client/can_paginate``, ``close``,
+    ``get_paginator``, ``get_waiter``, ``generate_presigned_url``...) by botocore's own
+    ``ClientDocumenter``, and the paginators and waiters (``paginator/ListObjects``,
+    ``waiter/BucketExists``) by its ``PaginatorDocumenter`` and ``WaiterDocumenter``, for a real
+    client of the installed botocore (made offline: no request is sent)."""
+    import botocore.session
+    from botocore.docs.client import ClientDocumenter
+    from botocore.docs.method import get_instance_public_methods
+    from botocore.docs.paginator import PaginatorDocumenter
+    from botocore.docs.waiter import WaiterDocumenter
+    from botocore.exceptions import UnknownServiceError
+
+    session = botocore.session.get_session()
+    client = session.create_client(
+        service_name, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    sources = {}
+
+    def add(key: str, write: Callable[[DocumentStructure], None]) -> None:
+        doc = DocumentStructure(key.rsplit("/", 1)[-1], target="html")
+        write(doc)
+        sources[key] = bytes(doc.flush_structure()).decode("utf-8")
+
+    documenter = ClientDocumenter(client, root_docs_path="unused")
+    for name, method in sorted(get_instance_public_methods(client).items()):
+        if documenter._is_custom_method(name):
+            add(f"client/{name}", lambda doc, n=name, m=method: documenter._add_client_method(doc, n, m))
+    for kind, load, make in (
+        ("paginator", session.get_paginator_model, PaginatorDocumenter),
+        ("waiter", session.get_waiter_model, WaiterDocumenter),
+    ):
+        try:
+            model = load(service_name)
+        except UnknownServiceError:
+            continue  # the service has none
+        names = model._paginator_config if kind == "paginator" else model.waiter_names
+        other = make(client, model, "unused")
+        write_one = other._add_paginator if kind == "paginator" else other._add_single_waiter
+        for name in sorted(names):
+            add(f"{kind}/{name}", lambda doc, n=name, w=write_one: w(doc, n))
+    return sources
+
+
 def boto3_source(out_dir: Path, service_name: str, operation: str) -> Path:
     """Where :func:`boto3_reference_pages` writes the reStructuredText of a method's page."""
     return out_dir / "src" / "reference" / "services" / service_name / "client" / f"{xform_name(operation)}.rst"
@@ -128,9 +173,14 @@ def boto3_page_path(out_dir: Path, service_name: str, operation: str) -> Path:
 
 
 def write_boto3_sources(
-    model_json: Mapping[str, Any], service_name: str, operations: Iterable[str], out_dir: Path
+    model_json: Mapping[str, Any],
+    service_name: str,
+    operations: Iterable[str],
+    out_dir: Path,
+    others: Mapping[str, str] | None = None,
 ) -> None:
-    """A Sphinx source tree in ``out_dir/src`` laid out like boto3's docs, one .rst per method."""
+    """A Sphinx source tree in ``out_dir/src`` laid out like boto3's docs, one .rst per method
+    (``others``: more pages, as :func:`other_page_sources` gives them)."""
     service = ServiceModel(dict(model_json), service_name=service_name)
     src = out_dir / "src"
     boto3_source(out_dir, service_name, "x").parent.mkdir(parents=True, exist_ok=True)
@@ -145,27 +195,40 @@ def write_boto3_sources(
     for operation in operations:
         text = boto3_method_rst(service, operation)
         boto3_source(out_dir, service_name, operation).write_text(text, encoding="utf-8")
+    for key, text in (others or {}).items():
+        path = src / "reference" / "services" / service_name / f"{key}.rst"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def boto3_reference_pages(
-    model_json: Mapping[str, Any], service_name: str, operations: Sequence[str] | None, out_dir: Path, jobs: int = 1
+    model_json: Mapping[str, Any],
+    service_name: str,
+    operations: Sequence[str] | None,
+    out_dir: Path,
+    jobs: int = 1,
+    others: bool = False,
 ) -> dict[str, Path]:
-    """Build the boto3 reference pages of ``operations`` (all by default) with Sphinx + furo.
+    """Build the boto3 reference pages of ``operations`` (all by default) with Sphinx + furo,
+    and with ``others`` the service's pages that are no API operation (:func:`other_page_sources`).
 
-    Returns ``{OperationName: page}``; pages land in ``out_dir/html/reference/services/...``.
+    Returns ``{OperationName or other page's key: page}``; pages land in ``out_dir/html/reference/services/...``.
     """
     from sphinx.application import Sphinx  # heavy: only when building
 
     service = ServiceModel(dict(model_json), service_name=service_name)
     names = list(service.operation_names if operations is None else operations)
-    write_boto3_sources(model_json, service_name, names, out_dir)
+    extra = other_page_sources(service_name) if others else {}
+    write_boto3_sources(model_json, service_name, names, out_dir, extra)
     src = out_dir / "src"
     app = Sphinx(
         str(src), str(src), str(out_dir / "html"), str(out_dir / "doctrees"), "html",
         status=None, warning=io.StringIO(), freshenv=True, parallel=jobs,
     )  # fmt: skip
     app.build()
-    return {name: boto3_page_path(out_dir, service_name, name) for name in names}
+    pages = {name: boto3_page_path(out_dir, service_name, name) for name in names}
+    services = out_dir / "html" / "reference" / "services" / service_name
+    return pages | {key: services / f"{key}.html" for key in extra}
 
 
 def boto3_reference_page(model_json: Mapping[str, Any], service_name: str, operation: str, out_dir: Path) -> Path:

@@ -31,7 +31,7 @@ from changelog_tracker.parse.params import unknown_required
 from changelog_tracker.services import resolve
 from changelog_tracker.sources import pagegen
 from changelog_tracker.sources.botocore import operations_from_json
-from changelog_tracker.sources.detect import read_pages
+from changelog_tracker.sources.detect import read_document, read_pages
 from changelog_tracker.sources.wheel import installed_models
 from tests.conftest import DATA, SEED_2025, committed_model
 
@@ -431,3 +431,32 @@ def test_bad_pages_differ_from_a_good_one_only_where_they_say() -> None:
     assert method.operation.api_name == "GetGateway"
     with pytest.raises(ParseError):
         read_pages(good.replace("</details>", "", 1), "cut.html")
+
+
+# ---------------------------------------------------------------- a folder of boto3 reference pages
+
+
+def test_a_folder_of_boto3_pages_skips_what_is_no_operation(tmp_path: Path) -> None:
+    """boto3's reference has a page per client method, some of which are no API operation
+    (botocore's ``document_custom_method`` pages: no Request Syntax), and pages of paginators and
+    waiters: those are skipped, each named."""
+    built = build.boto3_reference_pages(model_of("s3"), "s3", ["ListBuckets", "GetObject"], tmp_path, others=True)
+    others = sorted(set(built) - {"ListBuckets", "GetObject"})
+    methods = {"can_paginate", "close", "get_paginator", "get_waiter", "generate_presigned_url"}
+    assert {f"client/{name}" for name in methods} | {"paginator/ListObjects", "waiter/BucketExists"} <= set(others)
+    skipped: list[str] = []
+    read: list[str] = []
+    for path in built.values():
+        pages, skips = read_document(path.read_text(encoding="utf-8"), str(path))
+        read += [m.operation.name for page in pages for m in page.methods]
+        skipped += skips
+    assert sorted(read) == ["get_object", "list_buckets"]
+    said = sorted(re.sub(r".*: (?:(paginator|waiter) )?(\w+) is no API operation.*", r"\1/\2", s) for s in skipped)
+    assert [s if not s.startswith("/") else "client" + s for s in said] == others
+    db = tmp_path / "t.db"
+    folder = built["ListBuckets"].parent.parent  # client/, paginator/ and waiter/
+    result = CliRunner().invoke(main, ["--store", str(db), "ingest", str(folder), "--date", "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run(db, "show", "s3", "get_object", "--format", "json"))
+    [expected] = [op for op in operations_from_json(model_of("s3"), "s3") if op.name == "get_object"]
+    assert {"input": shown["input"], "output": shown["output"]} == expected.to_json()

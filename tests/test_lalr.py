@@ -108,3 +108,26 @@ def test_a_keyword_among_names_is_refused() -> None:
     grammar = 'start: NAME | "if" NAME\nNAME: /[a-z]+/\n%ignore " "'
     with pytest.raises(GrammarError, match="IF"):
         Driver(Lark(grammar, parser="lalr"), Values())
+
+
+@pytest.mark.parametrize("start", ["response", "request"])
+def test_long_whitespace_before_a_bad_token_fails_fast(start: str) -> None:
+    """Ignored text is skipped once: ``(?:\\s+)*`` backtracked exponentially in the run of
+    spaces (a 30-space indent before an unexpected token took minutes)."""
+    import signal
+
+    from changelog_tracker.errors import ParseError
+    from changelog_tracker.parse.syntax import parse_request, parse_response
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeoutError("the lexer backtracks")
+
+    text = "{\n" + " " * 40 + "x" if start == "response" else "client.f(\n" + " " * 40 + "x"
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(5)
+    try:
+        with pytest.raises(ParseError, match="found 'x'"):
+            parse_response(text) if start == "response" else parse_request(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -71,7 +71,7 @@ def test_new_and_updated_methods_header_and_order() -> None:
     page = pagegen.page_between(old, new, date(2026, 3, 10), None, "multiline", SERVICE)
     assert page is not None
     header, body = page.split("\n", 1)
-    assert header == "2026/03/10 - Amazon Bedrock AgentCore Control - 1 new api methods - 3 updated api methods"
+    assert header == "2026/03/10 - Amazon Bedrock AgentCore Control - 1 new 3 updated api methods"
     created = pagegen.method_text(ServiceModel(new).operation_model("CreateGateway"), "multiline")
     # the new method comes first, with no delta line, then the first updated one
     assert body.startswith(created + "\n{'protocolConfiguration': {'serverProtocol': {'AGUI'}}}\nCreates an Amazon")
@@ -188,7 +188,7 @@ def test_demo_page_lists_new_then_updated_in_model_order() -> None:
     assert page is not None
     lines = page.splitlines()
     assert lines[:3] == [
-        "2024/02/29 - Demo Service - 1 new api methods - 2 updated api methods",
+        "2024/02/29 - Demo Service - 1 new 2 updated api methods",
         "Changes Adds things. More.",
         "Does Add.",
     ]

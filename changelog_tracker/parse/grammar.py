@@ -8,7 +8,7 @@ from pathlib import Path
 from lark import Lark
 
 from ..errors import ParseError
-from .lalr import Driver, SyntaxErrorAt
+from .lalr import MAX_NESTING, Driver, SyntaxErrorAt, TooDeep
 
 _PACKAGED = Path(__file__).resolve().parent.parent / "grammars"
 _SOURCE_TREE = Path(__file__).resolve().parents[2] / "grammars"
@@ -38,6 +38,9 @@ def to_parse_error(err: SyntaxErrorAt, text: str, source: str, line0: int, what:
     """Our error from the driver's, in the page's lines (``line0`` is the block's first line)."""
     line = text.count("\n", 0, err.pos) + line0
     column = err.pos - (text.rfind("\n", 0, err.pos) + 1) + 1
+    if isinstance(err, TooDeep):
+        expected = f"brackets nested at most {MAX_NESTING} deep in {what}"
+        return ParseError(source, line, column, expected, f"nesting deeper than {MAX_NESTING}")
     shown = ", ".join(sorted({_TERMINAL_NAMES.get(n, n.lower()) for n in err.expected}))
     expected = f"one of {shown}" if shown else "more input"
     return ParseError(source, line, column, f"{expected} in {what}", err.found)

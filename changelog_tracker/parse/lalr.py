@@ -25,6 +25,10 @@ from lark.grammar import Rule
 from lark.parsers.lalr_analysis import Shift
 
 END = "$END"
+# Deeper bracket nesting is rejected: botocore's deepest syntax block (all 445 services of
+# botocore 1.44.8: bedrock-agent-runtime InvokeFlow's response) nests 23 levels, and everything
+# after parsing (encoding, storing, showing, diffing) walks shapes recursively.
+MAX_NESTING = 100
 # (how many values it pops, the rule's name, the callback; None: keep the one value)
 Reduction = tuple[int, str, Callable[[list[Any]], Any] | None]
 
@@ -35,6 +39,13 @@ class SyntaxErrorAt(Exception):
     def __init__(self, pos: int, expected: list[str], found: str) -> None:
         super().__init__(f"at {pos}: expected one of {expected}, found {found!r}")
         self.pos, self.expected, self.found = pos, expected, found
+
+
+class TooDeep(SyntaxErrorAt):
+    """Brackets nested deeper than MAX_NESTING, at the first bracket too deep."""
+
+    def __init__(self, pos: int, found: str) -> None:
+        super().__init__(pos, [], found)
 
 
 class Driver:
@@ -55,13 +66,14 @@ class Driver:
         terminals, ignore = _terminals(lark), lark.lexer_conf.ignore
         self.scanners = _scanners(terminals, ignore, table.states, count)
         self.any_token = _scanner(terminals, ignore, terminals)
+        self.nesting = _nesting(terminals)
 
     def parse(self, text: str, start: str) -> Any:
-        shifts, reduces, scanners = self.shifts, self.reduces, self.scanners
+        shifts, reduces, scanners, nesting = self.shifts, self.reduces, self.scanners, self.nesting
         end_state = self.end_states[start]
         states: list[int] = [self.start_states[start]]
         values: list[Any] = []
-        pos, size = 0, len(text)
+        pos, size, depth = 0, len(text), 0
         while True:
             state = states[-1]
             match = scanners[state](text, pos)
@@ -78,6 +90,10 @@ class Driver:
                 if target is not None:
                     states.append(target)
                     values.append(value)
+                    if kind in nesting:
+                        depth += nesting[kind]
+                        if depth > MAX_NESTING:
+                            raise TooDeep(match.start(kind), value)
                     break
                 step = reduces[state].get(kind)
                 if step is None:
@@ -155,6 +171,18 @@ def _unexpected(text: str, pos: int, expected: list[str], found: str) -> SyntaxE
     return SyntaxErrorAt(pos, expected, found)
 
 
+def _nesting(terminals: list[Any]) -> dict[str, int]:
+    """{terminal: how much it deepens the bracket nesting}, for the literals that open or close."""
+    nets = {}
+    for terminal in terminals:
+        if terminal.pattern.type == "str":
+            text = terminal.pattern.value
+            net = sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+            if net:
+                nets[terminal.name] = net
+    return nets
+
+
 def _scanners(
     terminals: list[Any], ignore: Any, states: dict[int, dict[str, Any]], count: int
 ) -> list[Callable[..., Any]]:
@@ -182,7 +210,8 @@ def _scanner(terminals: list[Any], ignore: Any, candidates: list[Any]) -> Callab
     """``match(text, pos)`` for one of ``candidates`` after any ignored text; the group names the terminal."""
     skip = "|".join(t.pattern.to_regexp() for t in terminals if t.name in ignore)
     groups = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in candidates if t.name not in ignore)
-    return re.compile(f"(?:{skip})*(?:{groups})" if skip else f"(?:{groups})").match
+    # Possessive: ignored text is skipped once, never backtracked into (``(?:\s+)*`` is exponential).
+    return re.compile(f"(?:{skip})*+(?:{groups})" if skip else f"(?:{groups})").match
 
 
 def _check_no_keywords(terminals: list[Any]) -> None:

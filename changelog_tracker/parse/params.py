@@ -8,8 +8,9 @@ until the *next predicted* header, so prose that merely looks like a header cann
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ..errors import ParseError
@@ -19,6 +20,32 @@ REQUIRED = "[REQUIRED]"
 # A description without paragraphs follows the header on the same line.
 _ANY_TYPE = re.compile(r"\(([^()]*)\) --( \[REQUIRED\])?(?: (.*))?$")
 _INLINE_REQUIRED = REQUIRED + " "
+_ROLE = re.compile(r":[\w:.+-]+:`(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")
+_LETTERS = re.compile(r"[^A-Za-z]+")
+_RESPELLED = frozenset(":.~")  # how a type name other renderers write can start
+
+
+def page_type(written: str) -> str:
+    """A type name as botocore's documenter means it, however the page's renderer wrote it.
+
+    Sphinx shows ``EventStream``; plain docutils (no Sphinx roles) leaves ``.EventStream`` or
+    the role itself (``:class:`.EventStream```, ``:py:class:`~botocore.response.StreamingBody```,
+    ``:ref:`document<document>```): a role shows its title, and a dotted name its last part.
+    """
+    role = _ROLE.fullmatch(written)
+    title = (role["title"] if role is not None else written).removeprefix("~")
+    return title.rsplit(".", 1)[-1] if "." in title and " " not in title else title
+
+
+def damaged_flag(text: str) -> bool:
+    """``text`` stands where botocore writes ``[REQUIRED]`` or a description, and is neither:
+    a bracketed word close to REQUIRED (``[REQUIRD]``, ``[REQUIRED``, ``REQUIRED]``). Reading
+    it as a description would silently make the member optional."""
+    word = text.split(" ", 1)[0]
+    if word == REQUIRED or ("[" not in word and "]" not in word):
+        return False
+    letters = _LETTERS.sub("", word).upper()
+    return difflib.SequenceMatcher(None, letters, "REQUIRED").ratio() >= 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +60,24 @@ class Slot:
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefix", "" if self.name is None else f"{self.name} ")
 
-    def read(self, line: str) -> tuple[bool, str] | None:
-        """None if ``line`` is not this header, else (whether it says [REQUIRED], text after it)."""
+    def read(self, line: str) -> tuple[bool | None, str] | None:
+        """None if ``line`` is not this header, else (whether it says [REQUIRED], None where
+        that flag is damaged; text after it)."""
+        types = self.types
         if self.top:
-            return (False, "") if (line in self.types or (not self.types and line)) else None
+            # Only a role or a dotted name is respelled: description lines are tried here too.
+            known = line in types or (not types and line) or (line[:1] in _RESPELLED and page_type(line) in types)
+            return (False, "") if known else None
         prefix = self.prefix
         if not line.startswith(prefix):
             return None
         match = _ANY_TYPE.fullmatch(line, len(prefix))
-        if match is None or (self.types and match.group(1) not in self.types):
+        if match is None or (types and match.group(1) not in types and page_type(match.group(1)) not in types):
             return None
-        return match.group(2) is not None, match.group(3) or ""
+        inline = match.group(3) or ""
+        if match.group(2) is None and inline and damaged_flag(inline):
+            return None, inline
+        return match.group(2) is not None, inline
 
     def expected(self) -> str:
         kind = "|".join(sorted(self.types)) or "TYPE"
@@ -117,19 +151,26 @@ class Cell:
         )
 
 
-def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, source: str, line0: int) -> list[Cell]:
-    """Walk ``lines[start:end]`` header by header; the last description runs to ``end``."""
+def read_cells(
+    expected: list[Slot], lines: list[str], start: int, end: int, source: str, line_of: Callable[[int], int]
+) -> list[Cell]:
+    """Walk ``lines[start:end]`` header by header; the last description runs to ``end``.
+    ``line_of`` gives the file's line number of a line."""
     cells: list[Cell] = []
     i = start
     found = expected[0].read(lines[i]) if expected and i < end else None
     for k, slot in enumerate(expected):
         if found is None:
             got = lines[i] if i < end else "the end of the section"
-            raise ParseError(source, line0 + i, 1, f"parameter header {slot.expected()!r}", got)
+            raise ParseError(source, line_of(i), 1, f"parameter header {slot.expected()!r}", got)
         i += 1
         required, inline = found
         if slot.top and i < end and (lines[i] == REQUIRED or lines[i].startswith(_INLINE_REQUIRED)):
             required, inline, i = True, lines[i][len(_INLINE_REQUIRED) :], i + 1
+        elif slot.top and i < end and damaged_flag(lines[i]):
+            required, inline = None, lines[i]
+        if required is None:
+            raise ParseError(source, line_of(i - (not slot.top)), 1, f"'{REQUIRED}' or a description", inline[:60])
         nxt = expected[k + 1] if k + 1 < len(expected) else None
         doc_start = i
         found = None  # the next header, read once: it is this loop's stop and the next slot's start
@@ -142,13 +183,8 @@ def read_cells(expected: list[Slot], lines: list[str], start: int, end: int, sou
         if nxt is not None and i == end:
             # The next header never came: say so where it should have been, not at the end.
             got = lines[doc_start] if doc_start < end else "the end of the section"
-            raise ParseError(
-                source,
-                line0 + doc_start,
-                1,
-                f"parameter header {nxt.expected()!r} after line {line0 + doc_start - 1}",
-                got,
-            )
+            where = f"parameter header {nxt.expected()!r} after line {line_of(doc_start - 1)}"
+            raise ParseError(source, line_of(doc_start), 1, where, got)
         cells.append(Cell(required, doc_start, i, inline))
     return cells
 

@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ..errors import ParseError
 from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Page, Shape, Structure
-from ..parse.params import page_types, unknown_required
+from ..parse.params import REQUIRED, damaged_flag, page_type, page_types, unknown_required
 from ..parse.syntax import parse_request, parse_response
 
 TOO_LARGE = "# This section is too large to render."
@@ -33,13 +33,14 @@ _SWALLOWED = re.compile(
 )
 _RESPONSE_PREFIX = re.compile(r"\A\s*response\s*=\s*")  # boto3 pages write ``response = client.x(``
 # A member header; a list member's or map value's description may follow on the same line.
-_MEMBER = re.compile(r"(?:(?P<name>\S+) )?\((?P<type>[^()]*)\) (?:--|\u2013)(?P<required> \[REQUIRED\])?(?: .*)?")
+_MEMBER = re.compile(
+    r"(?:(?P<name>\S+) )?\((?P<type>[^()]*)\) (?:--|\u2013)(?P<required> \[REQUIRED\])?(?: (?P<rest>.*))?"
+)
 # The type names botocore's documenter prints (docs/utils.py py_type_name and its special types).
 _PAGE_TYPES = frozenset(
     {"string", "integer", "float", "boolean", "datetime", "bytes", "dict", "list", "document", "JSON serializable"}
     | {"StreamingBody", "EventStream", "bytes or seekable file-like object"}
 )
-ROLE = re.compile(r":[\w:.+-]+:`~?\.?(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")  # a role docutils left as text
 _UNION_NOTE = "This is a Tagged Union structure."
 _NESTED = frozenset({"li", "dd"})
 _HEADINGS, _NOTES = frozenset({"p", "h3"}), frozenset({"aside", "div"})
@@ -56,6 +57,11 @@ _CONTENT = ("details", "dl", "pre")  # a script in these would sit in a method's
 
 def read_html(text: str, source: str) -> list[Page]:
     """The page in one HTML file: a feed page (many methods) or a boto3 reference page (one)."""
+    return read_html_document(text, source)[0]
+
+
+def read_html_document(text: str, source: str) -> tuple[list[Page], list[str]]:
+    """The page in one HTML file, and the methods skipped as no API operation ("SOURCE: why")."""
     check_balanced(text, source)
     soup = BeautifulSoup(text, "html.parser")
     drop_scripts(soup, source)
@@ -64,9 +70,9 @@ def read_html(text: str, source: str) -> list[Page]:
     from .html_feed import is_feed_page, read_feed
 
     if is_feed_page(soup):
-        return [read_feed(soup, source)]
+        return [read_feed(soup, source)], []
     if is_boto3_page(soup):
-        return [read_boto3(soup, source)]
+        return read_boto3(soup, source)
     found = soup.title.get_text(" ", strip=True) if soup.title else text_of(soup)[:60]
     expected = "a change-feed page (a <details id='OperationName'> per method) or a boto3 reference page"
     raise ParseError(source, 1, 1, expected + " (<dl class='py method'>)", found)
@@ -160,7 +166,7 @@ class Item:
 
     name: str | None  # None for list members and map keys/values
     type: str
-    required: bool
+    required: bool | None  # None: the flag's place holds neither [REQUIRED] nor a description
     body: Tag
 
 
@@ -168,10 +174,20 @@ def member_item(li: Tag) -> Item | None:
     """``<li><p><strong>name</strong> <em>(type) --</em> <strong>[REQUIRED]</strong></p>...``, if it is one."""
     head = first_child(li)
     match = _MEMBER.fullmatch(text_of(head)) if head is not None and head.name == "p" else None
-    kind = ROLE.sub(r"\g<title>", match["type"]) if match is not None else ""
+    kind = page_type(match["type"]) if match is not None else ""
     if match is None or kind not in _PAGE_TYPES:  # prose "Foo (default) - ..." is no member
         return None
-    return Item(match["name"], kind, bool(match["required"]), li)
+    rest = match["rest"] or ""
+    required = True if match["required"] else None if damaged_flag(rest) else False
+    return Item(match["name"], kind, required, li)
+
+
+def is_required(reader: MethodReader, first: Tag) -> bool:
+    """A parameter's first paragraph is ``[REQUIRED]`` (required), a description, or an error."""
+    text = text_of(first)
+    if text != REQUIRED and damaged_flag(text):
+        raise reader.error(first, f"'{REQUIRED}' or a description", text[:40])
+    return text == REQUIRED
 
 
 # ---------------------------------------------------------------- one method
@@ -360,7 +376,7 @@ class _Members:
             item, where = items[member.name], f"{path}.{member.name}" if path else member.name
             self.check_type(item, member.shape, response, where)
             child = self.apply(member.shape, item.body, where, response)
-            members.append(Member(member.name, child, item.required and not response, self.documentation(item)))
+            members.append(Member(member.name, child, bool(item.required) and not response, self.documentation(item)))
         return replace(shape, members=tuple(members), union=union)
 
     def _lists(self, body: Tag) -> list[list[Item]]:
@@ -405,6 +421,9 @@ class _Members:
             raise self.error(at, f"{what} to match the syntax block", f"extra {', '.join(extra)}")
 
     def check_type(self, item: Item, shape: Shape, response: bool, path: str) -> None:
+        if item.required is None:
+            found = text_of(item.body)[:40]
+            raise self.error(item.body, f"'{REQUIRED}' or a description after the type of {path}", found)
         types = page_types(shape, response)
         if types and item.type not in types:
             raise self.error(item.body, f"type {'|'.join(sorted(types))} for {path}", item.type)

@@ -17,11 +17,15 @@ from bs4 import BeautifulSoup, Tag
 
 from ..errors import ParseError
 from ..model import Page, PageMethod
+from ..parse.params import REQUIRED, damaged_flag, page_type
 from ..services import bundled_names, resolve
-from .html import BLOCKS, Item, MethodReader, children, first_child, position, text_of
+from .html import BLOCKS, Item, MethodReader, children, first_child, heading, is_required, own, position, text_of
 
 _METHOD_ID = re.compile(r"(?P<klass>\w+)\.Client\.(?P<method>\w+)")
+# A paginator's ``paginate`` or a waiter's ``wait`` (botocore's Paginator/WaiterDocumenter pages).
+_OTHER_ID = re.compile(r"\w+\.(?P<kind>Paginator|Waiter)\.(?P<name>\w+)\.\w+")
 _NON_WORD = re.compile(r"\W+")
+_HEADINGS = frozenset({"p", "h3"})
 # Sphinx merges a parameter's one-paragraph description into its header; without one, no dash.
 _PARAM = re.compile(r"(?P<name>\S+) \((?P<type>[^()]+)\)(?: (?:--|\u2013) ?(?P<rest>.*))?", re.DOTALL)
 
@@ -34,13 +38,42 @@ def is_boto3_page(soup: BeautifulSoup) -> bool:
     return bool(_methods(soup))
 
 
-def read_boto3(soup: BeautifulSoup, source: str) -> Page:
-    found = _methods(soup)
+def read_boto3(soup: BeautifulSoup, source: str) -> tuple[list[Page], list[str]]:
+    """The page's operation(s), and a line for each method on it that is no API operation: the
+    client's other methods, and the paginators' and waiters' (another issue may read those)."""
+    found, skipped = [], []
+    for dl in _methods(soup):
+        other = _OTHER_ID.fullmatch(_dt_id(dl))
+        if other is not None:
+            skipped.append(f"{source}: {other['kind'].lower()} {other['name']} is no API operation: skipped")
+            continue
+        match = _METHOD_ID.fullmatch(str(_signature(dl, source)["id"]))
+        assert match is not None
+        if _is_operation(dl):
+            found.append(dl)
+        else:
+            skipped.append(f"{source}: {match['method']} is no API operation (no Request Syntax): skipped")
+    if not found:
+        return [], skipped
     methods = [_method(dl, source) for dl in found]
-    first = found[0]
-    klass = _METHOD_ID.fullmatch(str(_signature(first, source)["id"]))
+    klass = _METHOD_ID.fullmatch(str(_signature(found[0], source)["id"]))
     service = _service(soup, klass["klass"]) if klass is not None else None
-    return Page(source, None, None, tuple(methods), service=service, line=position(first)[0])
+    return [Page(source, None, None, tuple(methods), service=service, line=position(found[0])[0])], skipped
+
+
+def _is_operation(dl: Tag) -> bool:
+    """botocore documents an API operation with a Request Syntax heading (kept when the block is
+    cut) and a link to its API reference; boto3's reference pages of the client's other methods
+    (``can_paginate``, ``close``, ``get_paginator``, ``get_waiter``, ``generate_presigned_url``...,
+    botocore's ``document_custom_method``) have neither: a signature and a docstring."""
+    if any(heading(tag) == "Request Syntax" for tag in own(dl, _HEADINGS)):
+        return True
+    return any("/goto/WebAPI/" in str(link.get("href", "")) for link in dl.find_all("a", href=True))
+
+
+def _dt_id(dl: Tag) -> str:
+    dt = dl.find("dt", id=True, recursive=False)
+    return str(dt["id"]) if dt is not None else ""
 
 
 def _signature(dl: Tag, source: str) -> Tag:
@@ -84,8 +117,10 @@ def _param(reader: MethodReader, item: Tag) -> Item:
     rest = match["rest"] or ""
     # [REQUIRED] opens the description: inline when that is all of it, else its first paragraph.
     first = next((child for child in children(head) if child.name in BLOCKS), None)
-    nested = not rest and first is not None and first.name == "p" and text_of(first) == "[REQUIRED]"
-    return Item(match["name"], match["type"], rest.startswith("[REQUIRED]") or nested, item)
+    nested = not rest and first is not None and first.name == "p" and is_required(reader, first)
+    if damaged_flag(rest):
+        raise reader.error(head, f"'{REQUIRED}' or a description after the type of {match['name']}", rest[:40])
+    return Item(match["name"], page_type(match["type"]), rest.startswith(REQUIRED) or nested, item)
 
 
 def _inline_text(p: Tag) -> str:

@@ -10,7 +10,6 @@ documentation as docutils renders it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -19,11 +18,10 @@ from bs4 import BeautifulSoup, Tag
 from ..errors import ParseError
 from ..model import Page, PageMethod, snake_case
 from ..parse.delta import parse_delta
-from .html import ROLE, Item, MethodReader, first_child, position, text_of
+from ..parse.params import page_type
+from .header import EXPECTED_HEADER, LOOSE_HEADER, Header, HeaderError, parse_header
+from .html import Item, MethodReader, first_child, is_required, position, text_of
 
-# The feed writes "N new M updated api methods"; text pages "N new api methods - M updated api methods".
-_HEADER = re.compile(r"(?P<date>\d{4}/\d{2}/\d{2}) - (?P<name>.+?) - (?P<counts>\d+ (?:new|updated)\b.*?api methods?)")
-_COUNT = re.compile(r"(\d+) (new|updated)\b")
 _SUMMARY = re.compile(r"(?P<name>\S+) \((?P<status>new|updated)\)")
 _CHANGES = re.compile(r"Changes \((?P<keys>[a-z, ]+)\)")
 _HEADER_TAGS = frozenset({"p", "h1", "h2", "h3"})
@@ -35,35 +33,35 @@ def is_feed_page(soup: BeautifulSoup) -> bool:
 
 
 def read_feed(soup: BeautifulSoup, source: str) -> Page:
-    header, match = _header(soup, source)
-    counts = {"new": 0, "updated": 0}
-    for number, kind in _COUNT.findall(match["counts"]):
-        counts[kind] += int(number)
+    tag, header = _header(soup, source)
     methods = [_method(details, source) for details in soup.find_all("details", id=True)]
-    for kind, expected in counts.items():
+    for kind, expected in (("new", header.new), ("updated", header.updated)):
         found = sum(1 for method in methods if method.status == kind)
         if found != expected:
-            line, column = position(header)
+            line, column = position(tag)
             raise ParseError(source, line, column, f"{expected} {kind} methods (the header's count)", str(found))
-    day = dt.datetime.strptime(match["date"], "%Y/%m/%d").date()
-    line = position(header)[0]
-    return Page(source, day, match["name"], tuple(methods), _release_note(header), line=line)
+    line = position(tag)[0]
+    return Page(source, header.date, header.name, tuple(methods), _release_note(tag), line=line)
 
 
-def _header(soup: BeautifulSoup, source: str) -> tuple[Tag, re.Match[str]]:
+def _header(soup: BeautifulSoup, source: str) -> tuple[Tag, Header]:
     """The header paragraph, before the first method."""
     for tag in soup.descendants:
         if not isinstance(tag, Tag) or tag.name not in _HEADER_TAGS | {"details"}:
             continue
         if tag.name == "details":
             break
-        match = _HEADER.fullmatch(text_of(tag))
-        if match is not None:
-            return tag, match
+        match = LOOSE_HEADER.fullmatch(text_of(tag))
+        if match is None:
+            continue
+        try:
+            return tag, parse_header(match)
+        except HeaderError as err:
+            line, column = position(tag)  # the paragraph's text is collapsed: its start is where to look
+            raise ParseError(source, line, column, f"{err.expected} in the page header", err.found) from None
     first = soup.find("details")
     line, column = position(first) if isinstance(first, Tag) else (1, 1)
-    expected = "a page header 'YYYY/MM/DD - Service - N new M updated api methods' before the methods"
-    raise ParseError(source, line, column, expected)
+    raise ParseError(source, line, column, f"{EXPECTED_HEADER} before the methods")
 
 
 def _release_note(header: Tag) -> str | None:
@@ -120,6 +118,6 @@ def read_params(reader: MethodReader, fields: dict[str, Tag]) -> list[Item]:
         if kind is None:
             raise reader.error(dd, f"a 'type {match[1]}' field before this 'param {match[1]}'")
         first = first_child(dd)
-        required = first is not None and first.name == "p" and text_of(first) == "[REQUIRED]"
-        params.append(Item(match[1], ROLE.sub(r"\g<title>", text_of(kind)), required, dd))
+        required = first is not None and first.name == "p" and is_required(reader, first)
+        params.append(Item(match[1], page_type(text_of(kind)), required, dd))
     return params

@@ -370,13 +370,11 @@ def full_service_page(
 
 
 def _header(service: ServiceModel, day: date, count_new: int, count_updated: int) -> str:
+    """As the feed's template writes it (awslabs/aws-sdk-api-changes, templates/macros.j2):
+    ``2026/03/10 - Name - 3 new 1 updated api methods``, each count only when not zero."""
     title = service.metadata.get("serviceFullName", service.service_name)
-    counts = []
-    if count_new:
-        counts.append(f"{count_new} new api methods")
-    if count_updated:
-        counts.append(f"{count_updated} updated api methods")
-    return " - ".join([day.strftime("%Y/%m/%d"), title, *counts])
+    counts = (f"{count_new} new " if count_new else "") + (f"{count_updated} updated " if count_updated else "")
+    return f"{day.strftime('%Y/%m/%d')} - {title} - {counts}api methods"
 
 
 def _in_model_order(service: ServiceModel, names: Iterable[str]) -> list[str]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +12,8 @@ from ..model import UNDOCUMENTED, Operation, Page, PageMethod, Shape, Structure
 from ..parse.delta import parse_delta
 from ..parse.params import Cell, Slot, apply_cells, read_cells, slots, unknown_required
 from ..parse.syntax import parse_request, parse_response
+from .header import EXPECTED_HEADER, LOOSE_HEADER, HeaderError, parse_header
 
-HEADER = re.compile(r"(?P<date>\d{4}/\d{2}/\d{2}) - (?P<name>.+?)(?P<counts>(?: - \d+ (?:new|updated) api methods?)+)")
-_COUNT = re.compile(r"(\d+) (new|updated) api method")
 TOO_LARGE = "# This section is too large to render."
 # botocore's cut message is a code block: two '#' lines, joined into one in the one-line layout.
 _CUT_MORE = "# Please see the AWS API Documentation linked below."
@@ -29,45 +27,80 @@ _OUTPUT_ROOT = Slot(None, frozenset({"dict"}), False)
 
 def read_text(text: str, source: str) -> list[Page]:
     """Every page in ``text`` (one file)."""
-    lines = [line.strip() for line in text.splitlines()]
-    starts = [i for i, line in enumerate(lines) if line[:1].isdigit() and HEADER.fullmatch(line)]
-    if not starts:
-        first = next((i for i, line in enumerate(lines) if line), 0)
-        found = lines[first][:60] if lines else ""
-        raise ParseError(source, first + 1, 1, "a page header 'YYYY/MM/DD - Service - N updated api methods'", found)
-    if any(lines[: starts[0]]):
-        raise ParseError(source, 1, 1, "a page header as the first line", lines[0][:60])
+    lines, numbers = _lines(text)
+    starts = [i for i, line in enumerate(lines) if line[:1].isdigit() and LOOSE_HEADER.fullmatch(line)]
+    if not starts or starts[0] > 0:
+        found = lines[0][:60] if lines else "an empty page"
+        raise ParseError(source, numbers[0] if numbers else 1, 1, f"{EXPECTED_HEADER} as the first line", found)
     bounds = zip(starts, [*starts[1:], len(lines)], strict=True)
-    return [_PageReader(lines, a, b, source).page() for a, b in bounds]
+    return [_PageReader(lines, numbers, a, b, source).page() for a, b in bounds]
+
+
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """The page's non-blank lines, stripped, and their line numbers as editors and ``grep -n``
+    count them (split on "\\n" only: str.splitlines also splits on \\x0c, \\x85, \\u2028...).
+    Blank lines carry no meaning, wherever they stand."""
+    stripped = [line.strip() for line in text.split("\n")]
+    if all(stripped):  # pages as generated: no blank line
+        return stripped, list(range(1, len(stripped) + 1))
+    return [line for line in stripped if line], [number for number, line in enumerate(stripped, 1) if line]
 
 
 @dataclass
 class _PageReader:
     lines: list[str]
+    numbers: list[int]  # each line's number in the file
     start: int  # the header line
     end: int
     source: str
 
+    def line_of(self, i: int) -> int:
+        """The file's line number of line ``i`` (past the last line: the line after it)."""
+        return self.numbers[i] if i < len(self.numbers) else self.numbers[-1] + 1
+
+    def block(self, start: int, end: int) -> str:
+        """Lines ``start:end`` as one text with the file's line breaks (blank lines restored),
+        so that a position in it maps back to the file."""
+        numbers, lines = self.numbers, self.lines
+        if numbers[end - 1] - numbers[start] == end - 1 - start:
+            return "\n".join(lines[start:end])
+        parts = [lines[start]]
+        for k in range(start + 1, end):
+            parts.append("\n" * (numbers[k] - numbers[k - 1]) + lines[k])
+        return "".join(parts)
+
     def error(self, i: int, expected: str) -> ParseError:
         found = self.lines[i][:60] if i < self.end else "the end of the page"
-        return ParseError(self.source, i + 1, 1, expected, found)
+        return ParseError(self.source, self.line_of(i), 1, expected, found)
 
     def page(self) -> Page:
-        header = HEADER.fullmatch(self.lines[self.start])
-        assert header is not None
-        counts = {kind: int(n) for n, kind in _COUNT.findall(header["counts"])}
+        line = self.lines[self.start]
+        match = LOOSE_HEADER.fullmatch(line)
+        assert match is not None
+        try:
+            header = parse_header(match)
+        except HeaderError as err:
+            raise ParseError(self.source, self.line_of(self.start), err.offset + 1, err.expected, err.found) from None
         i = self.start + 1
         note = None
         if i < self.end and self.lines[i].startswith("Changes "):
             note, i = self.lines[i][len("Changes ") :], i + 1
         anchors = [k for k in range(i, self.end) if self._is_anchor(k)]
-        expected = sum(counts.values())
+        expected = header.new + header.updated
         if len(anchors) != expected:
             where = anchors[-1] + 1 if anchors else self.end
             raise self.error(where, f"{expected} methods (the header's count), found {len(anchors)}: truncated page?")
         methods = self._methods(i, anchors)
-        date = dt.datetime.strptime(header["date"], "%Y/%m/%d").date()
-        return Page(self.source, date, header["name"], tuple(methods), note, line=self.start + 1)
+        self._check_statuses(methods, header.new, header.updated, match.start("counts") + 1)
+        return Page(self.source, header.date, header.name, tuple(methods), note, line=self.line_of(self.start))
+
+    def _check_statuses(self, methods: list[PageMethod], new: int, updated: int, column: int) -> None:
+        """The header's counts are the methods listed: updated ones open with a delta summary."""
+        for kind, expected in (("new", new), ("updated", updated)):
+            found = sum(1 for method in methods if method.status == kind)
+            if found != expected:
+                what = f"{expected} {kind} methods (the header's count)"
+                raise ParseError(self.source, self.line_of(self.start), column, what, f"{found} {kind} methods")
 
     def _is_anchor(self, k: int) -> bool:
         if self.lines[k] != "Request Syntax" or k + 1 >= self.end:
@@ -86,7 +119,7 @@ class _PageReader:
             preamble_start = self._split_tail(tail, nxt) if k + 1 < len(anchors) else nxt
             tail.doc_end = preamble_start
             status = "updated" if deltas else "new"
-            methods.append(PageMethod(reader.operation(doc), status, deltas, anchor + 1))
+            methods.append(PageMethod(reader.operation(doc), status, deltas, self.line_of(anchor)))
         return methods
 
     def _preamble(self, start: int, anchor: int) -> tuple[tuple[dict[str, Any], ...], str]:
@@ -100,7 +133,7 @@ class _PageReader:
             if not self.lines[i].startswith("{"):
                 break
             close = self._balanced_end(i, end)
-            deltas.append(parse_delta("\n".join(self.lines[i:close]), self.source, i + 1))
+            deltas.append(parse_delta(self.block(i, close), self.source, self.line_of(i)))
             i = close
         return tuple(deltas), " ".join(self.lines[i:end])
 
@@ -215,14 +248,14 @@ class _MethodReader:
             returns, ends = self._returns(after_cut(lines, start))
             return UNNAMED, UNDOCUMENTED, returns, ends[0]
         close = self._block_end(start)
-        name, structure = parse_request("\n".join(lines[start:close]), self.source, start + 1)
+        name, structure = parse_request(self.page.block(start, close), self.source, self.page.line_of(start))
         returns, ends = self._returns(close)
         if lines[close : close + 1] == ["Parameters"] and is_cut(lines, close + 1):
             return name, unknown_required(structure), returns, ends[0]
         expected = slots(structure, response=False, top=True)
         for k, stop in enumerate(ends):
             try:
-                cells = read_cells(expected, lines, close, stop, self.source, 1)
+                cells = read_cells(expected, lines, close, stop, self.source, self.page.line_of)
             except ParseError:
                 if k + 1 < len(ends):
                     continue  # a description line read "None": the return type comes later
@@ -257,11 +290,12 @@ class _MethodReader:
             structure_at = self._find(after_cut(lines, at + 1), "Response Structure")
         else:
             structure_at = self._find(at + 1, "Response Structure")
-            self.output = parse_response("\n".join(lines[at + 1 : structure_at]), self.source, at + 2)
+            text = self.page.block(at + 1, structure_at) if structure_at > at + 1 else ""
+            self.output = parse_response(text, self.source, self.page.line_of(at + 1))
         if is_cut(lines, structure_at + 1) or not isinstance(self.output, Structure):
             return Cell(False, min(after_cut(lines, structure_at + 1), self.end), self.end)
         expected = [_OUTPUT_ROOT, *slots(self.output, response=True, top=False)]
-        self.response_cells = read_cells(expected, lines, structure_at + 1, self.end, self.source, 1)
+        self.response_cells = read_cells(expected, lines, structure_at + 1, self.end, self.source, self.page.line_of)
         return self.response_cells[-1]
 
     def _find(self, start: int, text: str) -> int:
