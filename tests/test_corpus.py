@@ -4,6 +4,8 @@ runs the same over every service.)"""
 
 from __future__ import annotations
 
+import pytest
+
 from changelog_tracker.selfcheck import check_corpus
 from changelog_tracker.sources.wheel import installed_models
 
@@ -59,6 +61,7 @@ MORE = [
 ]
 
 
+@pytest.mark.slow
 def test_forty_services_parse_to_the_botocore_model() -> None:
     services = NAMED + MORE
     assert len(set(services)) >= 40 and set(services) <= set(installed_models())

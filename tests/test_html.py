@@ -47,6 +47,10 @@ SERVICES = (
     "apigateway", "bedrock-agent-runtime", "logs", "bedrock-agentcore", "bedrock-runtime", "kms",
     "stepfunctions", "kinesis", "sns", "sqs", "secretsmanager", "lexv2-runtime", "sts", "dynamodbstreams",
 )  # fmt: skip
+# The default run reads these (unions, streaming bodies, event streams, a small one); the rest
+# are behind the ``slow`` marker, which CI runs as its own step.
+QUICK = ("bedrock-agentcore-control", "dynamodb", "lambda", "kinesis", "sts")
+QUICK_USES = {"lambda", "bedrock-agentcore-control"}  # pages the CLI tests below take
 DAY = dt.date(2026, 1, 2)
 HTML_DATA = DATA / "html"
 AGENTCORE = "bedrock-agentcore-control"
@@ -146,12 +150,24 @@ def _build_and_read_service(service: str, root: Path) -> Built:
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    """The pages of every service this run's tests ask for (all of SERVICES under ``-m slow``),
+    built once, in parallel: building them all takes minutes, so the default run builds a few."""
+    wanted = _wanted_services(request.session.items)
     root = tmp_path_factory.mktemp("html-pages")
     context = multiprocessing.get_context("fork")  # workers share the loaded modules
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context) as pool:
-        built = list(pool.map(_build_and_read, SERVICES, [root] * len(SERVICES)))
+        built = list(pool.map(_build_and_read, wanted, [root] * len(wanted)))
     return {b.service: b for b in built}
+
+
+def _wanted_services(items: list[pytest.Item]) -> list[str]:
+    """SERVICES that the collected tests use, in SERVICES' order (costliest first)."""
+    users = [item for item in items if "corpus" in getattr(item, "fixturenames", ())]
+    if any(item.get_closest_marker("slow") and not hasattr(item, "callspec") for item in users):
+        return list(SERVICES)  # a test over the whole corpus
+    named = {item.callspec.params.get("service") for item in users if hasattr(item, "callspec")}
+    return [s for s in SERVICES if s in named | QUICK_USES]
 
 
 @cache
@@ -205,8 +221,12 @@ def shown_unions(op: OperationModel, cut: frozenset[str]) -> set[str]:
 # ---------------------------------------------------------------- every operation, both page kinds
 
 
+def _services() -> list[Any]:
+    return [s if s in QUICK else pytest.param(s, marks=pytest.mark.slow) for s in SERVICES]
+
+
 @pytest.mark.parametrize("kind", ["feed", "boto3"])
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", _services())
 def test_pages_read_back_to_the_model(corpus: dict[str, Built], service: str, kind: str) -> None:
     built = corpus[service]
     expected = expected_operations(service, built.cuts)
@@ -218,7 +238,7 @@ def test_pages_read_back_to_the_model(corpus: dict[str, Built], service: str, ki
 
 
 @pytest.mark.parametrize("kind", ["feed", "boto3"])
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", _services())
 def test_union_notes_become_union_flags(corpus: dict[str, Built], service: str, kind: str) -> None:
     built = corpus[service]
     model = ServiceModel(model_of(service), service)
@@ -228,6 +248,7 @@ def test_union_notes_become_union_flags(corpus: dict[str, Built], service: str, 
         assert read[method].unions == shown_unions(model.operation_model(api_name), built.cuts[method]), method
 
 
+@pytest.mark.slow
 def test_the_corpus_covers_what_it_claims(corpus: dict[str, Built]) -> None:
     assert sum(len(b.boto3) for b in corpus.values()) > 1200
     assert sum(len(r.unions) for b in corpus.values() for r in b.boto3.values()) > 500
@@ -243,6 +264,7 @@ def test_the_corpus_covers_what_it_claims(corpus: dict[str, Built]) -> None:
         assert needle in shapes
 
 
+@pytest.mark.slow
 def test_page_facts(corpus: dict[str, Built]) -> None:
     for service, built in corpus.items():
         count, full_name = len(model_of(service)["operations"]), model_of(service)["metadata"]["serviceFullName"]
