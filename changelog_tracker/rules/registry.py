@@ -38,6 +38,8 @@ def _optional(change: Change) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One rule: which changes it matches, how bad they are, who they break, where it is selected, what it says."""
+
     id: str
     kind: K
     direction: Direction
@@ -52,9 +54,9 @@ class Rule:
 
     def message(self, change: Change) -> str:
         c = change
-        path = c.path or f"(the whole {c.direction})"
         return self.template.format(
-            path=path, direction=c.direction, service=c.service, operation=c.operation, old=c.old, new=c.new
+            path=c.path or f"(the whole {c.direction})",
+            direction=c.direction, service=c.service, operation=c.operation, old=c.old, new=c.new,
         )
 
 
