@@ -57,7 +57,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def findings(seeded: Store) -> list[Finding]:
     found = diff(seeded, SERVICE, since="2025-10-06", until="2026-03-10")
-    assert Counter(f.severity for f in found) == {"safe": 14, "dangerous": 1}, "the seed diff changed: check compare.py"
+    assert Counter(f.severity for f in found) == {"safe": 14, "dangerous": 1}, "seed diff changed: see rules/judge.py"
     return found
 
 
