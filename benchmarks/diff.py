@@ -20,7 +20,7 @@ from deepdiff import DeepDiff
 
 from changelog_tracker import Store
 from changelog_tracker.baseline import baseline
-from changelog_tracker.compare import diff
+from changelog_tracker.rules.judge import diff
 from changelog_tracker.sources.wheel import download_wheel, wheel_date, wheel_models
 
 

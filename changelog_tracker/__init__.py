@@ -23,15 +23,15 @@ from .queries import log, show
 
 if TYPE_CHECKING:
     from .check import check_payloads, validate
-    from .compare import diff
     from .render.findings import render_findings
     from .render.notes import render_notes
     from .render.site import write_site
+    from .rules.judge import diff
     from .sources.detect import read_pages
     from .stubs.build import write_stubs
 
 _LAZY = {
-    "diff": "compare",
+    "diff": "rules.judge",
     "check_payloads": "check",
     "validate": "check",
     "render_findings": "render.findings",

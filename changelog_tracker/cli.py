@@ -8,12 +8,13 @@ import json
 import signal
 import sqlite3
 import sys
+import textwrap
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -26,6 +27,8 @@ from .ingest import ingest as ingest_paths
 from .model import ListShape, MapShape, Structure
 from .options import parse_date
 from .render.syntax import render_request, render_response
+from .rules.registry import FAIL_ON
+from .taxonomy import ChangeKind, Severity
 from .terminal import printable
 
 DEFAULT_STORE = "data/tracker.db"
@@ -262,6 +265,21 @@ def _required_paths(shape: Any, prefix: str = "") -> list[str]:
     return paths
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _kinds_in_help(command: F) -> F:
+    """Fills the "Kinds:" line of a command's help from the taxonomy, so a new change kind lists itself."""
+    groups: dict[str, list[str]] = {}
+    for kind in ChangeKind:
+        stem, _, tail = kind.rpartition("-")
+        groups.setdefault(stem, []).append(tail)
+    text = "Kinds: " + ", ".join(f"{stem}-{'/'.join(tails)}" for stem, tails in groups.items()) + "; each under a rule"
+    lines = textwrap.wrap(text, width=84, break_on_hyphens=False)
+    command.__doc__ = (command.__doc__ or "").replace("{kinds}", "\n    ".join(lines))
+    return command
+
+
 DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
 _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the others say it on stderr
 
@@ -283,13 +301,13 @@ _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the
 @click.option(
     "--severity",
     "severities",
-    type=click.Choice(["breaking", "dangerous", "safe"]),
+    type=click.Choice([str(s) for s in Severity]),
     multiple=True,
     help="Only changes of this severity (repeatable); --fail-on judges only what is shown.",
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["breaking", "dangerous"]),
+    type=click.Choice(list(FAIL_ON)),
     help="Exit 1 when a change this severe (or worse) is found and not accepted in the config; CI formats "
     "mark exactly these as failures (without --fail-on: breaking and dangerous ones, and exit 0).",
 )
@@ -298,6 +316,7 @@ _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the
     "--config", type=click.Path(dir_okay=False), help="Rules config (default: nearest changelog-tracker.toml upward)."
 )
 @click.pass_context
+@_kinds_in_help
 def diff(
     ctx: click.Context,
     service: str | None,
@@ -314,8 +333,7 @@ def diff(
     """Every change between two dates, classified by who it breaks, worst first.
 
     \b
-    Kinds: operation-added/removed, service-removed, member-added/removed,
-    enum-value-added/removed, became-required/optional, type-changed; each under a rule
+    {kinds}
     with a severity: breaking, dangerous or safe. A new enum value is safe in a request and
     dangerous in a response; a removed or newly required request member breaks old payloads.
     An operation the store only started knowing (a first baseline) is not "added".
@@ -323,15 +341,15 @@ def diff(
     Example (CI gate):
       changelog-tracker diff --from 2025-10-06 --to 2026-03-10 --format github --fail-on breaking
     """
-    from . import compare
     from .render.findings import render_findings
+    from .rules import judge
     from .rules.config import load_config
     from .rules.registry import failing_severities
     from .terminal import wants_colour
 
     rules = load_config(config)
     with _open(ctx) as store:
-        findings = compare.diff(
+        findings = judge.diff(
             store,
             service,
             operation,
@@ -358,7 +376,7 @@ def diff(
 def _compared(store: Store, service: str | None, since: str, until: str) -> tuple[str, dict[str, str]]:
     """The title naming the dates of the two states compared, and the services compared from a later
     first state than --from ({service: date})."""
-    from .compare import state_date, tracked_since
+    from .rules.judge import state_date, tracked_since
 
     services = [service] if service else store.services()
     tracked = {s: d for s in services if (d := tracked_since(store, s, since)) and d <= until}

@@ -11,7 +11,7 @@ from .graph.store import Store, Version
 from .model import Operation, snake_case
 from .services import resolve
 from .suggest import did_you_mean
-from .verify import Verdict, verify_pages
+from .summaries import SummaryVerdict, verify_pages
 
 LATEST = "9999-12-31"
 
@@ -98,7 +98,7 @@ class LogEntry:
     operations: int  # operations the service has as of this release
     complete: bool
     notes: tuple[str, ...]
-    deltas: tuple[Verdict, ...] = ()  # delta summary verdicts for the updated methods
+    deltas: tuple[SummaryVerdict, ...] = ()  # delta summary verdicts for the updated methods
     ended: bool = False  # the service is gone from this release on (a complete source lacks it)
 
     def to_json(self) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def log(store: Store, service: str | None = None) -> list[LogEntry]:
     grouped: dict[tuple[str, str], list[Any]] = {}
     for page in store.pages(key):
         grouped.setdefault((page.release, page.service), []).append(page)
-    verdicts: dict[tuple[str, str], list[Verdict]] = {}
+    verdicts: dict[tuple[str, str], list[SummaryVerdict]] = {}
     for verdict in verify_pages(store, key):
         verdicts.setdefault((verdict.release, verdict.service), []).append(verdict)
     entries = [
@@ -144,7 +144,7 @@ def _ends(store: Store, services: list[str], entries: list[LogEntry]) -> list[Lo
     return ends
 
 
-def _entry(store: Store, release: str, service: str, pages: list[Any], deltas: tuple[Verdict, ...]) -> LogEntry:
+def _entry(store: Store, release: str, service: str, pages: list[Any], deltas: tuple[SummaryVerdict, ...]) -> LogEntry:
     statuses: dict[str, str] = {}
     for page in pages:
         for method in page.methods:

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from changelog_tracker.compare import Finding
 from changelog_tracker.differ import Change
 from changelog_tracker.errors import TrackerError
 from changelog_tracker.rules.config import CONFIG_NAME, Config, find_config, load_config
+from changelog_tracker.rules.judge import Finding
 from changelog_tracker.rules.registry import rule_for
 
 TODAY = dt.date(2026, 3, 1)

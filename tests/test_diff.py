@@ -6,8 +6,8 @@ import datetime as dt
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.baseline import model_pages
-from changelog_tracker.compare import diff
 from changelog_tracker.ingest import store_pages
+from changelog_tracker.rules.judge import diff
 from changelog_tracker.sources.botocore import operations_from_json
 from tests.conftest import SEED_2025, SEED_2026, committed_model
 from tests.independent import canonical_ops, diff_ops, edits_of

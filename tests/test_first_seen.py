@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.baseline import model_pages
-from changelog_tracker.compare import diff, tracked_since
 from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import UNDOCUMENTED, Operation, Page, PageMethod, Structure
+from changelog_tracker.rules.judge import diff, tracked_since
 from changelog_tracker.sources.botocore import operations_from_json
 from tests.conftest import SEED_2025, committed_model
 

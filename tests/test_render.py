@@ -18,13 +18,13 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from changelog_tracker import Store, ingest
-from changelog_tracker.compare import Finding, diff
 from changelog_tracker.differ import Change
 from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import Member, Operation, Page, PageMethod, Scalar, Structure
 from changelog_tracker.render.findings import render_findings
 from changelog_tracker.render.notes import release_notes, render_notes
 from changelog_tracker.render.site import write_site
+from changelog_tracker.rules.judge import Finding, diff
 from changelog_tracker.rules.registry import RULES, SEVERITIES, rule_for
 from tests.conftest import SEED_2025, SEED_2026
 
@@ -57,7 +57,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def findings(seeded: Store) -> list[Finding]:
     found = diff(seeded, SERVICE, since="2025-10-06", until="2026-03-10")
-    assert Counter(f.severity for f in found) == {"safe": 14, "dangerous": 1}, "the seed diff changed: check compare.py"
+    assert Counter(f.severity for f in found) == {"safe": 14, "dangerous": 1}, "seed diff changed: see rules/judge.py"
     return found
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from changelog_tracker import Store
-from changelog_tracker.compare import diff, worst
 from changelog_tracker.errors import TrackerError
 from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Page, PageMethod, Scalar, Structure
 from changelog_tracker.rules.config import load_config
+from changelog_tracker.rules.judge import diff, worst
 from changelog_tracker.rules.registry import RULES
 
 S, E = Scalar("string"), Scalar("string", ("A", "B"))

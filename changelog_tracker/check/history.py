@@ -1,23 +1,23 @@
 """A payload across releases: where the operation exists, whether the payload holds, and the change
-that broke it (a finding of ``compare.diff`` between the last valid release and the breaking one)."""
+that broke it (a finding of ``rules.judge.diff`` between the last valid release and the breaking one)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..compare import Finding, History, diff
 from ..errors import NotFoundError
 from ..graph.store import Store, Version
 from ..queries import find_operation
+from ..rules.judge import Finding, History, diff
+from ..taxonomy import ChangeKind, Preset
 from .compile import MISSING_REQUIRED, NOT_IN_ENUM, UNKNOWN_MEMBER, WRONG_TYPE, Error
 
-OPERATION_REMOVED = "operation-removed"  # the error kind of a payload for an operation that is gone
 # The change kinds that explain each error kind when found at the error's own (shape) path.
-_EXPLAINS: dict[str, frozenset[str]] = {
-    UNKNOWN_MEMBER: frozenset({"member-removed"}),
-    MISSING_REQUIRED: frozenset({"became-required", "member-added"}),
-    NOT_IN_ENUM: frozenset({"enum-value-removed"}),
-    WRONG_TYPE: frozenset({"type-changed"}),
+_EXPLAINS: dict[str, frozenset[ChangeKind]] = {
+    UNKNOWN_MEMBER: frozenset({ChangeKind.MEMBER_REMOVED}),
+    MISSING_REQUIRED: frozenset({ChangeKind.BECAME_REQUIRED, ChangeKind.MEMBER_ADDED}),
+    NOT_IN_ENUM: frozenset({ChangeKind.ENUM_VALUE_REMOVED}),
+    WRONG_TYPE: frozenset({ChangeKind.TYPE_CHANGED}),
 }
 
 
@@ -98,7 +98,7 @@ class Explainer:
         key = (since, until)
         if key not in self._findings:
             service, operation = self.timeline.service, self.timeline.operation
-            self._findings[key] = diff(self.store, service, operation, since=since, until=until, preset="payloads")
+            self._findings[key] = diff(self.store, service, operation, since=since, until=until, preset=Preset.PAYLOADS)
         return self._findings[key]
 
     def explain(self, since: str, until: str, errors: list[Error]) -> Breakage | None:
@@ -115,10 +115,10 @@ def _match(findings: list[Finding], errors: list[Error]) -> Finding | None:
         if exact:
             return next((f for f in exact if error.message.startswith(repr(f.change.old))), exact[0])
     for error in errors:
-        above = [f for f in findings if _above(f.change.path, error.schema_path) and f.rule.breaks == "payloads"]
+        above = [f for f in findings if _above(f.change.path, error.schema_path) and f.rule.breaks == Preset.PAYLOADS]
         if above:
             return max(above, key=lambda f: len(f.change.path))
-    return next((f for f in findings if f.rule.breaks == "payloads"), None)
+    return next((f for f in findings if f.rule.breaks == Preset.PAYLOADS), None)
 
 
 def _above(change: str, error: str) -> bool:
@@ -127,5 +127,7 @@ def _above(change: str, error: str) -> bool:
 
 def removal(timeline: Timeline, release: str) -> tuple[Error, Breakage]:
     """The error and the change for a payload of an operation the service removed."""
-    error = Error("", OPERATION_REMOVED, f"{timeline.service} removed {timeline.operation} in {release}")
-    return error, Breakage(OPERATION_REMOVED, "", OPERATION_REMOVED, release)
+    # A payload for an operation that is gone: its error kind is the change's.
+    gone = ChangeKind.OPERATION_REMOVED
+    error = Error("", gone, f"{timeline.service} removed {timeline.operation} in {release}")
+    return error, Breakage(gone, "", gone, release)

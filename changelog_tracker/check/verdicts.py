@@ -1,4 +1,5 @@
-"""Verdicts on payloads for one operation: as of a release, or across every release (SPEC section 5)."""
+"""Verdicts on payloads for one operation: as of a release, or across every release (where it stopped
+holding, and the change that broke it)."""
 
 from __future__ import annotations
 

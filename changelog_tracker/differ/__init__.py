@@ -13,17 +13,8 @@ from typing import Any
 from ..graph.encode import UNDOCUMENTED_ID
 from ..graph.nodes import NodeBody
 from ..graph.store import Store, Version
-
-OPERATION_ADDED = "operation-added"
-OPERATION_REMOVED = "operation-removed"
-MEMBER_ADDED = "member-added"
-MEMBER_REMOVED = "member-removed"
-ENUM_VALUE_ADDED = "enum-value-added"
-ENUM_VALUE_REMOVED = "enum-value-removed"
-BECAME_REQUIRED = "became-required"
-BECAME_OPTIONAL = "became-optional"
-TYPE_CHANGED = "type-changed"
-SERVICE_REMOVED = "service-removed"
+from ..taxonomy import ChangeKind as K
+from ..taxonomy import Direction
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +23,9 @@ class Change:
 
     service: str
     operation: str
-    direction: str  # "request" or "response"
+    direction: Direction
     path: str  # member names joined with '.', '[]' for list members, '{}' for map values
-    kind: str
+    kind: K
     old: Any = None
     new: Any = None
     node: str | None = field(default=None, compare=False)  # the changed parent shape (new side), for impact
@@ -46,7 +37,7 @@ class Change:
 
 def service_removed(service: str) -> Change:
     """The service itself is gone (a complete source no longer has it): one edit, beside its operations'."""
-    return Change(service, "", "request", "", SERVICE_REMOVED)
+    return Change(service, "", Direction.REQUEST, "", K.SERVICE_REMOVED)
 
 
 def diff_states(store: Store, service: str, old: dict[str, Version], new: dict[str, Version]) -> list[Change]:
@@ -56,9 +47,9 @@ def diff_states(store: Store, service: str, old: dict[str, Version], new: dict[s
     for name in sorted(old.keys() | new.keys()):
         before, after = old.get(name), new.get(name)
         if before is None:
-            changes.append(Change(service, name, "request", "", OPERATION_ADDED))
+            changes.append(Change(service, name, Direction.REQUEST, "", K.OPERATION_ADDED))
         elif after is None:
-            changes.append(Change(service, name, "request", "", OPERATION_REMOVED))
+            changes.append(Change(service, name, Direction.REQUEST, "", K.OPERATION_REMOVED))
         else:
             changes.extend(_diff_operation(fetch, service, name, before, after))
     return changes
@@ -68,8 +59,8 @@ def _diff_operation(
     fetch: Callable[[str], NodeBody], service: str, name: str, old: Version, new: Version
 ) -> Iterator[Change]:
     walker = _Walker(fetch, service, name)
-    yield from walker.side("request", old.input, new.input)
-    yield from walker.side("response", old.output, new.output)
+    yield from walker.side(Direction.REQUEST, old.input, new.input)
+    yield from walker.side(Direction.RESPONSE, old.output, new.output)
 
 
 @dataclass
@@ -80,9 +71,9 @@ class _Walker:
 
     def change(
         self,
-        direction: str,
+        direction: Direction,
         path: str,
-        kind: str,
+        kind: K,
         old: Any = None,
         new: Any = None,
         node: str | None = None,
@@ -90,18 +81,18 @@ class _Walker:
     ) -> Change:
         return Change(self.service, self.operation, direction, path, kind, old, new, node, old_node)
 
-    def side(self, direction: str, old: str | None, new: str | None) -> Iterator[Change]:
+    def side(self, direction: Direction, old: str | None, new: str | None) -> Iterator[Change]:
         if old == new or UNDOCUMENTED_ID in (old, new):
             return  # unchanged, or a side the page cut: what was cut is never guessed
         if old is None or new is None:
             yield self.change(
-                direction, "", TYPE_CHANGED, _summary_or_none(self.fetch, old), _summary_or_none(self.fetch, new)
+                direction, "", K.TYPE_CHANGED, _summary_or_none(self.fetch, old), _summary_or_none(self.fetch, new)
             )
             return
         yield from self.node(direction, "", old, new, None, None)
 
     def node(
-        self, direction: str, path: str, old: str, new: str, parent: str | None, old_parent: str | None
+        self, direction: Direction, path: str, old: str, new: str, parent: str | None, old_parent: str | None
     ) -> Iterator[Change]:
         if old == new:
             return
@@ -110,7 +101,7 @@ class _Walker:
             return  # the page cut the shape here: its other occurrence carries any change
         if _kind(a) != _kind(b):
             yield self.change(
-                direction, path, TYPE_CHANGED, summary(self.fetch, old), summary(self.fetch, new), parent, old_parent
+                direction, path, K.TYPE_CHANGED, summary(self.fetch, old), summary(self.fetch, new), parent, old_parent
             )
         elif a["type"] == "structure":
             yield from self.structure(direction, path, a, b, old, new)
@@ -121,33 +112,41 @@ class _Walker:
         elif "enum" in a:
             yield from self.enum(direction, path, a["enum"], b["enum"], parent, old_parent)
 
-    def structure(self, direction: str, path: str, a: NodeBody, b: NodeBody, old: str, new: str) -> Iterator[Change]:
+    def structure(
+        self, direction: Direction, path: str, a: NodeBody, b: NodeBody, old: str, new: str
+    ) -> Iterator[Change]:
         before = {m[0]: (m[1], m[2]) for m in a["members"]}
         after = {m[0]: (m[1], m[2]) for m in b["members"]}
         for name in before.keys() - after.keys():
             yield self.change(
-                direction, _join(path, name), MEMBER_REMOVED, _member(self.fetch, *before[name]), None, new, old
+                direction, _join(path, name), K.MEMBER_REMOVED, _member(self.fetch, *before[name]), None, new, old
             )
         for name, (required, child) in after.items():
             member_path = _join(path, name)
             if name not in before:
                 yield self.change(
-                    direction, member_path, MEMBER_ADDED, None, _member(self.fetch, required, child), new, old
+                    direction, member_path, K.MEMBER_ADDED, None, _member(self.fetch, required, child), new, old
                 )
                 continue
             was_required, old_child = before[name]
             if None not in (was_required, required) and was_required != required:
-                kind = BECAME_REQUIRED if required else BECAME_OPTIONAL
+                kind = K.BECAME_REQUIRED if required else K.BECAME_OPTIONAL
                 yield self.change(direction, member_path, kind, was_required, required, new, old)
             yield from self.node(direction, member_path, old_child, child, new, old)
 
     def enum(
-        self, direction: str, path: str, old: list[str], new: list[str], parent: str | None, old_parent: str | None
+        self,
+        direction: Direction,
+        path: str,
+        old: list[str],
+        new: list[str],
+        parent: str | None,
+        old_parent: str | None,
     ) -> Iterator[Change]:
         for value in (v for v in old if v not in new):
-            yield self.change(direction, path, ENUM_VALUE_REMOVED, value, None, parent, old_parent)
+            yield self.change(direction, path, K.ENUM_VALUE_REMOVED, value, None, parent, old_parent)
         for value in (v for v in new if v not in old):
-            yield self.change(direction, path, ENUM_VALUE_ADDED, None, value, parent, old_parent)
+            yield self.change(direction, path, K.ENUM_VALUE_ADDED, None, value, parent, old_parent)
 
 
 def _join(path: str, name: str) -> str:

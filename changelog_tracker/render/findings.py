@@ -13,9 +13,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..compare import Finding
 from ..errors import TrackerError
-from ..rules.registry import BREAKING, DANGEROUS, RULES, SAFE, SEVERITIES, Rule, failing_severities
+from ..rules import registry
+from ..rules.judge import Finding
+from ..rules.registry import BREAKING, DANGEROUS, SAFE, SEVERITIES, Rule, failing_severities
 from ..terminal import printable
 from .env import environment
 
@@ -216,8 +217,8 @@ def _json(findings: Sequence[Finding], _options: _Options) -> str:
 
 
 def _sarif(findings: Sequence[Finding], options: _Options) -> str:
-    index = {rule.id: i for i, rule in enumerate(RULES)}
-    driver = {"name": "changelog-tracker", "version": _version(), "rules": [_sarif_rule(r) for r in RULES]}
+    index = {rule.id: i for i, rule in enumerate(registry.RULES)}
+    driver = {"name": "changelog-tracker", "version": _version(), "rules": [_sarif_rule(r) for r in registry.RULES]}
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "automationDetails": {"description": {"text": options.title}},

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from ..compare import Finding, diff
-from ..differ import OPERATION_ADDED, OPERATION_REMOVED
 from ..errors import TrackerError
 from ..graph.encode import PageRecord
 from ..graph.store import Store
 from ..queries import LATEST, service_name
 from ..rules.config import Config
+from ..rules.judge import Finding, diff
 from ..rules.registry import SEVERITIES
+from ..taxonomy import ChangeKind
 from .env import environment
 from .findings import Row, counts, row
 
@@ -89,7 +89,7 @@ class ReleaseNote:
 
 
 def entry(finding: Finding) -> Entry:
-    names_operation = finding.change.kind in (OPERATION_ADDED, OPERATION_REMOVED)
+    names_operation = finding.change.kind in (ChangeKind.OPERATION_ADDED, ChangeKind.OPERATION_REMOVED)
     return Entry(None if names_operation else finding.change.operation, finding.message, finding.accepted)
 
 

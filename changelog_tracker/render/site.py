@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..compare import Finding
 from ..graph.store import Store
 from ..queries import LATEST
 from ..rules.config import Config
+from ..rules.judge import Finding
 from ..rules.registry import SEVERITIES
 from .env import environment
 from .findings import FILTERS, OperationGroup, Row, counts, filter_options, group, page_data

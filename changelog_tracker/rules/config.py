@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, NoReturn
 
 from ..errors import TrackerError
 from ..suggest import did_you_mean
-from .registry import BY_ID, SEVERITIES
+from .registry import SEVERITIES, by_id
 
 if TYPE_CHECKING:
-    from ..compare import Finding
+    from .judge import Finding
 
 CONFIG_NAME = "changelog-tracker.toml"
 TABLES = ("severity", "accept")
@@ -190,8 +190,8 @@ class _Reader:
         if not isinstance(table, dict):
             self.fail(self.at("", 0, "severity"), "a table [severity] of rule id = severity", repr(table))
         for rule, level in table.items():
-            if rule not in BY_ID:
-                hint = did_you_mean(rule, BY_ID) or f"; rule ids: {', '.join(BY_ID)}"
+            if rule not in (ids := by_id()):
+                hint = did_you_mean(rule, ids) or f"; rule ids: {', '.join(ids)}"
                 self.fail(self.at("severity", 0, rule), "a rule id", f"{rule!r}{hint}")
             if level not in SEVERITIES:
                 self.fail(self.at("severity", 0, rule), f"one of {', '.join(SEVERITIES)} for {rule}", repr(level))
@@ -218,10 +218,10 @@ class _Reader:
         if not scope:
             self.fail(head, "at least one of fingerprint, rule, service, operation or path in this [[accept]]",
                       "none: it would accept every change")
-        rule = entry.get("rule")
-        if rule is not None and not any(glob(rule).fullmatch(known) for known in BY_ID):
+        rule, ids = entry.get("rule"), by_id()
+        if rule is not None and not any(glob(rule).fullmatch(known) for known in ids):
             self.fail(self.at("accept", index, "rule"), "a rule id or a pattern matching one",
-                      f"{rule!r}{did_you_mean(rule, BY_ID)}")
+                      f"{rule!r}{did_you_mean(rule, ids)}")
         expires = entry.get("expires")
         if expires is not None and (not isinstance(expires, dt.date) or isinstance(expires, dt.datetime)):
             self.fail(self.at("accept", index, "expires"), "a TOML date (expires = 2026-06-30)", repr(expires))

@@ -35,6 +35,8 @@ from botocore.hooks import HierarchicalEmitter
 from botocore.model import OperationModel, ServiceModel, Shape
 from docutils import nodes
 
+from ..summaries import feed_request
+
 Layout = Literal["oneline", "multiline"]
 LAYOUTS: tuple[Layout, ...] = ("oneline", "multiline")
 # A line of text, or a preformatted block (syntax block, delta summary) as its stripped lines.
@@ -185,10 +187,7 @@ def method_deltas(old: ServiceModel, new: ServiceModel) -> dict[str, Delta]:
             continue
         operation = new.operation_model(name)
         request = delta_of(operation.input_shape)
-        if new.service_name == "ec2" and isinstance(request, dict):
-            # The feed hides ec2's request-side TagSpecifications additions.
-            request = {key: value for key, value in request.items() if key != "TagSpecifications"}
-        delta = _op_delta(request, delta_of(operation.output_shape))
+        delta = _op_delta(feed_request(new.service_name, request), delta_of(operation.output_shape))
         if delta:
             deltas[name] = delta
     return deltas

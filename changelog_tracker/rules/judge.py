@@ -1,4 +1,7 @@
-"""Judged changes between dates: the differ's edits, each under a rule, with impact and fingerprint."""
+"""Judging: the differ's edits between dates, each under its rule, with severity, impact and fingerprint.
+
+The differ records, the rules judge: this is where a change meets its row of the registry and the config.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +14,15 @@ from typing import Any
 
 import networkx as nx
 
-from .differ import SERVICE_REMOVED, Change, diff_states, service_removed
-from .errors import TrackerError
-from .graph.store import Store, Version
-from .graph.view import shape_graph
-from .queries import as_of, find_operation, service_name
-from .rules.config import Config
-from .rules.messages import message
-from .rules.registry import PRESETS, SEVERITIES, Rule, rule_for
-from .suggest import did_you_mean
+from ..differ import Change, diff_states, service_removed
+from ..errors import TrackerError
+from ..graph.store import Store, Version
+from ..graph.view import shape_graph
+from ..queries import as_of, find_operation, service_name
+from ..suggest import did_you_mean
+from ..taxonomy import ChangeKind, Direction, Preset
+from .config import Config
+from .registry import SEVERITIES, Rule, presets, rule_for
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,7 @@ class Finding:
 
     @property
     def message(self) -> str:
-        c = self.change
-        fields = {"service": c.service, "operation": c.operation, "old": c.old, "new": c.new}
-        return message(self.rule.id, c.path, c.direction, **fields)
+        return self.rule.message(self.change)
 
     def to_json(self) -> dict[str, Any]:
         c = self.change
@@ -80,7 +81,7 @@ def diff(
     since: str,
     until: str | None = None,
     transitive: bool = False,
-    preset: str = "all",
+    preset: str = Preset.ALL,
     config: Config | None = None,
 ) -> list[Finding]:
     """Every change between the states as of ``since`` and ``until``, judged.
@@ -90,9 +91,10 @@ def diff(
     stored after ``since`` is compared from its first state (``Finding.tracked_since``): what the
     store only started knowing then is not a change.
     """
-    if preset not in PRESETS:
-        presets = ", ".join(PRESETS)
-        raise TrackerError(f"unknown preset {preset!r} (presets: {presets}){did_you_mean(preset, PRESETS)}")
+    chosen = presets()
+    if preset not in chosen:
+        names = ", ".join(chosen)
+        raise TrackerError(f"unknown preset {preset!r} (presets: {names}){did_you_mean(preset, chosen)}")
     end = as_of(until)
     if since > end:
         raise TrackerError(f"--from {since} is after --to {end}")
@@ -102,7 +104,7 @@ def diff(
         history = History(store, key)
         tracked = history.tracked_since(since)
         for old, new in history.steps(tracked or since, end, transitive):
-            findings.extend(_judge(history, operation, old, new, config or Config(), tracked, PRESETS[preset]))
+            findings.extend(_judge(history, operation, old, new, config or Config(), tracked, chosen[preset]))
     return findings
 
 
@@ -163,7 +165,7 @@ class History:
     def release_of(self, change: Change, base: Version | None, old: str, new: str) -> str:
         """The release in (old, new] that brought ``change`` (``base`` is the operation's compared old
         version): the oldest of the newest releases whose state still shows it (where it last changed)."""
-        if change.kind == SERVICE_REMOVED and self.ended:
+        if change.kind == ChangeKind.SERVICE_REMOVED and self.ended:
             return self.ended
         brought = new
         for date in reversed([d for d in self.dates if old < d <= new]):
@@ -236,12 +238,12 @@ class _Impact:
         date = self.dates[1] if change.node else self.dates[0]
         graph = self.graph(date)
         within = nx.ancestors(graph, node) | {node} if node in graph else set()
-        sides: dict[str, list[str]] = {"request": [], "response": []}
+        sides: dict[str, list[str]] = {Direction.REQUEST: [], Direction.RESPONSE: []}
         for name, version in self.history.state(date).items():
             if name != change.operation:
-                sides["request"] += [name] if version.input in within else []
-                sides["response"] += [name] if version.output in within else []
-        other = "response" if change.direction == "request" else "request"
+                sides[Direction.REQUEST] += [name] if version.input in within else []
+                sides[Direction.RESPONSE] += [name] if version.output in within else []
+        other = Direction.RESPONSE if change.direction == Direction.REQUEST else Direction.REQUEST
         return tuple(sides[change.direction]), tuple(sides[other])
 
 

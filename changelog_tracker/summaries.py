@@ -1,8 +1,9 @@
-"""Delta summary verification: does a page's one-line summary say what really changed?
+"""Delta summaries checked against the graph: does a page's one-line summary say what really changed?
 
 The feed (awslabs/aws-sdk-api-changes) shows only additions: new members by their type,
 new enum values as a set, lists and maps looked through. We recompute that from the graph,
-the method's previous state against the page's, and compare.
+the method's previous state against the page's, and compare. (A second, narrower walk beside the
+differ's: it renders additions in the feed's notation, which the differ's changes do not carry.)
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from .parse.delta import delta_from_json
 Fetch = Callable[[str], NodeBody]
 # The feed prints botocore type names; the model folds long into integer, double into float.
 _SAME_TYPE = {"long": "integer", "double": "float", "character": "string"}
+# Request members the feed leaves out of its summaries, per service (ec2-wide tagging churn).
+FEED_HIDES: dict[str, frozenset[str]] = {"ec2": frozenset({"TagSpecifications"})}
 
 
 @dataclass(frozen=True)
-class Verdict:
+class SummaryVerdict:
+    """Whether a page's delta summary of one method says what the graph says was added."""
+
     service: str
     release: str
     operation: str
@@ -44,12 +49,12 @@ class Verdict:
         }
 
 
-def verify_pages(store: Store, service: str | None = None) -> list[Verdict]:
+def verify_pages(store: Store, service: str | None = None) -> list[SummaryVerdict]:
     """A verdict for every updated method of every stored page (of one service)."""
     return [v for page in store.pages(service) for v in _verify_page(store, page)]
 
 
-def _verify_page(store: Store, page: PageRecord) -> list[Verdict]:
+def _verify_page(store: Store, page: PageRecord) -> list[SummaryVerdict]:
     updated = [m for m in page.methods if m.get("deltas")]
     if not updated:
         return []
@@ -60,25 +65,23 @@ def _verify_page(store: Store, page: PageRecord) -> list[Verdict]:
 
 def _verify_method(
     store: Store, page: PageRecord, method: dict[str, Any], old: Version | None, new: Version | None
-) -> Verdict:
+) -> SummaryVerdict:
     said = [delta_from_json(d) for d in method["deltas"]]
-    verdict = Verdict(page.service, page.release, method["operation"], "unverified", said)
+    verdict = SummaryVerdict(page.service, page.release, method["operation"], "unverified", said)
     if old is None or new is None:
         return verdict  # no earlier state of this method in the store to compare with
     if UNDOCUMENTED_ID in (old.input, new.input, old.output, new.output):
         return verdict  # a page cut a section: what changed inside it is unknown
     request = additions(store.node, old.input, new.input)
     response = additions(store.node, old.output, new.output)
-    if page.service == "ec2" and isinstance(request, dict):
-        request.pop("TagSpecifications", None)  # the feed drops this ec2-wide churn from requests
-    computed = [d for d in (request, response) if d]
+    computed = [d for d in (feed_request(page.service, request), response) if d]
     if _agrees(said, computed, same):
         status = "confirmed"
     elif _agrees(said, computed, covers):
         status = "covered"
     else:
         status = "mismatch"
-    return Verdict(page.service, page.release, method["operation"], status, said, computed)
+    return SummaryVerdict(page.service, page.release, method["operation"], status, said, computed)
 
 
 def _agrees(said: list[Any], computed: list[Any], equal: Callable[[Any, Any], bool]) -> bool:
@@ -87,39 +90,48 @@ def _agrees(said: list[Any], computed: list[Any], equal: Callable[[Any, Any], bo
     return len(said) == len(computed) and all(equal(s, c) for s, c in zip(said, computed, strict=True))
 
 
+def feed_request(service: str, request: Any) -> Any:
+    """Request additions as the feed shows them: without the members it hides for the service."""
+    hidden = FEED_HIDES.get(service, frozenset())
+    if not hidden or not isinstance(request, dict):
+        return request
+    return {name: value for name, value in request.items() if name not in hidden}
+
+
 def additions(fetch: Fetch, old: str | None, new: str | None) -> Any:
     """The feed's delta of ``new`` over ``old`` (falsy when nothing was added)."""
     if old is None or new is None or old == new or UNDOCUMENTED_ID in (old, new):
         return {}
-    a, b = fetch(new), fetch(old)
-    if a["type"] == "structure":
-        if b["type"] != "structure":
-            return type_repr(fetch, new)
-        before = {m[0]: m[2] for m in b["members"]}
+    new_body, old_body = fetch(new), fetch(old)
+    if new_body["type"] == "structure":
+        if old_body["type"] != "structure":
+            return feed_type(fetch, new)
+        before = {m[0]: m[2] for m in old_body["members"]}
         delta = {}
-        for name, _required, child in a["members"]:
-            value = type_repr(fetch, child) if name not in before else additions(fetch, before[name], child)
+        for name, _required, child in new_body["members"]:
+            value = feed_type(fetch, child) if name not in before else additions(fetch, before[name], child)
             if value or name not in before:
                 delta[name] = value
         return delta
-    if a["type"] == b["type"] == "list":
-        return additions(fetch, b["member"], a["member"])
-    if a["type"] == b["type"] == "map":
-        return additions(fetch, b["value"], a["value"])
-    if "enum" in a and b["type"] == "string":
-        return frozenset(a["enum"]) - frozenset(b.get("enum", ()))
+    if new_body["type"] == old_body["type"] == "list":
+        return additions(fetch, old_body["member"], new_body["member"])
+    if new_body["type"] == old_body["type"] == "map":
+        return additions(fetch, old_body["value"], new_body["value"])
+    if "enum" in new_body and old_body["type"] == "string":
+        return frozenset(new_body["enum"]) - frozenset(old_body.get("enum", ()))
     return []
 
 
-def type_repr(fetch: Fetch, node: str) -> Any:
+def feed_type(fetch: Fetch, node: str) -> Any:
+    """A node's type in the feed's notation: members as a dict, a list as [item], enum values joined by |."""
     body = fetch(node)
     kind = body["type"]
     if kind == "structure":
-        return {name: type_repr(fetch, child) for name, _required, child in body["members"]}
+        return {name: feed_type(fetch, child) for name, _required, child in body["members"]}
     if kind == "list":
-        return [type_repr(fetch, body["member"])]
+        return [feed_type(fetch, body["member"])]
     if kind == "map":
-        return {"string": type_repr(fetch, body["value"])}
+        return {"string": feed_type(fetch, body["value"])}
     if "enum" in body:
         return " | ".join(body["enum"])
     return () if kind == "recursive" else kind
