@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import signal
 import sqlite3
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,15 +22,42 @@ from .errors import StoreError, TrackerError
 from .graph.store import Store
 from .ingest import Progress
 from .ingest import ingest as ingest_paths
-from .model import ListShape, MapShape, Structure
 from .options import parse_date
-from .render.syntax import render_request, render_response
 from .terminal import printable
 
 DEFAULT_STORE = "data/tracker.db"
-FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
-)
+
+
+class Formats(click.Choice[str]):
+    """A command's --format choices, read from its format registry (``FORMATS`` of ``module``) whenever
+    click asks: a format registered there (one writer, one line) is offered and accepted with no edit
+    here. The module is imported on first use, as feature commands are (see ``lazy``)."""
+
+    def __init__(self, module: str, name: str = "FORMATS") -> None:
+        self.module, self.name = module, name
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        registry: Mapping[str, object] = lazy(self.module, self.name)
+        return tuple(registry)
+
+    @choices.setter
+    def choices(self, _names: Iterable[str]) -> None:
+        """Click's own __init__ sets the choices: the registry stays the one source."""
+
+
+def lazy(module: str, name: str) -> Any:
+    """``module.name``, importing the module on first use: the one way the CLI loads what only some
+    commands need (feature commands, format registries), so every command starts fast."""
+    return getattr(importlib.import_module(module), name)
+
+
+def format_option(
+    module: str, name: str = "FORMATS", default: str = "text", help: str | None = "Output format."
+) -> Callable[[Any], Any]:
+    """--format, its choices the registry ``name`` of ``module``."""
+    return click.option("--format", "fmt", type=Formats(module, name), default=default, show_default=True, help=help)
 
 
 class _Group(click.Group):
@@ -43,7 +69,7 @@ class _Group(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in _FEATURE_COMMANDS and name not in self.commands:
-            self.add_command(getattr(importlib.import_module(_FEATURE_COMMANDS[name]), name))
+            self.add_command(lazy(_FEATURE_COMMANDS[name], name))
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -181,16 +207,12 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
     click.echo(f"{report.pages} services, {report.operations} operations -> {ctx.obj}", err=True)
 
 
-_DELTA_WORDS = {
-    "covered": "holds, and more changed since our previous state (releases missing in between)",
-    "mismatch": "does NOT match what changed (see log --format json)",
-    "unverified": "unverified (no earlier state of this method in the store, or the page cut that section)",
-}
+VIEWS = "changelog_tracker.render.views"
 
 
 @main.command()
 @click.argument("service", required=False)
-@FORMAT
+@format_option(VIEWS, "LOG_FORMATS")
 @click.pass_context
 def log(ctx: click.Context, service: str | None, fmt: str) -> None:
     """The releases in the store, newest first, with counts of new and updated methods.
@@ -201,27 +223,14 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
     """
     with _open(ctx) as store:
         entries = queries.log(store, service)
-    if fmt == "json":
-        click.echo(json.dumps([e.to_json() for e in entries], indent=2))
-        return
-    for e in entries:
-        kind = f"{e.new} new, {e.updated} updated"
-        kind = "gone (service removed)" if e.ended else "baseline" if e.complete else kind
-        lines = [f"{e.release}  {e.service:<32} {kind:<22} {e.operations:>4} operations"]
-        lines += [f"            {note}" for note in e.notes]
-        lines += [
-            f"            delta summary of {verdict.operation}: {_DELTA_WORDS[verdict.status]}"
-            for verdict in e.deltas
-            if verdict.status != "confirmed"
-        ]
-        click.echo(printable("\n".join(lines)))  # notes and names come from pages
+    click.echo(lazy(VIEWS, "LOG_FORMATS")[fmt].write(entries, None), nl=False)
 
 
 @main.command()
 @click.argument("service")
 @click.argument("operation", required=False)
 @click.option("--at", callback=parse_date, help="The newest state on or before this date (default: newest).")
-@FORMAT
+@format_option(VIEWS, "SHOW_FORMATS")
 @click.pass_context
 def show(ctx: click.Context, service: str, operation: str | None, at: dt.date | None, fmt: str) -> None:
     """An operation (or all of a service's) as of a date: syntax re-rendered, or canonical JSON.
@@ -230,39 +239,9 @@ def show(ctx: click.Context, service: str, operation: str | None, at: dt.date | 
     """
     with _open(ctx) as store:
         shown = queries.show(store, service, operation, at)
-    if fmt == "json":
-        body = [s.to_json() for s in shown]
-        click.echo(json.dumps(body[0] if operation else body, indent=2))
-        return
-    for item in shown:
-        click.echo(printable(_text(item)))  # member names and enum values come from pages
+    click.echo(lazy(VIEWS, "SHOW_FORMATS")[fmt].write(shown, operation is not None), nl=False)
 
 
-def _text(item: queries.Shown) -> str:
-    op = item.operation
-    parts = [f"# {item.service} {op.name} ({item.release})", "Request Syntax", render_request(op)]
-    required = _required_paths(op.input)
-    if required:
-        parts.append("Required: " + ", ".join(required))
-    parts += ["Response Syntax", "None" if op.output is None else render_response(op.output), ""]
-    return "\n".join(parts)
-
-
-def _required_paths(shape: Any, prefix: str = "") -> list[str]:
-    if isinstance(shape, ListShape):
-        return _required_paths(shape.member, prefix + "[]")
-    if isinstance(shape, MapShape):
-        return _required_paths(shape.value, prefix + "{}")
-    if not isinstance(shape, Structure):
-        return []
-    paths = []
-    for m in shape.members:
-        path = f"{prefix}.{m.name}" if prefix else m.name
-        paths += ([path] if m.required else []) + _required_paths(m.shape, path)
-    return paths
-
-
-DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
 _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the others say it on stderr
 
 
@@ -273,7 +252,7 @@ _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the
     "--from", "since", required=True, callback=parse_date, help="The old state: newest on or before this date."
 )
 @click.option("--to", "until", callback=parse_date, help="The new state (default: newest).")
-@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
+@format_option("changelog_tracker.render.findings", help=None)
 @click.option(
     "--preset",
     default="all",
@@ -385,9 +364,7 @@ CONFIG = click.option(
 @click.argument("service", required=False)
 @click.option("--from", "since", required=True, callback=parse_date, help="Release notes from this date, included.")
 @click.option("--to", "until", callback=parse_date, help="... up to this date, included (default: newest).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["markdown", "atom", "json", "text"]), default="markdown", show_default=True
-)
+@format_option("changelog_tracker.render.notes", default="markdown", help=None)
 @CONFIG
 @click.pass_context
 def notes(ctx: click.Context, service: str | None, since: dt.date, until: dt.date | None, fmt: str,

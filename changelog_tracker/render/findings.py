@@ -17,7 +17,7 @@ from ..compare import Finding
 from ..errors import TrackerError
 from ..rules.registry import BREAKING, DANGEROUS, RULES, SAFE, SEVERITIES, Rule, failing_severities
 from ..terminal import printable
-from .env import environment
+from .env import Format, environment
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "note"}  # a rule's default level
@@ -105,12 +105,12 @@ def row(finding: Finding, fails: frozenset[str] = failing_severities(None)) -> R
     c = finding.change
     failing = finding.severity in fails and finding.accepted is None
     return Row(finding.severity, c.service, c.operation or SERVICE_ITSELF, c.direction, c.path, c.kind,
-               describe(c.old), describe(c.new), finding.rule.id, finding.message, finding.impact, finding.accepted,
+               in_words(c.old), in_words(c.new), finding.rule.id, finding.message, finding.impact, finding.accepted,
                finding.fingerprint, finding.release, finding.previous, finding.impact_other_side, failing,
                finding.tracked_since)
 
 
-def describe(value: Any) -> str:
+def in_words(value: Any) -> str:
     """An old/new value in words: '' for none, a member as 'type (required)', an enum value as is."""
     if value is None:
         return ""
@@ -182,10 +182,10 @@ def render_findings(
     A CI format's failures (JUnit failures, SARIF 'error', GitHub ::error) are exactly what
     ``fail_on`` fails on (see ``failing_severities``); ``colour``: ANSI colours in text.
     """
-    renderer = _RENDERERS.get(fmt)
-    if renderer is None:
-        raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(_RENDERERS)}")
-    return renderer(findings, _Options(title, failing_severities(fail_on), colour))
+    chosen = FORMATS.get(fmt)
+    if chosen is None:
+        raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    return chosen.write(findings, _Options(title, failing_severities(fail_on), colour))
 
 
 @dataclass(frozen=True)
@@ -313,12 +313,13 @@ def _text_like(name: str) -> Callable[[Sequence[Finding], _Options], str]:
     return lambda findings, options: _template(name, findings, options)
 
 
-_RENDERERS: dict[str, Callable[[Sequence[Finding], _Options], str]] = {
-    "text": _text_like("text.txt"),
-    "markdown": _text_like("markdown.md"),
-    "html": _text_like("page.html"),
-    "json": _json,
-    "junit": _text_like("junit.xml"),
-    "sarif": _sarif,
-    "github": _github,
+FORMATS: dict[str, Format[Sequence[Finding], _Options]] = {
+    "text": Format(_text_like("text.txt"), "txt"),
+    "markdown": Format(_text_like("markdown.md"), "md"),
+    "html": Format(_text_like("page.html"), "html"),
+    "json": Format(_json, "json"),
+    "junit": Format(_text_like("junit.xml"), "xml"),
+    "sarif": Format(_sarif, "sarif"),
+    "github": Format(_github, "txt"),
 }
+"""diff's formats: the CLI's --format choices and the snapshot tests read this registry."""

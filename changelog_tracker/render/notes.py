@@ -9,7 +9,7 @@ operation "added" that day. Changes are judged with the config, as ``diff`` judg
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -22,15 +22,14 @@ from ..graph.store import Store
 from ..queries import LATEST, service_name
 from ..rules.config import Config
 from ..rules.registry import SEVERITIES
-from .env import environment
+from .env import Format, environment
 from .findings import Row, counts, row
 
-FORMATS = ("markdown", "atom", "json", "text")
 TAG = "tag:changelog-tracker"
 
 
 @dataclass(frozen=True)
-class Entry:
+class NoteLine:
     """One line of the notes: the operation (unless the message names it) and the message."""
 
     operation: str | None
@@ -68,7 +67,7 @@ class ReleaseNote:
         return [s for s, n in self.counts.items() if n] or ["none"]
 
     @property
-    def sections(self) -> list[tuple[str, list[Entry]]]:
+    def sections(self) -> list[tuple[str, list[NoteLine]]]:
         """(severity, entries) worst first, only the severities present."""
         by = {s: [entry(f) for f in self.findings if f.severity == s] for s in SEVERITIES}
         return [(s, entries) for s, entries in by.items() if entries]
@@ -88,9 +87,9 @@ class ReleaseNote:
         }
 
 
-def entry(finding: Finding) -> Entry:
+def entry(finding: Finding) -> NoteLine:
     names_operation = finding.change.kind in (OPERATION_ADDED, OPERATION_REMOVED)
-    return Entry(None if names_operation else finding.change.operation, finding.message, finding.accepted)
+    return NoteLine(None if names_operation else finding.change.operation, finding.message, finding.accepted)
 
 
 def release_notes(store: Store, since: str, until: str = LATEST, *, service: str | None = None,
@@ -146,21 +145,38 @@ def span(since: str, until: str, service: str | None = None) -> str:
 
 def render_notes(store: Store, since: str, until: str = LATEST, fmt: str = "markdown", *,
                  service: str | None = None, config: Config | None = None) -> str:
-    """Release notes for the releases from ``since`` to ``until`` (of one service, or all), as markdown,
-    atom, json or text."""
-    if fmt not in FORMATS:
+    """Release notes for the releases from ``since`` to ``until`` (of one service, or all), in one of FORMATS."""
+    chosen = FORMATS.get(fmt)
+    if chosen is None:
         raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     key = service_name(store, service) if service else None
     notes = release_notes(store, since, until, service=key, config=config)
-    if fmt == "json":
-        return json.dumps([n.to_json() for n in notes], indent=2) + "\n"
-    if fmt == "atom":
-        return _atom(notes, since, until, key)
-    name = "markdown.md" if fmt == "markdown" else "text.txt"
-    return environment().get_template(f"notes/{name}").render(span=span(since, until, key), days=by_day(notes))
+    return chosen.write(notes, _Span(since, until, key))
 
 
-def _atom(notes: Sequence[ReleaseNote], since: str, until: str, service: str | None) -> str:
+@dataclass(frozen=True)
+class _Span:
+    """What the notes cover: the dates asked for, and the one service (or None for all)."""
+
+    since: str
+    until: str
+    service: str | None
+
+
+def _json(notes: Sequence[ReleaseNote], _span: _Span) -> str:
+    return json.dumps([n.to_json() for n in notes], indent=2) + "\n"
+
+
+def _template(name: str) -> Callable[[Sequence[ReleaseNote], _Span], str]:
+    def write(notes: Sequence[ReleaseNote], at: _Span) -> str:
+        template = environment().get_template(f"notes/{name}")
+        return template.render(span=span(at.since, at.until, at.service), days=by_day(notes))
+
+    return write
+
+
+def _atom(notes: Sequence[ReleaseNote], at: _Span) -> str:
+    since, until, service = at.since, at.until, at.service
     env = environment()
     body = env.get_template("notes/entry.html")
     entries = [{"note": n, "id": f"{TAG},{n.release}:{n.service}", "updated": _timestamp(n.release),
@@ -177,3 +193,12 @@ def _atom(notes: Sequence[ReleaseNote], since: str, until: str, service: str | N
 def _timestamp(date: str) -> str:
     """RFC 3339, as Atom requires: the release's day at midnight UTC."""
     return f"{date}T00:00:00Z"
+
+
+FORMATS: dict[str, Format[Sequence[ReleaseNote], _Span]] = {
+    "markdown": Format(_template("markdown.md"), "md"),
+    "atom": Format(_atom, "xml"),
+    "json": Format(_json, "json"),
+    "text": Format(_template("text.txt"), "txt"),
+}
+"""notes' formats: the CLI's --format choices and the snapshot tests read this registry."""
