@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..graph.store import Store
-from ..options import parse_date
+from ..options import format_option, parse_date
 from ..render.views import CHECK_FORMATS
 from .compile import MODES
 from .payloads import read_payloads
@@ -32,7 +32,7 @@ from .verdicts import check_payloads
     help="strict also checks enum values; botocore rejects exactly what botocore's ParamValidator rejects.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the payloads that are not valid (and the summary).")
-@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
+@format_option("changelog_tracker.render.views", "CHECK_FORMATS", help=None)
 @click.pass_context
 def check(
     ctx: click.Context,
