@@ -22,10 +22,11 @@ from changelog_tracker.compare import Finding, diff
 from changelog_tracker.differ import Change
 from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import Member, Operation, Page, PageMethod, Scalar, Structure
+from changelog_tracker.release_notes import release_notes
 from changelog_tracker.render.findings import FORMATS as FINDINGS_FORMATS
 from changelog_tracker.render.findings import render_findings
 from changelog_tracker.render.notes import FORMATS as NOTES_FORMATS
-from changelog_tracker.render.notes import release_notes, render_notes
+from changelog_tracker.render.notes import render_notes
 from changelog_tracker.render.site import write_site
 from changelog_tracker.rules.registry import RULES, SEVERITIES, rule_for
 from tests.conftest import SEED_2025, SEED_2026

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..compare import Finding
 from ..errors import TrackerError
+from ..release_notes import severity_counts
 from ..rules.registry import BREAKING, DANGEROUS, RULES, SAFE, SEVERITIES, Rule, failing_severities
 from ..terminal import printable
 from .env import Format, environment
@@ -147,10 +148,7 @@ def by_severity(rows: Iterable[Row]) -> tuple[SeverityGroup, ...]:
 
 def counts(rows: Iterable[Row]) -> dict[str, int]:
     """Rows per severity, worst first, every severity present (zero included)."""
-    tally = dict.fromkeys(SEVERITIES, 0)
-    for r in rows:
-        tally[r.severity] = tally.get(r.severity, 0) + 1
-    return tally
+    return severity_counts(r.severity for r in rows)
 
 
 def summary_line(rows: Sequence[Row]) -> str:
