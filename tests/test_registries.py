@@ -111,3 +111,24 @@ def test_readers_are_one_list_of_layout_modules() -> None:
     assert [r.name for r in detect.READERS] == ["text", "feed", "boto3"]
     for reader in detect.READERS:
         assert callable(reader.layout.detects) and callable(reader.layout.read) and reader.layout.LOOKS_LIKE
+
+
+# -- each step in its room -------------------------------------------------------------------
+def test_stub_templates_sit_beside_the_stub_code() -> None:
+    from changelog_tracker.render.env import TEMPLATES
+    from changelog_tracker.stubs import build
+
+    beside = Path(build.__file__).parent / "templates"
+    assert (beside / "client.pyi.j2").is_file() and not (TEMPLATES / "stubs").exists()
+    assert "client.pyi.j2" in build._environment().list_templates()
+
+
+@pytest.mark.parametrize("module", ["queries", "release_notes"])
+def test_queries_do_not_lay_out(module: str) -> None:
+    """The queries answer; render/ lays out: no query module imports render/."""
+    import ast
+    import importlib
+
+    source = Path(importlib.import_module(f"changelog_tracker.{module}").__file__ or "").read_text()
+    imported = [n.module or "" for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)]
+    assert imported and not [m for m in imported if m.startswith("render") or ".render" in m]
