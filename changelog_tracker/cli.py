@@ -337,13 +337,12 @@ CONFIG = click.option(
 def notes(ctx: click.Context, service: str | None, since: dt.date, until: dt.date | None, fmt: str,
           config: str | None) -> None:
     """Release notes grouped by date, service and severity (Markdown, or an Atom feed), judged as diff judges."""
-    from .queries import LATEST
     from .render.notes import render_notes
     from .rules.config import load_config
 
     rules = load_config(config)
     with _open(ctx) as store:
-        text = render_notes(store, str(since), str(until) if until else LATEST, fmt, service=service, config=rules)
+        text = render_notes(store, str(since), queries.as_of(until), fmt, service=service, config=rules)
     click.echo(text, nl=False)
     _warn_stale(rules.stale_warnings())
 
@@ -366,8 +365,6 @@ def report(ctx: click.Context, out: Path, config: str | None) -> None:
 
 def _warn_stale(warnings: list[str]) -> None:
     """The config's accepts that matched nothing or expired, after judging (the file's text may hold anything)."""
-    from .terminal import printable
-
     for line in warnings:
         click.echo(f"warning: {printable(line)}", err=True)
 
