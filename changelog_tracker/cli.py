@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import json
 import signal
 import sqlite3
 import sys
@@ -24,17 +22,12 @@ from .errors import StoreError, TrackerError
 from .graph.store import Store
 from .ingest import Progress
 from .ingest import ingest as ingest_paths
-from .model import ListShape, MapShape, Structure
-from .options import parse_date
-from .render.syntax import render_request, render_response
+from .options import format_option, lazy, parse_date
 from .rules.registry import FAIL_ON
 from .taxonomy import ChangeKind, Severity
 from .terminal import printable
 
 DEFAULT_STORE = "data/tracker.db"
-FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
-)
 
 
 class _Group(click.Group):
@@ -46,7 +39,7 @@ class _Group(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in _FEATURE_COMMANDS and name not in self.commands:
-            self.add_command(getattr(importlib.import_module(_FEATURE_COMMANDS[name]), name))
+            self.add_command(lazy(_FEATURE_COMMANDS[name], name))
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -184,16 +177,12 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
     click.echo(f"{report.pages} services, {report.operations} operations -> {ctx.obj}", err=True)
 
 
-_DELTA_WORDS = {
-    "covered": "holds, and more changed since our previous state (releases missing in between)",
-    "mismatch": "does NOT match what changed (see log --format json)",
-    "unverified": "unverified (no earlier state of this method in the store, or the page cut that section)",
-}
+VIEWS = "changelog_tracker.render.views"
 
 
 @main.command()
 @click.argument("service", required=False)
-@FORMAT
+@format_option(VIEWS, "LOG_FORMATS")
 @click.pass_context
 def log(ctx: click.Context, service: str | None, fmt: str) -> None:
     """The releases in the store, newest first, with counts of new and updated methods.
@@ -204,27 +193,14 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
     """
     with _open(ctx) as store:
         entries = queries.log(store, service)
-    if fmt == "json":
-        click.echo(json.dumps([e.to_json() for e in entries], indent=2))
-        return
-    for e in entries:
-        kind = f"{e.new} new, {e.updated} updated"
-        kind = "gone (service removed)" if e.ended else "baseline" if e.complete else kind
-        lines = [f"{e.release}  {e.service:<32} {kind:<22} {e.operations:>4} operations"]
-        lines += [f"            {note}" for note in e.notes]
-        lines += [
-            f"            delta summary of {verdict.operation}: {_DELTA_WORDS[verdict.status]}"
-            for verdict in e.deltas
-            if verdict.status != "confirmed"
-        ]
-        click.echo(printable("\n".join(lines)))  # notes and names come from pages
+    click.echo(lazy(VIEWS, "LOG_FORMATS")[fmt].write(entries, None), nl=False)
 
 
 @main.command()
 @click.argument("service")
 @click.argument("operation", required=False)
 @click.option("--at", callback=parse_date, help="The newest state on or before this date (default: newest).")
-@FORMAT
+@format_option(VIEWS, "SHOW_FORMATS")
 @click.pass_context
 def show(ctx: click.Context, service: str, operation: str | None, at: dt.date | None, fmt: str) -> None:
     """An operation (or all of a service's) as of a date: syntax re-rendered, or canonical JSON.
@@ -233,36 +209,7 @@ def show(ctx: click.Context, service: str, operation: str | None, at: dt.date | 
     """
     with _open(ctx) as store:
         shown = queries.show(store, service, operation, at)
-    if fmt == "json":
-        body = [s.to_json() for s in shown]
-        click.echo(json.dumps(body[0] if operation else body, indent=2))
-        return
-    for item in shown:
-        click.echo(printable(_text(item)))  # member names and enum values come from pages
-
-
-def _text(item: queries.Shown) -> str:
-    op = item.operation
-    parts = [f"# {item.service} {op.name} ({item.release})", "Request Syntax", render_request(op)]
-    required = _required_paths(op.input)
-    if required:
-        parts.append("Required: " + ", ".join(required))
-    parts += ["Response Syntax", "None" if op.output is None else render_response(op.output), ""]
-    return "\n".join(parts)
-
-
-def _required_paths(shape: Any, prefix: str = "") -> list[str]:
-    if isinstance(shape, ListShape):
-        return _required_paths(shape.member, prefix + "[]")
-    if isinstance(shape, MapShape):
-        return _required_paths(shape.value, prefix + "{}")
-    if not isinstance(shape, Structure):
-        return []
-    paths = []
-    for m in shape.members:
-        path = f"{prefix}.{m.name}" if prefix else m.name
-        paths += ([path] if m.required else []) + _required_paths(m.shape, path)
-    return paths
+    click.echo(lazy(VIEWS, "SHOW_FORMATS")[fmt].write(shown, operation is not None), nl=False)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -280,7 +227,6 @@ def _kinds_in_help(command: F) -> F:
     return command
 
 
-DIFF_FORMATS = ["text", "markdown", "html", "json", "junit", "sarif", "github"]
 _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the others say it on stderr
 
 
@@ -291,7 +237,7 @@ _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the
     "--from", "since", required=True, callback=parse_date, help="The old state: newest on or before this date."
 )
 @click.option("--to", "until", callback=parse_date, help="The new state (default: newest).")
-@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
+@format_option("changelog_tracker.render.findings", help=None)
 @click.option(
     "--preset",
     default="all",
@@ -403,21 +349,18 @@ CONFIG = click.option(
 @click.argument("service", required=False)
 @click.option("--from", "since", required=True, callback=parse_date, help="Release notes from this date, included.")
 @click.option("--to", "until", callback=parse_date, help="... up to this date, included (default: newest).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["markdown", "atom", "json", "text"]), default="markdown", show_default=True
-)
+@format_option("changelog_tracker.render.notes", default="markdown", help=None)
 @CONFIG
 @click.pass_context
 def notes(ctx: click.Context, service: str | None, since: dt.date, until: dt.date | None, fmt: str,
           config: str | None) -> None:
     """Release notes grouped by date, service and severity (Markdown, or an Atom feed), judged as diff judges."""
-    from .queries import LATEST
     from .render.notes import render_notes
     from .rules.config import load_config
 
     rules = load_config(config)
     with _open(ctx) as store:
-        text = render_notes(store, str(since), str(until) if until else LATEST, fmt, service=service, config=rules)
+        text = render_notes(store, str(since), queries.as_of(until), fmt, service=service, config=rules)
     click.echo(text, nl=False)
     _warn_stale(rules.stale_warnings())
 
@@ -440,8 +383,6 @@ def report(ctx: click.Context, out: Path, config: str | None) -> None:
 
 def _warn_stale(warnings: list[str]) -> None:
     """The config's accepts that matched nothing or expired, after judging (the file's text may hold anything)."""
-    from .terminal import printable
-
     for line in warnings:
         click.echo(f"warning: {printable(line)}", err=True)
 

@@ -63,7 +63,7 @@ def test_the_judge_sees_tracebacks_and_hangs(tmp_path: Path, monkeypatch: pytest
     """The judge is not blind: a reader that crashes, or never returns, fails the case."""
     import time
 
-    from changelog_tracker.sources import detect
+    from changelog_tracker.sources import text
 
     def crash(*_args: object) -> None:
         raise RecursionError("deep")
@@ -72,8 +72,8 @@ def test_the_judge_sees_tracebacks_and_hangs(tmp_path: Path, monkeypatch: pytest
         time.sleep(60)
 
     page = fuzz.seed_pages()["pagegen-oneline.txt"]
-    monkeypatch.setattr(detect, "read_text", crash)
+    monkeypatch.setattr(text, "read_text", crash)
     outcome = fuzz.run_case(page, ".txt", tmp_path)
     assert outcome.verdict == "traceback" and "RecursionError" in outcome.detail
-    monkeypatch.setattr(detect, "read_text", hang)
+    monkeypatch.setattr(text, "read_text", hang)
     assert fuzz.run_case(page, ".txt", tmp_path, limit=0.5).verdict == "timeout"

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.cli import main
-from changelog_tracker.render.notes import release_notes, render_notes
+from changelog_tracker.release_notes import release_notes
+from changelog_tracker.render.notes import render_notes
 from changelog_tracker.render.site import EPOCH, MANIFEST, write_site
 from changelog_tracker.rules.config import CONFIG_NAME, load_config
 from tests.conftest import SEED_2025, SEED_2026

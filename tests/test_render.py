@@ -21,8 +21,11 @@ from changelog_tracker import Store, ingest
 from changelog_tracker.differ import Change
 from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import Member, Operation, Page, PageMethod, Scalar, Structure
+from changelog_tracker.release_notes import release_notes
+from changelog_tracker.render.findings import FORMATS as FINDINGS_FORMATS
 from changelog_tracker.render.findings import render_findings
-from changelog_tracker.render.notes import release_notes, render_notes
+from changelog_tracker.render.notes import FORMATS as NOTES_FORMATS
+from changelog_tracker.render.notes import render_notes
 from changelog_tracker.render.site import write_site
 from changelog_tracker.rules.judge import Finding, diff
 from changelog_tracker.rules.registry import RULES, SEVERITIES, rule_for
@@ -43,8 +46,8 @@ def _text_snapshot(extension: str) -> type[SingleFileSnapshotExtension]:
 
 
 EXTENSIONS = {ext: _text_snapshot(ext) for ext in ("txt", "md", "html", "json", "xml", "sarif")}
-FORMAT_EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html", "json": "json", "junit": "xml",
-                     "sarif": "sarif", "github": "txt"}
+FORMAT_EXTENSIONS = {name: fmt.extension for name, fmt in FINDINGS_FORMATS.items()}
+NOTES_EXTENSIONS = {name: fmt.extension for name, fmt in NOTES_FORMATS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +119,7 @@ def test_findings_snapshot(fmt: str, findings: list[Finding], snapshot: Snapshot
     assert rendered == snapshot.use_extension(EXTENSIONS[FORMAT_EXTENSIONS[fmt]])
 
 
-@pytest.mark.parametrize(("fmt", "ext"), [("markdown", "md"), ("atom", "xml"), ("text", "txt"), ("json", "json")])
+@pytest.mark.parametrize(("fmt", "ext"), list(NOTES_EXTENSIONS.items()))
 def test_notes_snapshot(fmt: str, ext: str, seeded: Store, snapshot: SnapshotAssertion) -> None:
     assert render_notes(seeded, "2025-10-01", "2026-03-10", fmt) == snapshot.use_extension(EXTENSIONS[ext])
 

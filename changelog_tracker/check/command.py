@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -11,11 +10,11 @@ from pathlib import Path
 import click
 
 from ..graph.store import Store
-from ..options import parse_date
-from ..terminal import printable
+from ..options import format_option, parse_date
+from ..render.views import CHECK_FORMATS
 from .compile import MODES
 from .payloads import read_payloads
-from .verdicts import Verdict, check_payloads
+from .verdicts import check_payloads
 
 
 @click.command("check")
@@ -33,7 +32,7 @@ from .verdicts import Verdict, check_payloads
     help="strict also checks enum values; botocore rejects exactly what botocore's ParamValidator rejects.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the payloads that are not valid (and the summary).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("changelog_tracker.render.views", "CHECK_FORMATS", help=None)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -63,10 +62,7 @@ def check(
     with Store(Path(ctx.obj), create=False) as store:
         verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)
     shown = [v for v in verdicts if v.valid is not True] if quiet else verdicts
-    if fmt == "json":
-        click.echo(json.dumps([v.to_json() for v in shown], indent=2))
-    elif shown:
-        click.echo("\n".join(_text(v) for v in shown))
+    click.echo(CHECK_FORMATS[fmt].write(shown, None), nl=False)
     counts = Counter(v.valid for v in verdicts)
     if counts[None]:
         cut = "the page cut the request syntax"
@@ -76,21 +72,3 @@ def check(
     click.echo(summary, err=True)
     if counts[False]:
         ctx.exit(1)
-
-
-_WORDS = {True: "valid", False: "INVALID", None: "cannot be checked"}
-
-
-def _text(verdict: Verdict) -> str:
-    head = f"{verdict.payload}: {_WORDS[verdict.valid]}"
-    if verdict.errors and verdict.valid is False:
-        head += f" ({len(verdict.errors)} error{'s' if len(verdict.errors) > 1 else ''})"
-    lines = [head]
-    lines += [f"  {e.path or '(payload)'}: {e.kind}: {e.message}" for e in verdict.errors]
-    if verdict.releases is not None:
-        lines += [f"  {release}  {_WORDS[valid]}" for release, valid in verdict.releases]
-    if verdict.broke_at:
-        change = verdict.broken_by
-        by = f" by {change.rule} at {change.path or '(operation)'}" if change else " (no change found to explain it)"
-        lines.append(f"  broke at {verdict.broke_at}{by}")
-    return printable("\n".join(lines))  # member names and enum values in messages come from pages

@@ -9,8 +9,11 @@ in every format: a page's string can neither drive a terminal nor reorder the te
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -21,6 +24,21 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Characters XML 1.0 forbids even escaped: a parser rejects the whole document over one of them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # what can start markup mid-line in CommonMark/GFM
+
+Items = TypeVar("Items")
+Options = TypeVar("Options")
+
+
+@dataclass(frozen=True)
+class Format(Generic[Items, Options]):
+    """One output format of a command: what writes it, and the extension of a file holding it.
+
+    Each command keeps a ``dict[str, Format]`` (its registry); the CLI's choices and the tests'
+    parametrizations read it, so a format is one writer (or template) and one registry line.
+    """
+
+    write: Callable[[Items, Options], str]
+    extension: str
 
 
 @cache

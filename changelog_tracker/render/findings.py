@@ -14,11 +14,12 @@ from typing import Any
 from markupsafe import Markup
 
 from ..errors import TrackerError
+from ..release_notes import severity_counts
 from ..rules import registry
 from ..rules.judge import Finding
 from ..rules.registry import BREAKING, DANGEROUS, SAFE, SEVERITIES, Rule, failing_severities
 from ..terminal import printable
-from .env import environment
+from .env import Format, environment
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "note"}  # a rule's default level
@@ -106,12 +107,12 @@ def row(finding: Finding, fails: frozenset[str] = failing_severities(None)) -> R
     c = finding.change
     failing = finding.severity in fails and finding.accepted is None
     return Row(finding.severity, c.service, c.operation or SERVICE_ITSELF, c.direction, c.path, c.kind,
-               describe(c.old), describe(c.new), finding.rule.id, finding.message, finding.impact, finding.accepted,
+               in_words(c.old), in_words(c.new), finding.rule.id, finding.message, finding.impact, finding.accepted,
                finding.fingerprint, finding.release, finding.previous, finding.impact_other_side, failing,
                finding.tracked_since)
 
 
-def describe(value: Any) -> str:
+def in_words(value: Any) -> str:
     """An old/new value in words: '' for none, a member as 'type (required)', an enum value as is."""
     if value is None:
         return ""
@@ -148,10 +149,7 @@ def by_severity(rows: Iterable[Row]) -> tuple[SeverityGroup, ...]:
 
 def counts(rows: Iterable[Row]) -> dict[str, int]:
     """Rows per severity, worst first, every severity present (zero included)."""
-    tally = dict.fromkeys(SEVERITIES, 0)
-    for r in rows:
-        tally[r.severity] = tally.get(r.severity, 0) + 1
-    return tally
+    return severity_counts(r.severity for r in rows)
 
 
 def summary_line(rows: Sequence[Row]) -> str:
@@ -183,10 +181,10 @@ def render_findings(
     A CI format's failures (JUnit failures, SARIF 'error', GitHub ::error) are exactly what
     ``fail_on`` fails on (see ``failing_severities``); ``colour``: ANSI colours in text.
     """
-    renderer = _RENDERERS.get(fmt)
-    if renderer is None:
-        raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(_RENDERERS)}")
-    return renderer(findings, _Options(title, failing_severities(fail_on), colour))
+    chosen = FORMATS.get(fmt)
+    if chosen is None:
+        raise TrackerError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    return chosen.write(findings, _Options(title, failing_severities(fail_on), colour))
 
 
 @dataclass(frozen=True)
@@ -314,12 +312,13 @@ def _text_like(name: str) -> Callable[[Sequence[Finding], _Options], str]:
     return lambda findings, options: _template(name, findings, options)
 
 
-_RENDERERS: dict[str, Callable[[Sequence[Finding], _Options], str]] = {
-    "text": _text_like("text.txt"),
-    "markdown": _text_like("markdown.md"),
-    "html": _text_like("page.html"),
-    "json": _json,
-    "junit": _text_like("junit.xml"),
-    "sarif": _sarif,
-    "github": _github,
+FORMATS: dict[str, Format[Sequence[Finding], _Options]] = {
+    "text": Format(_text_like("text.txt"), "txt"),
+    "markdown": Format(_text_like("markdown.md"), "md"),
+    "html": Format(_text_like("page.html"), "html"),
+    "json": Format(_json, "json"),
+    "junit": Format(_text_like("junit.xml"), "xml"),
+    "sarif": Format(_sarif, "sarif"),
+    "github": Format(_github, "txt"),
 }
+"""diff's formats: the CLI's --format choices and the snapshot tests read this registry."""

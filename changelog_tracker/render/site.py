@@ -17,12 +17,13 @@ from typing import Any
 
 from ..graph.store import Store
 from ..queries import LATEST
+from ..release_notes import release_notes
 from ..rules.config import Config
 from ..rules.judge import Finding
 from ..rules.registry import SEVERITIES
 from .env import environment
 from .findings import FILTERS, OperationGroup, Row, counts, filter_options, group, page_data
-from .notes import ReleaseNote, by_day, release_notes
+from .notes import NoteView, by_day, laid_out
 
 EPOCH = "0000-00-00"  # before every release: each service's history starts at its first one
 MANIFEST = ".changelog-tracker-site.json"
@@ -35,7 +36,7 @@ class Day:
     """One release date across services."""
 
     date: str
-    notes: tuple[ReleaseNote, ...]
+    notes: tuple[NoteView, ...]
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -58,7 +59,7 @@ class History:
     """One service over time: its releases (newest first) and the names it went by."""
 
     service: str
-    notes: tuple[ReleaseNote, ...]
+    notes: tuple[NoteView, ...]
 
     @property
     def title(self) -> str:
@@ -97,7 +98,7 @@ def _file_name(key: str) -> str:
 
 def write_site(store: Store, out: Path, *, config: Config | None = None) -> list[Path]:
     """Write the site under ``out``, judged with ``config``; returns the files written, index first."""
-    notes = release_notes(store, EPOCH, LATEST, config=config)
+    notes = laid_out(release_notes(store, EPOCH, LATEST, config=config))
     days = [Day(date, tuple(group_)) for date, group_ in by_day(notes)]
     histories = [History(s, tuple(n for n in notes if n.service == s)) for s in sorted({n.service for n in notes})]
     pages: list[tuple[str, str, dict[str, Any]]] = [("index.html", "site/index.html", _index(days, histories))]

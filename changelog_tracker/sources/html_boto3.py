@@ -19,7 +19,19 @@ from ..errors import ParseError
 from ..model import Page, PageMethod
 from ..parse.params import REQUIRED, damaged_flag, page_type
 from ..services import bundled_names, resolve
-from .html import BLOCKS, Item, MethodReader, children, first_child, heading, is_required, own, position, text_of
+from .document import Document
+from .html_method import (
+    BLOCKS,
+    Item,
+    MethodReader,
+    child_tags,
+    first_child,
+    heading,
+    is_required,
+    own,
+    position,
+    text_of,
+)
 
 _METHOD_ID = re.compile(r"(?P<klass>\w+)\.Client\.(?P<method>\w+)")
 # A paginator's ``paginate`` or a waiter's ``wait`` (botocore's Paginator/WaiterDocumenter pages).
@@ -34,8 +46,15 @@ def _methods(soup: BeautifulSoup) -> list[Tag]:
     return [dl for dl in soup.find_all("dl") if {"py", "method"} <= set(dl.get_attribute_list("class"))]
 
 
-def is_boto3_page(soup: BeautifulSoup) -> bool:
-    return bool(_methods(soup))
+LOOKS_LIKE = "a boto3 reference page (<dl class='py method'>)"
+
+
+def detects(document: Document) -> bool:
+    return bool(_methods(document.soup))
+
+
+def read(document: Document) -> tuple[list[Page], list[str]]:
+    return read_boto3(document.soup, document.source)
 
 
 def read_boto3(soup: BeautifulSoup, source: str) -> tuple[list[Page], list[str]]:
@@ -104,8 +123,8 @@ def read_params(reader: MethodReader, fields: dict[str, Tag]) -> list[Item]:
     body = fields.get("Parameters")
     if body is None:
         return []
-    ul = next((child for child in children(body) if child.name == "ul"), None)
-    return [_param(reader, item) for item in (children(ul) if ul is not None else [body])]
+    ul = next((child for child in child_tags(body) if child.name == "ul"), None)
+    return [_param(reader, item) for item in (child_tags(ul) if ul is not None else [body])]
 
 
 def _param(reader: MethodReader, item: Tag) -> Item:
@@ -116,7 +135,7 @@ def _param(reader: MethodReader, item: Tag) -> Item:
         raise reader.error(item, "a parameter 'Name (type) -- ...'", inline[:40])
     rest = match["rest"] or ""
     # [REQUIRED] opens the description: inline when that is all of it, else its first paragraph.
-    first = next((child for child in children(head) if child.name in BLOCKS), None)
+    first = next((child for child in child_tags(head) if child.name in BLOCKS), None)
     nested = not rest and first is not None and first.name == "p" and is_required(reader, first)
     if damaged_flag(rest):
         raise reader.error(head, f"'{REQUIRED}' or a description after the type of {match['name']}", rest[:40])

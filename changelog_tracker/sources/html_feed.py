@@ -19,8 +19,9 @@ from ..errors import ParseError
 from ..model import Page, PageMethod, snake_case
 from ..parse.delta import parse_delta
 from ..parse.params import page_type
+from .document import Document
 from .header import EXPECTED_HEADER, LOOSE_HEADER, Header, HeaderError, parse_header
-from .html import Item, MethodReader, first_child, is_required, position, text_of
+from .html_method import Item, MethodReader, first_child, is_required, position, text_of
 
 _SUMMARY = re.compile(r"(?P<name>\S+) \((?P<status>new|updated)\)")
 _CHANGES = re.compile(r"Changes \((?P<keys>[a-z, ]+)\)")
@@ -28,8 +29,15 @@ _HEADER_TAGS = frozenset({"p", "h1", "h2", "h3"})
 _PARAM_FIELD = re.compile(r"param (\S+)")  # docutils keeps botocore's ``:type x:`` / ``:param x:`` fields
 
 
-def is_feed_page(soup: BeautifulSoup) -> bool:
-    return any(tag.find("summary") is not None for tag in soup.find_all("details", id=True))
+LOOKS_LIKE = "a change-feed page (a <details id='OperationName'> per method)"
+
+
+def detects(document: Document) -> bool:
+    return any(tag.find("summary") is not None for tag in document.soup.find_all("details", id=True))
+
+
+def read(document: Document) -> tuple[list[Page], list[str]]:
+    return [read_feed(document.soup, document.source)], []
 
 
 def read_feed(soup: BeautifulSoup, source: str) -> Page:

@@ -12,6 +12,7 @@ from ..model import UNDOCUMENTED, Operation, Page, PageMethod, Shape, Structure
 from ..parse.delta import parse_delta
 from ..parse.params import Cell, Slot, apply_cells, read_cells, slots, unknown_required
 from ..parse.syntax import parse_request, parse_response
+from .document import Document
 from .header import EXPECTED_HEADER, LOOSE_HEADER, HeaderError, parse_header
 
 TOO_LARGE = "# This section is too large to render."
@@ -23,6 +24,17 @@ UNNAMED = ""  # a method whose Request Syntax botocore cut
 DELTA_LABELS = ("Request", "Response")
 _QUOTED = re.compile(r"'[^'\n]*'")
 _OUTPUT_ROOT = Slot(None, frozenset({"dict"}), False)
+
+
+LOOKS_LIKE = "a text page (a dated header line)"
+
+
+def detects(_document: Document) -> bool:
+    return True  # every document without markup is read as a text page; its header is checked there
+
+
+def read(document: Document) -> tuple[list[Page], list[str]]:
+    return read_text(document.text, document.source), []
 
 
 def read_text(text: str, source: str) -> list[Page]:

@@ -30,7 +30,7 @@ def _environment() -> jinja2.Environment:
     # Not HTML: autoescape would corrupt Python. Safety comes from layout.py, which escapes every
     # page string with py_string and admits only checked identifiers.
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("changelog_tracker", "render/templates/stubs"),
+        loader=jinja2.PackageLoader("changelog_tracker.stubs", "templates"),
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
