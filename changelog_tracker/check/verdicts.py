@@ -1,4 +1,4 @@
-"""Verdicts on payloads for one operation: as of a release, or across every release (SPEC section 5)."""
+"""Verdicts on payloads for one operation: as of a release, or across every release."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..errors import NotFoundError, TrackerError
 from ..graph.store import Store
 from ..model import EMPTY_INPUT
 from ..queries import as_of, find_operation, service_name
-from .compile import MODES, UNDOCUMENTED, Error, validate
+from .compile import MODES, UNCHECKABLE, Error, validate
 from .history import Breakage, Explainer, Timeline, first_break, removal, timeline
 from .payloads import Payload
 
@@ -45,7 +45,7 @@ class Verdict:
 
 def valid_of(errors: Iterable[Error]) -> bool | None:
     kinds = {e.kind for e in errors}
-    return None if UNDOCUMENTED in kinds else not kinds
+    return None if UNCHECKABLE in kinds else not kinds
 
 
 def check_payloads(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph.encode import UNDOCUMENTED_ID
+from ..graph.encode import CUT_NODE
 from ..graph.nodes import NodeBody
 from ..graph.store import Store, Version
 
@@ -91,7 +91,7 @@ class _Walker:
         return Change(self.service, self.operation, direction, path, kind, old, new, node, old_node)
 
     def side(self, direction: str, old: str | None, new: str | None) -> Iterator[Change]:
-        if old == new or UNDOCUMENTED_ID in (old, new):
+        if old == new or CUT_NODE in (old, new):
             return  # unchanged, or a side the page cut: what was cut is never guessed
         if old is None or new is None:
             yield self.change(

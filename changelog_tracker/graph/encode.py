@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Page, PageMethod, Shape, Structure
+from ..model import CUT_SIDE, ListShape, MapShape, Operation, Page, PageMethod, Shape, Structure, walk
 from ..parse.delta import delta_to_json
 
-UNDOCUMENTED_ID = "undocumented"  # a side the page cut: the store keeps a same-day source's instead
+CUT_NODE = "undocumented"  # the node id of a side the page cut: the store keeps a same-day source's instead
 
 
 class NodeEncoder:
@@ -31,8 +31,8 @@ class NodeEncoder:
         seen = self._ids.get(id(shape))
         if seen is not None:
             return seen[1]
-        if shape == UNDOCUMENTED:
-            return UNDOCUMENTED_ID
+        if shape == CUT_SIDE:
+            return CUT_NODE
         text = self.body(shape)
         node = node_id_of(text)
         self.nodes[node] = text
@@ -49,7 +49,8 @@ class NodeEncoder:
 
     def body(self, shape: Shape) -> str:
         """The node's canonical JSON (sorted keys, no spaces), written directly: pages have tens of
-        thousands of nodes and json.dumps of a dict per node was a fifth of the ingest."""
+        thousands of nodes and json.dumps of a dict per node was a fifth of the ingest. Its own
+        recursion, not ``model.walk``: a body needs its children's ids first (post-order)."""
         if isinstance(shape, Structure):
             members = ",".join(
                 f'[{_json_string(m.name)},{_JSON[m.required]},"{self.node_id(m.shape)}"]' for m in shape.members
@@ -136,23 +137,10 @@ def _method_record(method: PageMethod) -> dict[str, Any]:
 
 def member_docs(op: Operation) -> dict[str, str]:
     """{'input.a.b[]': text, ...}: member documentation by path, kept beside the shared graph."""
-    docs: dict[str, str] = {}
-    for side, shape in (("input", op.input), ("output", op.output)):
-        _collect_docs(shape, side, docs)
-    return docs
-
-
-def _collect_docs(shape: Shape | None, path: str, docs: dict[str, str]) -> None:
-    if isinstance(shape, Structure):
-        for m in shape.members:
-            _member_doc(m, f"{path}.{m.name}", docs)
-    elif isinstance(shape, ListShape):
-        _collect_docs(shape.member, path + "[]", docs)
-    elif isinstance(shape, MapShape):
-        _collect_docs(shape.value, path + "{}", docs)
-
-
-def _member_doc(member: Member, path: str, docs: dict[str, str]) -> None:
-    if member.documentation:
-        docs[path] = member.documentation
-    _collect_docs(member.shape, path, docs)
+    return {
+        path: member.documentation
+        for side, shape in (("input", op.input), ("output", op.output))
+        if shape is not None
+        for path, _shape, member in walk(shape, side)
+        if member is not None and member.documentation
+    }

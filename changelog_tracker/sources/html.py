@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from bs4 import BeautifulSoup, Tag
 
 from ..errors import ParseError
-from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Page, Shape, Structure
+from ..model import CUT_SIDE, ListShape, MapShape, Member, Operation, Page, Shape, Structure
 from ..parse.params import REQUIRED, damaged_flag, page_type, page_types, unknown_required
 from ..parse.syntax import parse_request, parse_response
 
@@ -220,7 +220,7 @@ class MethodReader:
         if "Request Syntax" in cut:
             if self.method is None:
                 raise self.error(pre, "a Request Syntax block (botocore cut it; the page names no method)")
-            name, inputs = self.method, UNDOCUMENTED
+            name, inputs = self.method, CUT_SIDE
         else:
             name, structure = self._request(pre)
             params = None if "Parameters" in cut else self.read_params(self, fields)
@@ -299,7 +299,7 @@ class MethodReader:
         if text_of(returns) == "None":
             return None
         if "Response Syntax" in cut:
-            return UNDOCUMENTED
+            return CUT_SIDE
         pre = self._code(self._heading(returns, "Response Syntax"), "Response Syntax")
         output = parse_response(_SWALLOWED.split(pre.get_text(), 1)[0], self.source, pre.sourceline or 1)
         if "Response Structure" in cut:
