@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from .paths import LIST, MAP, join
+from .paths import LIST, MAP, members_of
 
 SCALAR_TYPES = frozenset(
     {"string", "integer", "float", "boolean", "timestamp", "blob", "document", "recursive", "undocumented"}
@@ -95,15 +95,15 @@ Visit = tuple[str, Shape, Member | None]
 def walk(shape: Shape, path: str = "") -> Iterator[Visit]:
     """Every shape in ``shape``, itself first, depth-first in member order, as ``(path, shape,
     member)``: ``member`` is the Member whose shape it is (None for the root, list members and map
-    values). Map keys are not visited: paths name map values. An explicit stack, not recursion:
-    it runs over every operation of an ingest."""
+    values). Map keys are not visited: paths name map values."""
     stack: list[Visit] = [(path, shape, None)]
     while stack:
         visit = stack.pop()
         yield visit
-        path, shape = visit[0], visit[1]
+        path, shape, _member = visit
         if isinstance(shape, Structure):
-            stack.extend((join(path, m.name), m.shape, m) for m in reversed(shape.members))
+            prefix = members_of(path)
+            stack += [(prefix + m.name, m.shape, m) for m in reversed(shape.members)]
         elif isinstance(shape, ListShape):
             stack.append((path + LIST, shape.member, None))
         elif isinstance(shape, MapShape):
@@ -113,8 +113,9 @@ def walk(shape: Shape, path: str = "") -> Iterator[Visit]:
 def transform(shape: Shape, fn: Callable[[Shape], Shape]) -> Shape:
     """``shape`` rebuilt bottom-up, each shape replaced by ``fn`` of it once its children are
     (map keys kept as they are, as in ``walk``)."""
-    if isinstance(shape, Structure):
-        shape = replace(shape, members=tuple(replace(m, shape=transform(m.shape, fn)) for m in shape.members))
+    if isinstance(shape, Structure):  # constructors, not dataclasses.replace: that is 3x slower
+        members = tuple(Member(m.name, transform(m.shape, fn), m.required, m.documentation) for m in shape.members)
+        shape = Structure(members, shape.event_stream, shape.union)
     elif isinstance(shape, ListShape):
         shape = ListShape(transform(shape.member, fn))
     elif isinstance(shape, MapShape):

@@ -14,3 +14,9 @@ MAP_KEY = "{key}"  # a map's key: an edge of a stored node, never in a change pa
 def join(path: str, name: str) -> str:
     """The member ``name`` under ``path`` (the root's members have no leading dot)."""
     return f"{path}.{name}" if path else name
+
+
+def members_of(path: str) -> str:
+    """What every member path under ``path`` starts with: ``join(path, name) == members_of(path) + name``
+    (one concatenation per member, for walks over every member of an ingest)."""
+    return f"{path}." if path else ""

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..model import CUT_SIDE, ListShape, MapShape, Operation, Page, PageMethod, Shape, Structure, walk
+from ..model import CUT_SIDE, ListShape, MapShape, Operation, Page, PageMethod, Shape, Structure
 from ..parse.delta import delta_to_json
+from ..paths import LIST, MAP, members_of
 
 CUT_NODE = "undocumented"  # the node id of a side the page cut: the store keeps a same-day source's instead
 
@@ -137,10 +138,22 @@ def _method_record(method: PageMethod) -> dict[str, Any]:
 
 def member_docs(op: Operation) -> dict[str, str]:
     """{'input.a.b[]': text, ...}: member documentation by path, kept beside the shared graph."""
-    return {
-        path: member.documentation
-        for side, shape in (("input", op.input), ("output", op.output))
-        if shape is not None
-        for path, _shape, member in walk(shape, side)
-        if member is not None and member.documentation
-    }
+    docs: dict[str, str] = {}
+    for side, shape in (("input", op.input), ("output", op.output)):
+        _collect_docs(shape, side, docs)
+    return docs
+
+
+def _collect_docs(shape: Shape | None, path: str, docs: dict[str, str]) -> None:
+    # What model.walk yields, members only: walk visits every shape and costs twice this here,
+    # on every operation of an ingest (measured on ec2+sagemaker+glue: 240 ms against 113 ms).
+    if isinstance(shape, Structure):
+        prefix = members_of(path)
+        for m in shape.members:
+            if m.documentation:
+                docs[prefix + m.name] = m.documentation
+            _collect_docs(m.shape, prefix + m.name, docs)
+    elif isinstance(shape, ListShape):
+        _collect_docs(shape.member, path + LIST, docs)
+    elif isinstance(shape, MapShape):
+        _collect_docs(shape.value, path + MAP, docs)
