@@ -1,4 +1,4 @@
-"""The shape model: frozen dataclasses and their canonical JSON (SPEC.md section 3).
+"""The shape model: frozen dataclasses, their canonical JSON, and one walk and transform over them.
 
 Equality and hashing cover structure only; documentation rides along with
 ``compare=False`` so that identical shapes are one node whatever their prose says.
@@ -7,8 +7,11 @@ Equality and hashing cover structure only; documentation rides along with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from .paths import LIST, MAP, members_of
 
 SCALAR_TYPES = frozenset(
     {"string", "integer", "float", "boolean", "timestamp", "blob", "document", "recursive", "undocumented"}
@@ -83,8 +86,41 @@ class Structure:
 
 Shape = Scalar | ListShape | MapShape | Structure
 
-UNDOCUMENTED = Scalar("undocumented")
+CUT_SIDE = Scalar("undocumented")  # stands for a method's input or output where the page cut it
 EMPTY_INPUT = Structure()
+
+Visit = tuple[str, Shape, Member | None]
+
+
+def walk(shape: Shape, path: str = "") -> Iterator[Visit]:
+    """Every shape in ``shape``, itself first, depth-first in member order, as ``(path, shape,
+    member)``: ``member`` is the Member whose shape it is (None for the root, list members and map
+    values). Map keys are not visited: paths name map values."""
+    stack: list[Visit] = [(path, shape, None)]
+    while stack:
+        visit = stack.pop()
+        yield visit
+        path, shape, _member = visit
+        if isinstance(shape, Structure):
+            prefix = members_of(path)
+            stack += [(prefix + m.name, m.shape, m) for m in reversed(shape.members)]
+        elif isinstance(shape, ListShape):
+            stack.append((path + LIST, shape.member, None))
+        elif isinstance(shape, MapShape):
+            stack.append((path + MAP, shape.value, None))
+
+
+def transform(shape: Shape, fn: Callable[[Shape], Shape]) -> Shape:
+    """``shape`` rebuilt bottom-up, each shape replaced by ``fn`` of it once its children are
+    (map keys kept as they are, as in ``walk``)."""
+    if isinstance(shape, Structure):  # constructors, not dataclasses.replace: that is 3x slower
+        members = tuple(Member(m.name, transform(m.shape, fn), m.required, m.documentation) for m in shape.members)
+        shape = Structure(members, shape.event_stream, shape.union)
+    elif isinstance(shape, ListShape):
+        shape = ListShape(transform(shape.member, fn))
+    elif isinstance(shape, MapShape):
+        shape = MapShape(shape.key, transform(shape.value, fn))
+    return fn(shape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +128,7 @@ class Operation:
     """One client method as of one release."""
 
     name: str  # boto3 method name, e.g. create_agent_runtime
-    input: Shape = EMPTY_INPUT  # a Structure, or UNDOCUMENTED where the page cut it
+    input: Shape = EMPTY_INPUT  # a Structure, or CUT_SIDE where the page cut it
     output: Shape | None = None  # None: the method returns None
     api_name: str | None = field(default=None, compare=False)  # e.g. CreateAgentRuntime, when known
     documentation: str = field(default="", compare=False)

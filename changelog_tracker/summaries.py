@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .graph.encode import UNDOCUMENTED_ID, PageRecord
+from .graph.encode import CUT_NODE, PageRecord
 from .graph.nodes import NodeBody
 from .graph.store import Store, Version
 from .parse.delta import delta_from_json
@@ -70,7 +70,7 @@ def _verify_method(
     verdict = SummaryVerdict(page.service, page.release, method["operation"], "unverified", said)
     if old is None or new is None:
         return verdict  # no earlier state of this method in the store to compare with
-    if UNDOCUMENTED_ID in (old.input, new.input, old.output, new.output):
+    if CUT_NODE in (old.input, new.input, old.output, new.output):
         return verdict  # a page cut a section: what changed inside it is unknown
     request = additions(store.node, old.input, new.input)
     response = additions(store.node, old.output, new.output)
@@ -100,7 +100,7 @@ def feed_request(service: str, request: Any) -> Any:
 
 def additions(fetch: Fetch, old: str | None, new: str | None) -> Any:
     """The feed's delta of ``new`` over ``old`` (falsy when nothing was added)."""
-    if old is None or new is None or old == new or UNDOCUMENTED_ID in (old, new):
+    if old is None or new is None or old == new or CUT_NODE in (old, new):
         return {}
     new_body, old_body = fetch(new), fetch(old)
     if new_body["type"] == "structure":

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from changelog_tracker import Store, ingest
 from changelog_tracker.baseline import model_pages
 from changelog_tracker.ingest import store_pages
-from changelog_tracker.model import UNDOCUMENTED, Operation, Page, PageMethod, Structure
+from changelog_tracker.model import CUT_SIDE, Operation, Page, PageMethod, Structure
 from changelog_tracker.rules.judge import diff, tracked_since
 from changelog_tracker.sources.botocore import operations_from_json
 from tests.conftest import SEED_2025, committed_model
@@ -91,7 +91,7 @@ def test_an_operation_first_seen_inside_the_range_is_compared_from_its_first_ver
 def test_no_change_into_or_out_of_a_side_the_page_cut(store: Store) -> None:
     # The 02-01 page cut the request ("This section is too large to render"): unknown, not emptied.
     real = OPS["create_agent_runtime"]
-    cut = Operation(real.name, UNDOCUMENTED, real.output, real.api_name)
+    cut = Operation(real.name, CUT_SIDE, real.output, real.api_name)
     assert isinstance(real.input, Structure)
     smaller = Structure(tuple(m for m in real.input.members if m.name != "description"))
     for day, version in (("2026-01-01", real), ("2026-02-01", cut), ("2026-03-01", replace(real, input=smaller))):

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 
 from changelog_tracker.cli import main
 from changelog_tracker.errors import ParseError
-from changelog_tracker.model import UNDOCUMENTED, ListShape, MapShape, Operation, Page, Shape, Structure
+from changelog_tracker.model import CUT_SIDE, ListShape, MapShape, Operation, Page, Shape, Structure
 from changelog_tracker.parse.params import unknown_required
 from changelog_tracker.services import resolve
 from changelog_tracker.sources import pagegen
@@ -181,11 +181,11 @@ def expected_operations(service: str, cuts: dict[str, frozenset[str]]) -> dict[s
     for op in operations_from_json(model_of(service), service):
         cut = cuts[op.name]
         if "Request Syntax" in cut:
-            op = replace(op, input=UNDOCUMENTED)
+            op = replace(op, input=CUT_SIDE)
         elif "Parameters" in cut:
             op = replace(op, input=unknown_required(op.input))
         if "Response Syntax" in cut:
-            op = replace(op, output=UNDOCUMENTED)
+            op = replace(op, output=CUT_SIDE)
         expected[op.name] = op
     return expected
 

@@ -19,7 +19,7 @@ from changelog_tracker.graph.encode import NodeEncoder
 from changelog_tracker.graph.view import operations_using, shape_graph
 from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import (
-    UNDOCUMENTED,
+    CUT_SIDE,
     ListShape,
     MapShape,
     Member,
@@ -117,7 +117,7 @@ def test_a_complete_baseline_removes_what_it_lacks_whatever_the_order(tmp_path: 
 
 def test_a_cut_section_is_filled_by_a_same_day_source(store: Store) -> None:
     full = Operation("op", Structure((Member("x", Scalar("string"), True),)), Structure())
-    cut = Operation("op", UNDOCUMENTED, Structure())
+    cut = Operation("op", CUT_SIDE, Structure())
     store_pages(store, [_page("2026-01-01", [full])])
     store_pages(store, [_page("2026-01-01", [cut])])
     (shown,) = show(store, "test-svc", "op")
@@ -222,8 +222,8 @@ def test_same_day_sources_settle_documentation_and_cut_sides_whatever_the_order(
     shape = Structure((Member("x", Scalar("string"), True),))
     pages = [
         _page("2026-01-01", [Operation("op", shape, Structure(), documentation="Short.")]),
-        _page("2026-01-01", [Operation("op", UNDOCUMENTED, Structure(), "Op", documentation="A longer text.")]),
-        _page("2026-01-01", [Operation("op", shape, UNDOCUMENTED, documentation="")]),
+        _page("2026-01-01", [Operation("op", CUT_SIDE, Structure(), "Op", documentation="A longer text.")]),
+        _page("2026-01-01", [Operation("op", shape, CUT_SIDE, documentation="")]),
     ]
     answers = set()
     for n, order in enumerate(itertools.permutations(pages)):

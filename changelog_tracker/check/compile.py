@@ -23,18 +23,20 @@ from typing import Any
 
 from botocore.utils import parse_to_aware_datetime
 
-from ..model import ListShape, MapShape, Scalar, Shape, Structure
+from ..model import CUT_SIDE, ListShape, MapShape, Scalar, Shape, Structure
+from ..paths import LIST, MAP
 
 MODES = ("strict", "botocore")
+# Error kinds. UNCHECKABLE: the page cut the request, so there is no shape to check against.
 UNKNOWN_MEMBER, MISSING_REQUIRED, WRONG_TYPE = "unknown-member", "missing-required", "wrong-type"
-NOT_IN_ENUM, UNION_CONFLICT, UNDOCUMENTED = "not-in-enum", "union-conflict", "undocumented"
+NOT_IN_ENUM, UNION_CONFLICT, UNCHECKABLE = "not-in-enum", "union-conflict", "undocumented"
 _ENUM_SHOWN = 12  # enum values listed in a message before "... and N more"
 
 
 @dataclass(frozen=True, slots=True)
 class Error:
     """One problem in a payload: ``path`` is concrete (``a.b[0].c``, ``tags.mykey``); ``schema_path``
-    is the shape path of change paths (``a.b[].c``, ``tags{}``), for matching a change to it."""
+    is the shape path of change paths (``a.b[].c``, ``tags{}``, see ``paths``), for matching a change to it."""
 
     path: str
     kind: str
@@ -65,10 +67,10 @@ def render(raw: Raw) -> Error:
     for segment in reversed(segments):
         if isinstance(segment, int):
             path.append(f"[{segment}]")
-            schema.append("[]")
+            schema.append(LIST)
         elif isinstance(segment, MapKey):
             path.append("." + segment.key)
-            schema.append("{}")
+            schema.append(MAP)
         else:
             path.append("." + segment)
             schema.append("." + segment)
@@ -380,7 +382,7 @@ def compiler(mode: str) -> Compiler:
 
 def validate(shape: Shape, payload: Any, mode: str = "strict") -> list[Error]:
     """Every error of ``payload`` against ``shape`` (an operation's input), in a stable order."""
-    if isinstance(shape, Scalar) and shape.type == UNDOCUMENTED:
-        return [Error("", UNDOCUMENTED, "the page cut this request's syntax: the payload cannot be checked")]
+    if shape == CUT_SIDE:
+        return [Error("", UNCHECKABLE, "the page cut this request's syntax: the payload cannot be checked")]
     found = compiler(mode)(shape)(payload)
     return [render(raw) for raw in found] if found else []

@@ -12,7 +12,7 @@ from ..errors import NotFoundError, TrackerError
 from ..graph.store import Store
 from ..model import EMPTY_INPUT
 from ..queries import as_of, find_operation, service_name
-from .compile import MODES, UNDOCUMENTED, Error, validate
+from .compile import MODES, UNCHECKABLE, Error, validate
 from .history import Breakage, Explainer, Timeline, first_break, removal, timeline
 from .payloads import Payload
 
@@ -46,7 +46,7 @@ class Verdict:
 
 def valid_of(errors: Iterable[Error]) -> bool | None:
     kinds = {e.kind for e in errors}
-    return None if UNDOCUMENTED in kinds else not kinds
+    return None if UNCHECKABLE in kinds else not kinds
 
 
 def check_payloads(

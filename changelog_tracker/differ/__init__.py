@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph.encode import UNDOCUMENTED_ID
+from ..graph.encode import CUT_NODE
 from ..graph.nodes import NodeBody
 from ..graph.store import Store, Version
+from ..paths import LIST, MAP, join
 from ..taxonomy import ChangeKind as K
 from ..taxonomy import Direction
 
@@ -82,7 +83,7 @@ class _Walker:
         return Change(self.service, self.operation, direction, path, kind, old, new, node, old_node)
 
     def side(self, direction: Direction, old: str | None, new: str | None) -> Iterator[Change]:
-        if old == new or UNDOCUMENTED_ID in (old, new):
+        if old == new or CUT_NODE in (old, new):
             return  # unchanged, or a side the page cut: what was cut is never guessed
         if old is None or new is None:
             yield self.change(
@@ -106,9 +107,9 @@ class _Walker:
         elif a["type"] == "structure":
             yield from self.structure(direction, path, a, b, old, new)
         elif a["type"] == "list":
-            yield from self.node(direction, path + "[]", a["member"], b["member"], new, old)
+            yield from self.node(direction, path + LIST, a["member"], b["member"], new, old)
         elif a["type"] == "map":
-            yield from self.node(direction, path + "{}", a["value"], b["value"], new, old)
+            yield from self.node(direction, path + MAP, a["value"], b["value"], new, old)
         elif "enum" in a:
             yield from self.enum(direction, path, a["enum"], b["enum"], parent, old_parent)
 
@@ -119,10 +120,10 @@ class _Walker:
         after = {m[0]: (m[1], m[2]) for m in b["members"]}
         for name in before.keys() - after.keys():
             yield self.change(
-                direction, _join(path, name), K.MEMBER_REMOVED, _member(self.fetch, *before[name]), None, new, old
+                direction, join(path, name), K.MEMBER_REMOVED, _member(self.fetch, *before[name]), None, new, old
             )
         for name, (required, child) in after.items():
-            member_path = _join(path, name)
+            member_path = join(path, name)
             if name not in before:
                 yield self.change(
                     direction, member_path, K.MEMBER_ADDED, None, _member(self.fetch, required, child), new, old
@@ -147,10 +148,6 @@ class _Walker:
             yield self.change(direction, path, K.ENUM_VALUE_REMOVED, value, None, parent, old_parent)
         for value in (v for v in new if v not in old):
             yield self.change(direction, path, K.ENUM_VALUE_ADDED, None, value, parent, old_parent)
-
-
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
 
 
 def _kind(body: NodeBody) -> tuple[str, bool, bool, bool]:

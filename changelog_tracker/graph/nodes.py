@@ -10,19 +10,21 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model import ListShape, MapShape, Member, Scalar, Shape, Structure
+from ..paths import LIST, MAP, MAP_KEY
 
 NodeBody = dict[str, Any]
 
 
-def children(body: NodeBody) -> list[tuple[str, str]]:
-    """(edge label, child id) pairs: member names, '[]' for list members, '{}' for map values."""
+def child_edges(body: NodeBody) -> list[tuple[str, str]]:
+    """(edge label, child id) pairs of a stored node: member names, then the path module's
+    segments for list members, map values and map keys. (``children`` elsewhere means DOM nodes.)"""
     kind = body["type"]
     if kind == "structure":
         return [(name, child) for name, _required, child in body["members"]]
     if kind == "list":
-        return [("[]", body["member"])]
+        return [(LIST, body["member"])]
     if kind == "map":
-        return [("{}", body["value"]), ("{key}", body["key"])]
+        return [(MAP, body["value"]), (MAP_KEY, body["key"])]
     return []
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError, TrackerError
-from ..model import UNDOCUMENTED, Operation, Shape, Structure
+from ..model import CUT_SIDE, Operation, Shape, Structure
 from . import lock, opening
-from .encode import UNDOCUMENTED_ID, EncodedPage, PageRecord, VersionRow, node_id_of
+from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, node_id_of
 from .nodes import NodeBody, NodeReader
 
 SCHEMA = [
@@ -70,7 +70,7 @@ class Version:
 _SIDES = ("api name", "request", "response")
 # What a source can leave unknown on each side: the api name (text pages), a cut section.
 _UNKNOWN: dict[str, tuple[str | None, ...]] = {
-    "api name": (None,), "request": (UNDOCUMENTED_ID,), "response": (UNDOCUMENTED_ID,)
+    "api name": (None,), "request": (CUT_NODE,), "response": (CUT_NODE,)
 }  # fmt: skip
 
 
@@ -87,7 +87,7 @@ class Store:
         self.path = Path(path)
         self.on_wait = on_wait
         self.db, self._made = opening.connect(self.path, create, SCHEMA, self._begin, on_wait)
-        self.reader = NodeReader(self._fetch, self.is_union)
+        self.reader = NodeReader(self.node, self.is_union)
         self._unions: set[str] | None = None
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
 
@@ -218,12 +218,13 @@ class Store:
         )
 
     # -- reading -------------------------------------------------------------------------
-    def _fetch(self, node: str) -> NodeBody:
+    def node(self, node: str) -> NodeBody:
+        """The stored body of shape node ``node`` (checked against its id, then cached)."""
         body = self._bodies.get(node)
         if body is not None:
             return body
-        if node == UNDOCUMENTED_ID:
-            return UNDOCUMENTED.to_json()
+        if node == CUT_NODE:
+            return CUT_SIDE.to_json()
         row = self.db.execute("SELECT body FROM nodes WHERE id=?", (node,)).fetchone()
         if row is None or node_id_of(row[0]) != node:  # content-addressed: a body must hash to its id
             raise self._damaged(f"shape node {node!r} is " + ("missing" if row is None else "damaged"))
@@ -239,9 +240,6 @@ class Store:
 
     def _damaged(self, what: str) -> StoreError:
         return StoreError(self.path, f"the store is damaged ({what}): restore it or {opening.REBUILD}")
-
-    def node(self, node: str) -> NodeBody:
-        return self._fetch(node)
 
     def shape(self, node: str | None) -> Shape | None:
         return None if node is None else self.reader.shape(node)

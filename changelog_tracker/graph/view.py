@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .nodes import children
+from .nodes import child_edges
 from .store import Store
 
 
@@ -29,7 +29,7 @@ def _add_subtree(store: Store, graph: nx.DiGraph, node: str) -> None:
         if graph.nodes[current].get("kind"):
             continue
         graph.nodes[current]["kind"] = "shape"
-        for label, child in children(store.node(current)):
+        for label, child in child_edges(store.node(current)):
             graph.add_edge(current, child, label=label)
             stack.append(child)
 

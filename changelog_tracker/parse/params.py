@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ..errors import ParseError
-from ..model import ListShape, MapShape, Member, Shape, Structure
+from ..model import ListShape, MapShape, Member, Shape, Structure, transform
 
 REQUIRED = "[REQUIRED]"
 # A description without paragraphs follows the header on the same line.
@@ -123,6 +123,8 @@ def slots(structure: Structure, response: bool, top: bool, out: list[Slot] | Non
 
 
 def _child_slots(shape: Shape, response: bool, out: list[Slot]) -> None:
+    # Not model.walk: the page shows a header for map keys too, and this runs for every parameter
+    # of an ingest (the hot path); apply_cells below consumes the same order.
     if isinstance(shape, Structure):
         slots(shape, response, False, out)
     elif isinstance(shape, ListShape):
@@ -214,12 +216,10 @@ def _apply_children(shape: Shape, cells: Iterator[Cell], lines: list[str], requi
 
 def unknown_required(shape: Shape) -> Shape:
     """The parameter list was cut: required-ness is unknown everywhere in the input."""
-    if isinstance(shape, Structure):
-        return replace(
-            shape, members=tuple(replace(m, required=None, shape=unknown_required(m.shape)) for m in shape.members)
-        )
-    if isinstance(shape, ListShape):
-        return ListShape(unknown_required(shape.member))
-    if isinstance(shape, MapShape):
-        return MapShape(shape.key, unknown_required(shape.value))
-    return shape
+    return transform(shape, _required_unknown)
+
+
+def _required_unknown(shape: Shape) -> Shape:
+    if not isinstance(shape, Structure):
+        return shape
+    return replace(shape, members=tuple(replace(m, required=None) for m in shape.members))

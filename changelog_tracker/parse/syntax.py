@@ -10,7 +10,7 @@ from .grammar import lalr, to_parse_error
 from .lalr import Driver, SyntaxErrorAt
 
 # Newer botocore shows this inside tagged unions of responses; it is a marker, not a member.
-UNKNOWN_MEMBER = "SDK_UNKNOWN_MEMBER"
+SDK_UNKNOWN_MEMBER = "SDK_UNKNOWN_MEMBER"  # botocore's placeholder member of a tagged union
 
 _SCALARS = {
     name: Scalar(kind)
@@ -78,7 +78,7 @@ class _ToShapes:
     def dict(self, *pairs: tuple[str, Shape]) -> Shape:
         if len(pairs) == 1 and pairs[0][0] == "string":
             return MapShape(_STRING, pairs[0][1])  # maps are always written {'string': value}
-        return Structure(tuple(Member(name, shape) for name, shape in pairs if name != UNKNOWN_MEMBER))
+        return Structure(tuple(Member(name, shape) for name, shape in pairs if name != SDK_UNKNOWN_MEMBER))
 
     def list(self, member: Shape) -> ListShape:
         return ListShape(member)

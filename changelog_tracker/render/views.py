@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..model import ListShape, MapShape, Structure
+from ..model import Shape, walk
 from ..queries import LogEntry, Shown
 from ..terminal import printable
 from .env import Format
@@ -81,18 +81,8 @@ def _text(item: Shown) -> str:
     return "\n".join(parts)
 
 
-def _required_paths(shape: Any, prefix: str = "") -> list[str]:
-    if isinstance(shape, ListShape):
-        return _required_paths(shape.member, prefix + "[]")
-    if isinstance(shape, MapShape):
-        return _required_paths(shape.value, prefix + "{}")
-    if not isinstance(shape, Structure):
-        return []
-    paths = []
-    for m in shape.members:
-        path = f"{prefix}.{m.name}" if prefix else m.name
-        paths += ([path] if m.required else []) + _required_paths(m.shape, path)
-    return paths
+def _required_paths(shape: Shape) -> list[str]:
+    return [path for path, _shape, member in walk(shape) if member is not None and member.required]
 
 
 SHOW_FORMATS: dict[str, Format[Sequence[Shown], bool]] = {

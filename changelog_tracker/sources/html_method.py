@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from bs4 import Tag
 
 from ..errors import ParseError
-from ..model import UNDOCUMENTED, ListShape, MapShape, Member, Operation, Shape, Structure
+from ..model import CUT_SIDE, ListShape, MapShape, Member, Operation, Shape, Structure
 from ..parse.params import REQUIRED, damaged_flag, page_type, page_types, unknown_required
 from ..parse.syntax import parse_request, parse_response
+from ..paths import LIST, MAP
 from .text import TOO_LARGE
 
 # botocore's stand-in for a cut section, where docutils kept it inside the code block before it.
@@ -145,7 +146,7 @@ class MethodReader:
         if "Request Syntax" in cut:
             if self.method is None:
                 raise self.error(pre, "a Request Syntax block (botocore cut it; the page names no method)")
-            name, inputs = self.method, UNDOCUMENTED
+            name, inputs = self.method, CUT_SIDE
         else:
             name, structure = self._request(pre)
             params = None if "Parameters" in cut else self.read_params(self, fields)
@@ -224,7 +225,7 @@ class MethodReader:
         if text_of(returns) == "None":
             return None
         if "Response Syntax" in cut:
-            return UNDOCUMENTED
+            return CUT_SIDE
         pre = self._code(self._heading(returns, "Response Syntax"), "Response Syntax")
         output = parse_response(_SWALLOWED.split(pre.get_text(), 1)[0], self.source, pre.sourceline or 1)
         if "Response Structure" in cut:
@@ -281,14 +282,14 @@ class _Members:
         if isinstance(shape, Structure):
             return self._structure(shape, body, path, response)
         if isinstance(shape, ListShape):
-            item = self._unnamed(body, f"{path}[]", 1)[0]
-            self.check_type(item, shape.member, response, f"{path}[]")
-            return ListShape(self.apply(shape.member, item.body, f"{path}[]", response))
+            item = self._unnamed(body, path + LIST, 1)[0]
+            self.check_type(item, shape.member, response, path + LIST)
+            return ListShape(self.apply(shape.member, item.body, path + LIST, response))
         if isinstance(shape, MapShape):
             key, value = self._map_items(body, path)
             self.check_type(key, shape.key, response, f"{path} (key)")
-            self.check_type(value, shape.value, response, f"{path}{{}}")
-            return MapShape(shape.key, self.apply(shape.value, value.body, f"{path}{{}}", response))
+            self.check_type(value, shape.value, response, path + MAP)
+            return MapShape(shape.key, self.apply(shape.value, value.body, path + MAP, response))
         return shape
 
     def _structure(self, shape: Structure, body: Tag, path: str, response: bool) -> Structure:
@@ -333,7 +334,7 @@ class _Members:
             if all(item.name is None for item in items) and len(items) == 2:
                 return items[0], items[1]  # key and value side by side
         key = self._unnamed(body, f"{path} (key)", 1)[0]
-        return key, self._unnamed(key.body, f"{path}{{}}", 1)[0]  # the value nested under the key
+        return key, self._unnamed(key.body, path + MAP, 1)[0]  # the value nested under the key
 
     def check_names(self, shape: Structure, found: list[str], at: Tag, what: str) -> None:
         expected = [m.name for m in shape.members]

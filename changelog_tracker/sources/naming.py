@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from ..errors import ParseError
-from ..model import UNDOCUMENTED, Operation, Page, PageMethod
+from ..model import CUT_SIDE, Operation, Page, PageMethod
 
 _WORDS = re.compile(r"\W+")
 
@@ -58,7 +58,7 @@ def _between(known: Sequence[str], methods: list[PageMethod], i: int) -> Sequenc
 
 
 def _fits(cut: Operation, candidate: Operation) -> bool:
-    if cut.output != UNDOCUMENTED and cut.output != candidate.output:
+    if cut.output != CUT_SIDE and cut.output != candidate.output:
         return False
     said, known = _words(cut.documentation), _words(candidate.documentation)
     return not said or not known or known.endswith(said)

@@ -207,9 +207,9 @@ def _op_delta(request: Any, response: Any) -> Delta:
 def shape_delta(new: Shape, old: Shape, _stack: tuple[str, ...] = ()) -> Any:
     """What ``new`` adds to ``old``, in the feed's notation (only additions are shown).
 
-    Structure: ``{member: ...}`` with added members as :func:`type_repr` and changed ones
+    Structure: ``{member: ...}`` with added members as :func:`feed_type` and changed ones
     recursed (kept when truthy); list: its member's delta; map: its value's delta; string: the
-    set of added enum values; other scalars: ``[]``; a shape of another kind: ``type_repr(new)``;
+    set of added enum values; other scalars: ``[]``; a shape of another kind: ``feed_type(new)``;
     a shape already on the recursion path: ``()``.
     """
     key = _shape_key(new)
@@ -218,7 +218,7 @@ def shape_delta(new: Shape, old: Shape, _stack: tuple[str, ...] = ()) -> Any:
     stack = (*_stack, key)
     kind = _kind(new)
     if kind != _kind(old):
-        return type_repr(new)
+        return feed_type(new)
     if kind == "structure":
         return _structure_delta(new, old, stack)
     if kind == "list":
@@ -234,7 +234,7 @@ def _structure_delta(new: Shape, old: Shape, stack: tuple[str, ...]) -> dict[str
     delta = {}
     for name, member in new.members.items():
         if name not in old.members:
-            delta[name] = type_repr(member)
+            delta[name] = feed_type(member)
             continue
         change = shape_delta(member, old.members[name], stack)
         if change:
@@ -242,7 +242,7 @@ def _structure_delta(new: Shape, old: Shape, stack: tuple[str, ...]) -> dict[str
     return delta
 
 
-def type_repr(shape: Shape, _stack: tuple[str, ...] = ()) -> Any:
+def feed_type(shape: Shape, _stack: tuple[str, ...] = ()) -> Any:
     """A shape's type in the feed's notation: ``{member: ...}``, ``[x]``, ``{key: value}``,
     ``'A | B'`` (enum), ``'string'``, the botocore type name, or ``()`` on a recursion."""
     key = _shape_key(shape)
@@ -251,11 +251,11 @@ def type_repr(shape: Shape, _stack: tuple[str, ...] = ()) -> Any:
     stack = (*_stack, key)
     kind = _kind(shape)
     if kind == "structure":
-        return {name: type_repr(member, stack) for name, member in shape.members.items()}
+        return {name: feed_type(member, stack) for name, member in shape.members.items()}
     if kind == "list":
-        return [type_repr(shape.member, stack)]
+        return [feed_type(shape.member, stack)]
     if kind == "map":
-        return {type_repr(shape.key, stack): type_repr(shape.value, stack)}
+        return {feed_type(shape.key, stack): feed_type(shape.value, stack)}
     if kind == "string":
         return " | ".join(shape.enum) if shape.enum else "string"
     return shape.type_name

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ParseError
-from ..model import UNDOCUMENTED, Operation, Page, PageMethod, Shape, Structure
+from ..model import CUT_SIDE, Operation, Page, PageMethod, Shape, Structure
 from ..parse.delta import parse_delta
 from ..parse.params import Cell, Slot, apply_cells, read_cells, slots, unknown_required
 from ..parse.syntax import parse_request, parse_response
@@ -258,7 +258,7 @@ class _MethodReader:
             # botocore cut the block, and with it the only place naming the method: ingest names it
             # from the methods it knows (sources/naming.py). The input is never guessed.
             returns, ends = self._returns(after_cut(lines, start))
-            return UNNAMED, UNDOCUMENTED, returns, ends[0]
+            return UNNAMED, CUT_SIDE, returns, ends[0]
         close = self._block_end(start)
         name, structure = parse_request(self.page.block(start, close), self.source, self.page.line_of(start))
         returns, ends = self._returns(close)
@@ -298,7 +298,7 @@ class _MethodReader:
     def _response(self, at: int) -> Cell:
         lines = self.lines
         if is_cut(lines, at + 1):
-            self.output = UNDOCUMENTED
+            self.output = CUT_SIDE
             structure_at = self._find(after_cut(lines, at + 1), "Response Structure")
         else:
             structure_at = self._find(at + 1, "Response Structure")

@@ -1,8 +1,8 @@
 """Read what a stub package's methods accept back out of its files, with ``ast`` (never imported).
 
 Works on our packages and on mypy-boto3's alike, so the two can be compared request by request:
-for each method, every TypedDict reachable from its request, by member path (``a.b[].c``, as in
-SPEC.md section 4), with its keys, its required keys and the Literal values of each key.
+for each method, every TypedDict reachable from its request, by member path (``a.b[].c``, the syntax of
+``changelog_tracker.paths``), with its keys, its required keys and the Literal values of each key.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..paths import LIST, MAP
 
 # {method: {path: {"keys": [...], "required": [...], "literals": {key: [values]}}}}
 Requests = dict[str, dict[str, dict[str, Any]]]
@@ -174,9 +176,9 @@ def _subscript(found: Declarations, node: ast.Subscript, suffix: str, aliases: f
     if base in _WRAPPERS:
         return _resolve(found, args[0], suffix, aliases)
     if base in _LISTS:
-        return _resolve(found, args[0], suffix + "[]", aliases)
+        return _resolve(found, args[0], suffix + LIST, aliases)
     if base in _MAPS:
-        return _resolve(found, args[-1], suffix + "{}", aliases)
+        return _resolve(found, args[-1], suffix + MAP, aliases)
     if base == "Union":
         return _union(found, args, suffix, aliases)
     return [], None

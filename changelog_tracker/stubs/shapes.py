@@ -20,8 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import ListShape, MapShape, Scalar, Shape, Structure
-
-LIST, MAP = "[]", "{}"
+from ..paths import LIST, MAP
 
 
 @dataclass(frozen=True, slots=True)
