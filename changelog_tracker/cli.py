@@ -147,7 +147,16 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date
         report = ingest_paths(store, paths, service=service, date=date, progress=progress)
     for message in report.warnings:
         click.echo(f"warning: {message}", err=True)
+    if report.skipped:
+        skipped = len(report.skipped)
+        click.echo(f"note: {skipped} pages skipped, no API operation ({_skipped(report.skipped)})", err=True)
     click.echo(f"{report.pages} pages ({report.new_pages} new), {report.operations} methods -> {ctx.obj}", err=True)
+
+
+def _skipped(lines: list[str], shown: int = 3) -> str:
+    """The first few skipped pages' file names: the reader said why for each ("SOURCE: why")."""
+    names = [printable(Path(line.split(": ", 1)[0]).name) for line in lines[:shown]]
+    return ", ".join(names) + (f" and {len(lines) - shown} more" if len(lines) > shown else "")
 
 
 @main.command()

@@ -24,7 +24,8 @@ from .graph.encode import EncodedPage, NodeEncoder, encode_page
 from .graph.store import Store
 from .model import Page
 from .services import known_service, resolve, slug
-from .sources.detect import read_pages
+from .sources.detect import read_document
+from .sources.header import FIRST_DAY, LAST_DAY
 from .sources.naming import name_cut_methods
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class IngestReport:
     new_pages: int = 0
     operations: int = 0
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # method pages that are no API operation, each said why
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,12 @@ def decode(document: Document) -> str:
         ) from None
 
 
-def parse_document(document: Document) -> list[Page]:
+def parse_document(document: Document) -> tuple[list[Page], list[str]]:
+    """The document's pages, and a line for each method page in it that is no API operation."""
     text = decode(document)
     if not text.strip():
         raise ParseError(document.source, 1, 1, "a doc drop page", "an empty file")
-    return read_pages(text, document.source)
+    return read_document(text, document.source)
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,13 @@ class Prepared:
 
     pages: list[EncodedPage]
     warnings: list[str]
+    skipped: list[str] = field(default_factory=list)
 
 
 def prepare(document: Document, placing: Placing) -> Prepared:
     """Parse, place and encode one document: all that needs no store (worker processes run it)."""
-    return _encode(parse_document(document), placing)
+    pages, skipped = parse_document(document)
+    return replace(_encode(pages, placing), skipped=skipped)
 
 
 def _encode(pages: list[Page], placing: Placing, progress: Progress | None = None) -> Prepared:
@@ -230,6 +235,7 @@ def _store(
         for message in item.warnings:
             report.warnings.append(message)
             warnings.warn(message, stacklevel=3)
+        report.skipped += item.skipped
     pages = [page for item in prepared for page in item.pages]
     with store.transaction():
         for page in pages:
@@ -249,6 +255,9 @@ def _place(page: Page, placing: Placing, warned: list[str]) -> Page:
     """The page with its boto3 service name and date settled."""
     if page.date is None and placing.date is None:
         raise ParseError(page.source, page.line, 1, "a dated page (this one carries no date: pass --date)")
+    day = page.date or placing.date
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:  # pages built by API users pass here too
+        raise ParseError(page.source, page.line, 1, f"a date from {FIRST_DAY} to {LAST_DAY}", str(day))
     named = page.service or (resolve(page.full_name, placing.learned) if page.full_name else None)
     if placing.service and named and named != placing.service:  # --service never renames a known page
         raise ParseError(page.source, page.line, 1, f"a page of --service {placing.service!r}", page.full_name or named)

@@ -479,6 +479,7 @@ def test_a_folder_of_boto3_pages_skips_what_is_no_operation(tmp_path: Path) -> N
     folder = built["ListBuckets"].parent.parent  # client/, paginator/ and waiter/
     result = CliRunner().invoke(main, ["--store", str(db), "ingest", str(folder), "--date", "2026-01-05"])
     assert result.exit_code == 0, result.output
+    assert f"note: {len(others)} pages skipped, no API operation (" in result.stderr  # said how many
     shown = json.loads(run(db, "show", "s3", "get_object", "--format", "json"))
     [expected] = [op for op in operations_from_json(model_of("s3"), "s3") if op.name == "get_object"]
     assert {"input": shown["input"], "output": shown["output"]} == expected.to_json()

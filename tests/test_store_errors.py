@@ -375,3 +375,20 @@ def test_a_damaged_store_answers_or_is_refused_cleanly(
         if result.exit_code != 0:
             assert result.exit_code == 2 and result.output.startswith("error: "), (command, result.output)
             assert result.output.count("\n") == 1 and printable(result.output[:-1]) == result.output[:-1]
+
+
+def test_a_page_dated_outside_the_range_never_reaches_the_store(tmp_path: Path) -> None:
+    # The readers check the range; pages made through the API (store_pages) meet the same gate,
+    # so no store ever holds a day like 0001-01-01 (the day before it does not exist).
+    import datetime as dt
+
+    from changelog_tracker.errors import ParseError
+    from changelog_tracker.ingest import store_pages
+    from changelog_tracker.model import Operation, Page, PageMethod, Structure
+
+    page = Page("api", dt.date(1, 1, 1), None, (PageMethod(Operation("op", Structure(), None), "new"),), None,
+                service="lambda")
+    with Store(tmp_path / "t.db") as store:
+        with pytest.raises(ParseError, match="a date from 1970-01-01 to 2999-12-31"):
+            store_pages(store, [page])
+        assert store.services() == []
