@@ -47,9 +47,9 @@ SERVICES = (
     "apigateway", "bedrock-agent-runtime", "logs", "bedrock-agentcore", "bedrock-runtime", "kms",
     "stepfunctions", "kinesis", "sns", "sqs", "secretsmanager", "lexv2-runtime", "sts", "dynamodbstreams",
 )  # fmt: skip
-# The default run reads these (unions, streaming bodies, event streams, a small one); the rest
-# are behind the ``slow`` marker, which CI runs as its own step.
-QUICK = ("bedrock-agentcore-control", "dynamodb", "lambda", "kinesis", "sts")
+# The default run reads these (tagged unions, streaming bodies, event streams); the rest are
+# behind the ``slow`` marker, which CI runs as its own step.
+QUICK = ("bedrock-agentcore-control", "lambda", "kinesis")
 QUICK_USES = {"lambda", "bedrock-agentcore-control"}  # pages the CLI tests below take
 DAY = dt.date(2026, 1, 2)
 HTML_DATA = DATA / "html"
