@@ -6,7 +6,7 @@ the same services' two model dicts. deepdiff over every service takes minutes, s
 first ``--deepdiff-services`` services (alphabetical) and is compared with our diff of exactly
 those; our full-store figure is printed too.
 
-    python benchmarks/diff.py [--old 1.42.64] [--new 1.42.65] [--deepdiff-services 40]
+    python -m benchmarks.diff [--old 1.42.64] [--new 1.42.65] [--deepdiff-services 40]
 """
 
 from __future__ import annotations

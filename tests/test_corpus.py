@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from changelog_tracker.selfcheck import check_corpus
 from changelog_tracker.sources.wheel import installed_models
+from oracle.corpus import check_corpus
 
 # Slowest first, so the rest run beside it: botocore's documenter takes minutes on quicksight's
 # dashboard definitions (hundreds of thousands of doc sections per method, most then cut).

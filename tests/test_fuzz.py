@@ -8,15 +8,13 @@ hypothesis picks the seed page, the mutation and its random choices, and shrinks
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import fuzz_campaign as fuzz
+from scripts import fuzz_campaign as fuzz
 
 PAGES = sorted(fuzz.seed_pages())
 TEXT_PAGES = [name for name in PAGES if name.endswith(".txt")]

@@ -3,7 +3,7 @@
 A baseline from the first release, then one generated drop per release that changed a service
 (layouts alternating), ingested newest first. Every diff between any two states equals an
 independent diff of the JSON models, every state equals its model, and every page's delta
-summary is confirmed. Data: scripts/make_history.py, committed under tests/data/history/.
+summary is confirmed. Data: python -m scripts.make_history, committed under tests/data/history/.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """HTML doc pages: boto3 reference pages (Sphinx + furo) and change-feed pages (docutils), built
-offline from real botocore models by scripts/build_html_pages.py, read back to the very shapes
+offline from real botocore models by oracle/html_pages.py, read back to the very shapes
 botocore's models give; bad pages are rejected whole through the CLI."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import sys
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -29,14 +28,12 @@ from changelog_tracker.errors import ParseError
 from changelog_tracker.model import CUT_SIDE, ListShape, MapShape, Operation, Page, Shape, Structure
 from changelog_tracker.parse.params import unknown_required
 from changelog_tracker.services import resolve
-from changelog_tracker.sources import pagegen
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.detect import read_document, read_pages
 from changelog_tracker.sources.wheel import installed_models
+from oracle import html_pages as build
+from oracle import pagegen
 from tests.conftest import DATA, SEED_2025, committed_model
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import build_html_pages as build
 
 # Every page of each: the required ones, tagged unions (bedrock-agentcore*, bedrock-agent-runtime,
 # cleanrooms), event streams both ways (bedrock-runtime, lexv2-runtime, kinesis, logs), streaming

@@ -1,7 +1,7 @@
 """Pages in every form their writers produce, and damage they must not survive (issue 10).
 
-Pages are made from real botocore models by botocore's own documenter (sources/pagegen.py for
-text, scripts/build_html_pages.py for the feed's docutils HTML); only the defects are edits.
+Pages are made from real botocore models by botocore's own documenter (oracle/pagegen.py for
+text, oracle/html_pages.py for the feed's docutils HTML); only the defects are edits.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,11 @@ from click.testing import CliRunner, Result
 from changelog_tracker.cli import main
 from changelog_tracker.parse.lalr import MAX_NESTING
 from changelog_tracker.parse.params import page_type
-from changelog_tracker.sources import pagegen
 from changelog_tracker.sources.detect import read_pages
 from changelog_tracker.sources.header import FIRST_DAY, LAST_DAY
+from oracle import html_pages as build
+from oracle import pagegen
 from tests.conftest import SEED_2025, SEED_2026, committed_model
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import build_html_pages as build
 
 SERVICE = "bedrock-agentcore-control"
 DAY = dt.date(2026, 3, 10)

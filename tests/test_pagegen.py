@@ -14,7 +14,8 @@ from botocore import xform_name
 from botocore.docs.bcdoc.restdoc import LARGE_SECTION_MESSAGE, SECTION_LINE_LIMIT_CONFIG
 from botocore.model import ServiceModel
 
-from changelog_tracker.sources import pagegen, wheel
+from changelog_tracker.sources import wheel
+from oracle import pagegen
 
 DATA = Path(__file__).parent / "data"
 SERVICE = "bedrock-agentcore-control"

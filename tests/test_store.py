@@ -175,7 +175,7 @@ def _answers_of(store: Store, service: str, dates: tuple[str, ...]) -> str:
 
 def _split_pages(tmp_path: Path) -> list[Path]:
     """The 2026-03-10 release as two real pages, one method on the first, the others on the second."""
-    from changelog_tracker.sources import pagegen
+    from oracle import pagegen
 
     old, new = committed_model(SERVICE, "1.42.64"), committed_model(SERVICE, "1.42.65")
     changed = sorted(pagegen.method_deltas(ServiceModel(old), ServiceModel(new)))

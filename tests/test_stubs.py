@@ -35,7 +35,7 @@ from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
 from changelog_tracker.stubs import render_stubs, write_stubs
 from changelog_tracker.stubs.command import stubs as stubs_command
-from changelog_tracker.stubs.extract import requests
+from oracle.extract import requests
 from tests.conftest import DATA, SEED_2025, SEED_2026, committed_model
 
 main.add_command(stubs_command)

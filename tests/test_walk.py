@@ -27,7 +27,7 @@ PATH_USERS = (
     "graph/store.py",
     "parse/params.py",
     "stubs/shapes.py",
-    "stubs/extract.py",
+    "../oracle/extract.py",
     "check/compile.py",
     "check/payloads.py",
     "sources/botocore.py",
@@ -99,7 +99,7 @@ def test_one_name_one_meaning() -> None:
     from changelog_tracker.check import compile as check_compile
     from changelog_tracker.graph import encode, nodes
     from changelog_tracker.parse import syntax
-    from changelog_tracker.sources import pagegen
+    from oracle import pagegen
 
     assert not hasattr(model, "UNDOCUMENTED") and Scalar("undocumented") == model.CUT_SIDE
     assert not hasattr(encode, "UNDOCUMENTED_ID") and encode.CUT_NODE == "undocumented"
@@ -108,5 +108,5 @@ def test_one_name_one_meaning() -> None:
     assert not hasattr(pagegen, "type_repr") and hasattr(pagegen, "feed_type")
     assert not hasattr(nodes, "children") and hasattr(nodes, "child_edges")
     assert not hasattr(Store, "_fetch")
-    for name in ("model.py", "stubs/extract.py", "check/verdicts.py"):
+    for name in ("model.py", "../oracle/extract.py", "check/verdicts.py"):
         assert "SPEC" not in ast.get_docstring(ast.parse((PACKAGE / name).read_text()), clean=False), name  # type: ignore[operator]

@@ -12,12 +12,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ParseError
-from .sources import pagegen
-from .sources.botocore import ModelCatalog, operations_from_json
-from .sources.naming import name_cut_methods
-from .sources.text import read_text
-from .sources.wheel import installed_models
+from changelog_tracker.errors import ParseError
+from changelog_tracker.sources.botocore import ModelCatalog, operations_from_json
+from changelog_tracker.sources.naming import name_cut_methods
+from changelog_tracker.sources.text import read_text
+from changelog_tracker.sources.wheel import installed_models
+from oracle import pagegen
 
 LAYOUTS: tuple[pagegen.Layout, ...] = ("oneline", "multiline")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..paths import LIST, MAP
+from changelog_tracker.paths import LIST, MAP
 
 # {method: {path: {"keys": [...], "required": [...], "literals": {key: [values]}}}}
 Requests = dict[str, dict[str, dict[str, Any]]]

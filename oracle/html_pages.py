@@ -14,8 +14,8 @@ Two kinds of page, each made the way its site makes it:
   line and pprint-ed deltas, inside a page with the feed's head (scripts included), header
   paragraph and release-note line.
 
-    python scripts/build_html_pages.py --service lambda --out /tmp/pages
-    python scripts/build_html_pages.py -s bedrock-agentcore-control --kind feed --date 2026-03-10 \
+    python -m oracle.html_pages --service lambda --out /tmp/pages
+    python -m oracle.html_pages -s bedrock-agentcore-control --kind feed --date 2026-03-10 \
         --old-model tests/data/models/bedrock-agentcore-control/1.42.64.json.gz --out /tmp/pages
 
 Models come from the installed botocore (``--old-model``: an older service-2.json, maybe gzipped,
@@ -32,7 +32,6 @@ import io
 import json
 import pprint
 import re
-import sys
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -49,9 +48,8 @@ from botocore.model import OperationModel, ServiceModel
 from botocore.utils import get_service_module_name
 from docutils.writers.html5_polyglot import HTMLTranslator, Writer
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from changelog_tracker.sources import pagegen, wheel
+from changelog_tracker.sources import wheel
+from oracle import pagegen
 
 # ---------------------------------------------------------------- boto3 reference pages (Sphinx + furo)
 
@@ -145,7 +143,7 @@ def other_page_sources(service_name: str) -> dict[str, str]:
     documenter = ClientDocumenter(client, root_docs_path="unused")
     for name, method in sorted(get_instance_public_methods(client).items()):
         if documenter._is_custom_method(name):
-            add(f"client/{name}", lambda doc, n=name, m=method: documenter._add_client_method(doc, n, m))
+            add(f"client/{name}", lambda doc, n=name, m=method: documenter._add_client_method(doc, n, m))  # type: ignore[misc]
     for kind, load, make in (
         ("paginator", session.get_paginator_model, PaginatorDocumenter),
         ("waiter", session.get_waiter_model, WaiterDocumenter),
@@ -158,7 +156,7 @@ def other_page_sources(service_name: str) -> dict[str, str]:
         other = make(client, model, "unused")
         write_one = other._add_paginator if kind == "paginator" else other._add_single_waiter
         for name in sorted(names):
-            add(f"{kind}/{name}", lambda doc, n=name, w=write_one: w(doc, n))
+            add(f"{kind}/{name}", lambda doc, n=name, w=write_one: w(doc, n))  # type: ignore[misc]
     return sources
 
 
