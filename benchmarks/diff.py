@@ -19,9 +19,9 @@ from pathlib import Path
 from deepdiff import DeepDiff
 
 from changelog_tracker import Store
-from changelog_tracker.baseline import baseline
 from changelog_tracker.rules.judge import diff
 from changelog_tracker.sources.wheel import download_wheel, wheel_date, wheel_models
+from changelog_tracker.write.baseline import baseline
 
 
 def timed(action: object) -> tuple[float, object]:

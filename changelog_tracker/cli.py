@@ -16,16 +16,16 @@ from typing import Any, TypeVar
 
 import click
 
-from . import queries
-from .baseline import baseline as store_baseline
 from .errors import StoreError, TrackerError
 from .graph.store import Store
-from .ingest import Progress
-from .ingest import ingest as ingest_paths
 from .options import format_option, lazy, parse_date
+from .query import lookup as queries
 from .rules.registry import FAIL_ON
 from .taxonomy import ChangeKind, Severity
 from .terminal import printable
+from .write.baseline import baseline as store_baseline
+from .write.ingest import Progress
+from .write.ingest import ingest as ingest_paths
 
 DEFAULT_STORE = "data/tracker.db"
 

@@ -35,7 +35,7 @@ from botocore.hooks import HierarchicalEmitter
 from botocore.model import OperationModel, ServiceModel, Shape
 from docutils import nodes
 
-from changelog_tracker.summaries import feed_request
+from changelog_tracker.differ.summaries import feed_request
 
 Layout = Literal["oneline", "multiline"]
 LAYOUTS: tuple[Layout, ...] = ("oneline", "multiline")

@@ -23,15 +23,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from changelog_tracker.baseline import model_pages
 from changelog_tracker.check import Compiler, check_payloads, validate
 from changelog_tracker.check.command import check as check_command
 from changelog_tracker.cli import main
 from changelog_tracker.graph.store import Store
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Scalar, Structure
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
+from changelog_tracker.write.baseline import model_pages
+from changelog_tracker.write.ingest import store_pages
 from tests.conftest import DATA, committed_model
 
 main.add_command(check_command)

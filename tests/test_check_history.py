@@ -13,12 +13,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from changelog_tracker.baseline import model_pages
 from changelog_tracker.check import Compiler, Payload, check_payloads
 from changelog_tracker.cli import main
 from changelog_tracker.graph.store import Store
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import Structure
+from changelog_tracker.write.baseline import model_pages
+from changelog_tracker.write.ingest import store_pages
 from tests.conftest import DATA, committed_model
 
 PAYLOADS = DATA / "payloads"

@@ -104,7 +104,7 @@ def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_errors_cross_back_from_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ingest_module = importlib.import_module("changelog_tracker.ingest")  # the module, not the function
+    ingest_module = importlib.import_module("changelog_tracker.write.ingest")  # the module, not the function
 
     monkeypatch.setattr(ingest_module, "PARALLEL_BYTES", 0)  # parse these two small files in workers
     bad = tmp_path / "bad.txt"

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest
-from changelog_tracker.baseline import model_pages
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import CUT_SIDE, Operation, Page, PageMethod, Structure
 from changelog_tracker.rules.judge import diff, tracked_since
 from changelog_tracker.sources.botocore import operations_from_json
+from changelog_tracker.write.baseline import model_pages
+from changelog_tracker.write.ingest import store_pages
 from tests.conftest import SEED_2025, committed_model
 
 AGENT = "bedrock-agentcore-control"

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from changelog_tracker import Store
 from changelog_tracker.cli import main
-from changelog_tracker.queries import show
+from changelog_tracker.differ.summaries import verify_pages
+from changelog_tracker.query.lookup import show
 from changelog_tracker.rules.judge import diff
-from changelog_tracker.summaries import verify_pages
 from tests.conftest import DATA
 from tests.independent import canonical_ops, diff_ops, edits_of
 

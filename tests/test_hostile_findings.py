@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 import pytest
 
 from changelog_tracker import Store
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import Member, Operation, Page, PageMethod, Scalar, Structure
 from changelog_tracker.render.findings import render_findings
 from changelog_tracker.rules.judge import Finding, diff
+from changelog_tracker.write.ingest import store_pages
 
 # Markup, an attribute break-out, a template expression, a CDATA end, an RTL override, terminal
 # escapes and controls, GitHub's own escape character, CR and LF.

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from changelog_tracker.cli import main
 from changelog_tracker.graph.store import Store
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Page, PageMethod, Scalar, Structure
 from changelog_tracker.stubs.command import stubs as stubs_command
+from changelog_tracker.write.ingest import store_pages
 from oracle.extract import requests
 
 main.add_command(stubs_command)

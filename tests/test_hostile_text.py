@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from changelog_tracker.cli import main
 from changelog_tracker.graph.store import Store
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import Member, Operation, Page, PageMethod, Scalar, Structure
+from changelog_tracker.write.ingest import store_pages
 
 # What a terminal acts on: C0/C1 controls (but tab and newline), DEL, bidi overrides and isolates.
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -27,9 +27,9 @@ from changelog_tracker.cli import main
 from changelog_tracker.errors import ParseError
 from changelog_tracker.model import CUT_SIDE, ListShape, MapShape, Operation, Page, Shape, Structure
 from changelog_tracker.parse.params import unknown_required
-from changelog_tracker.services import resolve
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.detect import read_document, read_pages
+from changelog_tracker.sources.services import resolve
 from changelog_tracker.sources.wheel import installed_models
 from oracle import html_pages as build
 from oracle import pagegen

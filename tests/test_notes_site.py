@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.cli import main
-from changelog_tracker.release_notes import release_notes
+from changelog_tracker.query.release_notes import release_notes
 from changelog_tracker.render.notes import render_notes
 from changelog_tracker.render.site import EPOCH, MANIFEST, write_site
 from changelog_tracker.rules.config import CONFIG_NAME, load_config

@@ -19,9 +19,8 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.differ import Change
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import Member, Operation, Page, PageMethod, Scalar, Structure
-from changelog_tracker.release_notes import release_notes
+from changelog_tracker.query.release_notes import release_notes
 from changelog_tracker.render.findings import FORMATS as FINDINGS_FORMATS
 from changelog_tracker.render.findings import render_findings
 from changelog_tracker.render.notes import FORMATS as NOTES_FORMATS
@@ -29,6 +28,7 @@ from changelog_tracker.render.notes import render_notes
 from changelog_tracker.render.site import write_site
 from changelog_tracker.rules.judge import Finding, diff
 from changelog_tracker.rules.registry import RULES, SEVERITIES, rule_for
+from changelog_tracker.write.ingest import store_pages
 from tests.conftest import SEED_2025, SEED_2026
 
 SERVICE = "bedrock-agentcore-control"

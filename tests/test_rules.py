@@ -9,11 +9,11 @@ import pytest
 
 from changelog_tracker import Store
 from changelog_tracker.errors import TrackerError
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Page, PageMethod, Scalar, Structure
 from changelog_tracker.rules.config import load_config
 from changelog_tracker.rules.judge import diff, worst
 from changelog_tracker.rules.registry import RULES
+from changelog_tracker.write.ingest import store_pages
 
 S, E = Scalar("string"), Scalar("string", ("A", "B"))
 

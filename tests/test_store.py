@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from changelog_tracker import Store, TrackerError, ingest, log, show
 from changelog_tracker.graph.encode import NodeEncoder
 from changelog_tracker.graph.view import operations_using, shape_graph
-from changelog_tracker.ingest import store_pages
 from changelog_tracker.model import (
     CUT_SIDE,
     ListShape,
@@ -30,6 +29,7 @@ from changelog_tracker.model import (
     Shape,
     Structure,
 )
+from changelog_tracker.write.ingest import store_pages
 from tests.conftest import SEED_2025, SEED_2026, committed_model
 from tests.test_roundtrip import shapes
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from .. import queries
 from ..errors import TrackerError
 from ..graph.store import Store
 from ..options import parse_date
+from ..query import lookup as queries
 from .build import write_stubs
 
 

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import NotFoundError
-from .graph.store import Store, Version
-from .model import Operation, snake_case
-from .services import resolve
-from .suggest import did_you_mean
-from .summaries import SummaryVerdict, verify_pages
+from ..differ.summaries import SummaryVerdict, verify_pages
+from ..errors import NotFoundError
+from ..graph.store import Store, Version
+from ..model import Operation, snake_case
+from ..sources.services import resolve
+from ..suggest import did_you_mean
 
 LATEST = "9999-12-31"
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .graph.encode import CUT_NODE, PageRecord
-from .graph.nodes import NodeBody
-from .graph.store import Store, Version
-from .parse.delta import delta_from_json
+from ..graph.encode import CUT_NODE, PageRecord
+from ..graph.nodes import NodeBody
+from ..graph.store import Store, Version
+from ..parse.delta import delta_from_json
 
 Fetch = Callable[[str], NodeBody]
 # The feed prints botocore type names; the model folds long into integer, double into float.

@@ -10,10 +10,10 @@ from typing import Any
 
 import botocore
 
-from .errors import TrackerError
-from .graph.store import Store
+from ..errors import TrackerError
+from ..graph.store import Store
+from ..model import Page, PageMethod
 from .ingest import IngestReport, Progress, store_pages
-from .model import Page, PageMethod
 
 # sources.botocore and sources.wheel import botocore's model and loader modules (a tenth of a
 # second): loaded by the functions that read models, so that ingest and the CLI start without them.
@@ -28,7 +28,7 @@ def installed_date() -> dt.date:
 def model_pages(
     models: dict[str, dict[str, Any]], date: dt.date, source: str, progress: Progress | None = None
 ) -> list[Page]:
-    from .sources.botocore import full_name, operations_from_json
+    from ..sources.botocore import full_name, operations_from_json
 
     pages = []
     for done, (service, model) in enumerate(sorted(models.items()), 1):
@@ -59,7 +59,7 @@ def read_models(
     wheel: str | Path | None, date: dt.date | None, services: list[str] | None, progress: Progress | None = None
 ) -> tuple[dict[str, dict[str, Any]], dt.date, str]:
     """The models, release date and source name of a wheel or of the installed botocore."""
-    from .sources.wheel import installed_models, wheel_date, wheel_models
+    from ..sources.wheel import installed_models, wheel_date, wheel_models
 
     try:
         if wheel is None:

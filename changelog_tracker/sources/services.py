@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-from .errors import TrackerError
-from .suggest import did_you_mean
+from ..errors import TrackerError
+from ..suggest import did_you_mean
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -53,6 +53,6 @@ def known_service(name: str, learned: dict[str, str], stored: Iterable[str] = ()
 
 @cache
 def _botocore_services() -> frozenset[str]:
-    from .sources.wheel import installed_services  # botocore loads only when a name is not in our tables
+    from .wheel import installed_services  # botocore loads only when a name is not in our tables
 
     return frozenset(installed_services())

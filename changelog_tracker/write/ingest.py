@@ -19,16 +19,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .errors import ParseError, TrackerError
-from .graph.encode import EncodedPage, NodeEncoder, encode_page
-from .graph.store import Store
-from .model import Page
-from .services import known_service, resolve, slug
-from .sources.detect import read_pages
-from .sources.naming import name_cut_methods
+from ..errors import ParseError, TrackerError
+from ..graph.encode import EncodedPage, NodeEncoder, encode_page
+from ..graph.store import Store
+from ..model import Page
+from ..sources.detect import read_pages
+from ..sources.naming import name_cut_methods
+from ..sources.services import known_service, resolve, slug
 
 if TYPE_CHECKING:
-    from .sources.botocore import ModelCatalog
+    from ..sources.botocore import ModelCatalog
 
 
 class Progress(Protocol):
@@ -266,8 +266,8 @@ def _place(page: Page, placing: Placing, warned: list[str]) -> Page:
 def known_operations(service: str) -> ModelCatalog:
     """The service's methods in model order, from the installed botocore (for naming cut methods)."""
     # botocore takes a tenth of a second to import: only pages with cut methods need it.
-    from .sources.botocore import ModelCatalog
-    from .sources.wheel import installed_models
+    from ..sources.botocore import ModelCatalog
+    from ..sources.wheel import installed_models
 
     try:
         model = installed_models([service])[service]

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import TrackerError
-from .graph.encode import PageRecord
-from .graph.store import Store
-from .queries import LATEST, service_name
-from .rules.config import Config
-from .rules.judge import Finding, diff
-from .rules.registry import SEVERITIES
+from ..errors import TrackerError
+from ..graph.encode import PageRecord
+from ..graph.store import Store
+from ..rules.config import Config
+from ..rules.judge import Finding, diff
+from ..rules.registry import SEVERITIES
+from .lookup import LATEST, service_name
 
 
 def severity_counts(severities: Iterable[str]) -> dict[str, int]:
