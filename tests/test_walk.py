@@ -14,8 +14,8 @@ from changelog_tracker.graph.store import Store
 from changelog_tracker.model import ListShape, MapShape, Member, Scalar, Shape, Structure, transform, walk
 from changelog_tracker.parse.params import unknown_required
 from changelog_tracker.sources.botocore import operations_from_json
-from tests.conftest import committed_model
-from tests.test_roundtrip import shapes
+from tests.helpers import committed_model
+from tests.read.test_roundtrip import shapes
 
 PACKAGE = Path(changelog_tracker.__file__).parent
 STRING = Scalar("string")

@@ -17,7 +17,7 @@ from botocore.model import ServiceModel
 from changelog_tracker.sources import wheel
 from oracle import pagegen
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 SERVICE = "bedrock-agentcore-control"
 SEEDS = [  # old version, new version, page date, layout of that day
     ("1.40.45", "1.40.46", date(2025, 10, 6), "oneline"),

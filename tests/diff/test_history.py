@@ -22,7 +22,7 @@ from changelog_tracker.cli import main
 from changelog_tracker.differ.summaries import verify_pages
 from changelog_tracker.query.lookup import show
 from changelog_tracker.rules.judge import diff
-from tests.conftest import DATA
+from tests.helpers import DATA
 from tests.independent import canonical_ops, diff_ops, edits_of
 
 HISTORY = DATA / "history"

@@ -21,8 +21,8 @@ from changelog_tracker.query.release_notes import release_notes
 from changelog_tracker.render.notes import render_notes
 from changelog_tracker.render.site import EPOCH, MANIFEST, write_site
 from changelog_tracker.rules.config import CONFIG_NAME, load_config
-from tests.conftest import SEED_2025, SEED_2026
-from tests.test_render import EVIL, enum_op, put
+from tests.helpers import SEED_2025, SEED_2026
+from tests.render.test_render import EVIL, enum_op, put
 
 SERVICE = "bedrock-agentcore-control"
 # Everything a page could carry to attack a reader: markup, a template, CDATA's end, terminal

@@ -36,7 +36,7 @@ from changelog_tracker.sources.wheel import installed_models
 from changelog_tracker.stubs import render_stubs, write_stubs
 from changelog_tracker.stubs.command import stubs as stubs_command
 from oracle.extract import requests
-from tests.conftest import DATA, SEED_2025, SEED_2026, committed_model
+from tests.helpers import DATA, SEED_2025, SEED_2026, committed_model
 
 main.add_command(stubs_command)
 

@@ -30,8 +30,8 @@ from changelog_tracker.model import (
     Structure,
 )
 from changelog_tracker.write.ingest import store_pages
-from tests.conftest import SEED_2025, SEED_2026, committed_model
-from tests.test_roundtrip import shapes
+from tests.helpers import SEED_2025, SEED_2026, committed_model
+from tests.read.test_roundtrip import shapes
 
 SERVICE = "bedrock-agentcore-control"
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from changelog_tracker.cli import main
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
-from tests.conftest import DATA, SEED_2025, SEED_2026, committed_model
+from tests.helpers import DATA, SEED_2025, SEED_2026, committed_model
 
 SERVICE = "bedrock-agentcore-control"
 

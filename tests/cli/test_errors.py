@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from changelog_tracker.cli import main
 from changelog_tracker.errors import ParseError
-from tests.conftest import SEED_2025, SEED_2026
+from tests.helpers import SEED_2025, SEED_2026
 
 SEED_TEXT = SEED_2026.read_text(encoding="utf-8")
 ONE_LINE_TEXT = SEED_2025.read_text(encoding="utf-8")

@@ -33,7 +33,7 @@ from changelog_tracker.sources.services import resolve
 from changelog_tracker.sources.wheel import installed_models
 from oracle import html_pages as build
 from oracle import pagegen
-from tests.conftest import DATA, SEED_2025, committed_model
+from tests.helpers import DATA, SEED_2025, committed_model
 
 # Every page of each: the required ones, tagged unions (bedrock-agentcore*, bedrock-agent-runtime,
 # cleanrooms), event streams both ways (bedrock-runtime, lexv2-runtime, kinesis, logs), streaming

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from changelog_tracker.cli import main
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.text import read_text
-from tests.conftest import SEED_2025, SEED_2026, committed_model
+from tests.helpers import SEED_2025, SEED_2026, committed_model
 
 SERVICE = "bedrock-agentcore-control"
 SEEDS = [(SEED_2025, "2025-10-06", "1.40.46"), (SEED_2026, "2026-03-10", "1.42.65")]

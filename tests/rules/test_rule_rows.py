@@ -18,7 +18,7 @@ from changelog_tracker.rules.config import load_config
 from changelog_tracker.rules.judge import diff
 from changelog_tracker.rules.registry import RULES, Rule, presets, rule_for
 from changelog_tracker.taxonomy import ChangeKind, Direction, Preset, Severity
-from tests.test_rules import CASES, _store_pair
+from tests.rules.test_rules import CASES, _store_pair
 
 LIST_GONE = "request-list-became-scalar"
 

@@ -23,7 +23,7 @@ from changelog_tracker.sources.detect import read_pages
 from changelog_tracker.sources.header import FIRST_DAY, LAST_DAY
 from oracle import html_pages as build
 from oracle import pagegen
-from tests.conftest import SEED_2025, SEED_2026, committed_model
+from tests.helpers import SEED_2025, SEED_2026, committed_model
 
 SERVICE = "bedrock-agentcore-control"
 DAY = dt.date(2026, 3, 10)

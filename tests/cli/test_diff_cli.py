@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from changelog_tracker import Store, ingest, terminal
 from changelog_tracker.cli import main
 from changelog_tracker.rules.config import Config
-from tests.conftest import SEED_2025, SEED_2026
+from tests.helpers import SEED_2025, SEED_2026
 
 SERVICE = "bedrock-agentcore-control"
 

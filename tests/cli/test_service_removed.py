@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from changelog_tracker.cli import main
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 GONE = "arc-region-switch"
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from changelog_tracker import Store
 from changelog_tracker.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_main_job_on_the_bundled_data(tmp_path: Path) -> None:

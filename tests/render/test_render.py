@@ -29,7 +29,7 @@ from changelog_tracker.render.site import write_site
 from changelog_tracker.rules.judge import Finding, diff
 from changelog_tracker.rules.registry import RULES, SEVERITIES, rule_for
 from changelog_tracker.write.ingest import store_pages
-from tests.conftest import SEED_2025, SEED_2026
+from tests.helpers import SEED_2025, SEED_2026
 
 SERVICE = "bedrock-agentcore-control"
 TITLE = f"{SERVICE}: 2025-10-06 to 2026-03-10"

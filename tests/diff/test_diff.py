@@ -9,7 +9,7 @@ from changelog_tracker.rules.judge import diff
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.write.baseline import model_pages
 from changelog_tracker.write.ingest import store_pages
-from tests.conftest import SEED_2025, SEED_2026, committed_model
+from tests.helpers import SEED_2025, SEED_2026, committed_model
 from tests.independent import canonical_ops, diff_ops, edits_of
 
 SERVICE = "bedrock-agentcore-control"

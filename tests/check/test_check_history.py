@@ -19,7 +19,7 @@ from changelog_tracker.graph.store import Store
 from changelog_tracker.model import Structure
 from changelog_tracker.write.baseline import model_pages
 from changelog_tracker.write.ingest import store_pages
-from tests.conftest import DATA, committed_model
+from tests.helpers import DATA, committed_model
 
 PAYLOADS = DATA / "payloads"
 AGENTCORE = "bedrock-agentcore-control"

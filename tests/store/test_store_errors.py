@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from changelog_tracker import Store, baseline
 from changelog_tracker.cli import main
 from changelog_tracker.terminal import printable
-from tests.conftest import SEED_2025, SEED_2026
+from tests.helpers import SEED_2025, SEED_2026
 
 SERVICE = "bedrock-agentcore-control"
-README = Path(__file__).parent.parent / "README.md"
-BUNDLED_WHEEL = Path(__file__).parent / "data" / "history" / "baseline.zip"
+README = Path(__file__).parents[2] / "README.md"
+BUNDLED_WHEEL = Path(__file__).parents[1] / "data" / "history" / "baseline.zip"
 READS: list[list[str]] = [
     ["log"],
     ["show", SERVICE],
@@ -33,7 +33,7 @@ READS: list[list[str]] = [
     ["notes", "--from", "2025-01-01"],
     [
         "check",
-        str(Path(__file__).parent / "data" / "payloads" / "a2a-runtime.json"),
+        str(Path(__file__).parents[1] / "data" / "payloads" / "a2a-runtime.json"),
         "--service",
         SERVICE,
         "--operation",
@@ -254,7 +254,7 @@ def test_the_baseline_progress_names_its_stages(tmp_path: Path) -> None:
 
 
 # -- ingest: no input; --service only where the page cannot name its service ------------------------
-DYNAMODB = Path(__file__).parent.parent / "data" / "drops" / "2026-02-23_dynamodb.txt"
+DYNAMODB = Path(__file__).parents[2] / "data" / "drops" / "2026-02-23_dynamodb.txt"
 
 
 def test_ingest_of_an_empty_folder_is_refused(tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_a_baseline_and_a_page_of_one_day_agree_in_either_order(tmp_path: Path) 
     """A baseline and the feed's page of its day are two sources of one release: they must agree on
     every method the page lists (a section the page cut is the baseline's; documentation is the fuller)."""
     wheel = tmp_path / "botocore-1.42.65.whl"
-    raw = gzip.decompress((Path(__file__).parent / "data" / "models" / SERVICE / "1.42.65.json.gz").read_bytes())
+    raw = gzip.decompress((Path(__file__).parents[1] / "data" / "models" / SERVICE / "1.42.65.json.gz").read_bytes())
     with zipfile.ZipFile(wheel, "w") as archive:
         archive.writestr(
             zipfile.ZipInfo(f"botocore/data/{SERVICE}/2023-06-05/service-2.json", (2026, 3, 10, 0, 0, 0)), raw

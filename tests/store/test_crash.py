@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from changelog_tracker import Store, log, show
-from tests.conftest import DATA, SEED_2025, SEED_2026
+from tests.helpers import DATA, SEED_2025, SEED_2026
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 DROPS = [ROOT / "data" / "drops", DATA / "history" / "drops"]  # 77 real pages, 8 MB
 LINUX = sys.platform.startswith("linux")
 

@@ -32,7 +32,7 @@ from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
 from changelog_tracker.write.baseline import model_pages
 from changelog_tracker.write.ingest import store_pages
-from tests.conftest import DATA, committed_model
+from tests.helpers import DATA, committed_model
 
 main.add_command(check_command)
 PAYLOADS = DATA / "payloads"

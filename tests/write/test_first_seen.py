@@ -17,7 +17,7 @@ from changelog_tracker.rules.judge import diff, tracked_since
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.write.baseline import model_pages
 from changelog_tracker.write.ingest import store_pages
-from tests.conftest import SEED_2025, committed_model
+from tests.helpers import SEED_2025, committed_model
 
 AGENT = "bedrock-agentcore-control"
 OPS = {op.name: op for op in operations_from_json(committed_model(AGENT, "1.42.65"), AGENT)}
