@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("check", ("check",)),
     ("stubs", ("stubs",)),
     ("render", ("render",)),
-    ("commands", ("options", "check.command", "stubs.command", "cli", "__main__", "")),  # "": the public API
+    ("commands", ("cli", "__main__", "")),  # "": the public API
 )
 
 

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from changelog_tracker.check import Compiler, check_payloads, validate
-from changelog_tracker.check.command import check as check_command
 from changelog_tracker.cli import main
+from changelog_tracker.cli.check import check as check_command
 from changelog_tracker.graph.store import Store
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Scalar, Structure
 from changelog_tracker.sources.botocore import operations_from_json

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from changelog_tracker.check.command import check as check_command
 from changelog_tracker.cli import main
+from changelog_tracker.cli.check import check as check_command
+from changelog_tracker.cli.stubs import stubs as stubs_command
 from changelog_tracker.errors import NotFoundError
 from changelog_tracker.graph.store import Store
 from changelog_tracker.query import lookup as queries
 from changelog_tracker.query.lookup import find_operation, service_name
 from changelog_tracker.sources.wheel import installed_models
-from changelog_tracker.stubs.command import stubs as stubs_command
 from changelog_tracker.write.baseline import model_pages
 from changelog_tracker.write.ingest import store_pages
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from changelog_tracker.cli import main
+from changelog_tracker.cli.stubs import stubs as stubs_command
 from changelog_tracker.graph.store import Store
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Page, PageMethod, Scalar, Structure
-from changelog_tracker.stubs.command import stubs as stubs_command
 from changelog_tracker.write.ingest import store_pages
 from oracle.extract import requests
 

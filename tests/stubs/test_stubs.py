@@ -30,11 +30,11 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from changelog_tracker import Store, TrackerError, ingest
 from changelog_tracker.cli import main
+from changelog_tracker.cli.stubs import stubs as stubs_command
 from changelog_tracker.model import ListShape, MapShape, Member, Operation, Scalar, Shape, Structure
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
 from changelog_tracker.stubs import render_stubs, write_stubs
-from changelog_tracker.stubs.command import stubs as stubs_command
 from oracle.extract import requests
 from tests.helpers import DATA, SEED_2025, SEED_2026, committed_model
 

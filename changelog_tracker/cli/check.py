@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
+from ..check.compile import MODES
+from ..check.payloads import read_payloads
+from ..check.verdicts import check_payloads
 from ..graph.store import Store
-from ..options import format_option, parse_date
 from ..render.views import CHECK_FORMATS
-from .compile import MODES
-from .payloads import read_payloads
-from .verdicts import check_payloads
+from .options import format_option, parse_date
 
 
 @click.command("check")

@@ -9,9 +9,9 @@ import click
 
 from ..errors import TrackerError
 from ..graph.store import Store
-from ..options import parse_date
 from ..query import lookup as queries
-from .build import write_stubs
+from ..stubs.build import write_stubs
+from .options import parse_date
 
 
 @click.command("stubs")

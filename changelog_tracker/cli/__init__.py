@@ -16,16 +16,16 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import StoreError, TrackerError
-from .graph.store import Store
+from ..errors import StoreError, TrackerError
+from ..graph.store import Store
+from ..query import lookup as queries
+from ..rules.registry import FAIL_ON
+from ..taxonomy import ChangeKind, Severity
+from ..terminal import printable
+from ..write.baseline import baseline as store_baseline
+from ..write.ingest import Progress
+from ..write.ingest import ingest as ingest_paths
 from .options import format_option, lazy, parse_date
-from .query import lookup as queries
-from .rules.registry import FAIL_ON
-from .taxonomy import ChangeKind, Severity
-from .terminal import printable
-from .write.baseline import baseline as store_baseline
-from .write.ingest import Progress
-from .write.ingest import ingest as ingest_paths
 
 DEFAULT_STORE = "data/tracker.db"
 
@@ -60,7 +60,7 @@ def _error(err: Exception) -> None:
 
 
 def _store_trouble(path: Path, err: sqlite3.DatabaseError) -> TrackerError:
-    from .graph import lock
+    from ..graph import lock
 
     if isinstance(err, sqlite3.OperationalError):  # the store is sound, its use failed (locked, disk full)
         return lock.locked(path, lock.wait_seconds()) if lock.is_busy(err) else StoreError(path, str(err))
@@ -287,11 +287,11 @@ def diff(
     Example (CI gate):
       changelog-tracker diff --from 2025-10-06 --to 2026-03-10 --format github --fail-on breaking
     """
-    from .render.findings import render_findings
-    from .rules import judge
-    from .rules.config import load_config
-    from .rules.registry import failing_severities
-    from .terminal import wants_colour
+    from ..render.findings import render_findings
+    from ..rules import judge
+    from ..rules.config import load_config
+    from ..rules.registry import failing_severities
+    from ..terminal import wants_colour
 
     rules = load_config(config)
     with _open(ctx) as store:
@@ -322,7 +322,7 @@ def diff(
 def _compared(store: Store, service: str | None, since: str, until: str) -> tuple[str, dict[str, str]]:
     """The title naming the dates of the two states compared, and the services compared from a later
     first state than --from ({service: date})."""
-    from .rules.judge import state_date, tracked_since
+    from ..rules.judge import state_date, tracked_since
 
     services = [service] if service else store.services()
     tracked = {s: d for s in services if (d := tracked_since(store, s, since)) and d <= until}
@@ -355,8 +355,8 @@ CONFIG = click.option(
 def notes(ctx: click.Context, service: str | None, since: dt.date, until: dt.date | None, fmt: str,
           config: str | None) -> None:
     """Release notes grouped by date, service and severity (Markdown, or an Atom feed), judged as diff judges."""
-    from .render.notes import render_notes
-    from .rules.config import load_config
+    from ..render.notes import render_notes
+    from ..rules.config import load_config
 
     rules = load_config(config)
     with _open(ctx) as store:
@@ -371,8 +371,8 @@ def notes(ctx: click.Context, service: str | None, since: dt.date, until: dt.dat
 @click.pass_context
 def report(ctx: click.Context, out: Path, config: str | None) -> None:
     """A static HTML site of every release and change; opens from disk, no server needed."""
-    from .render.site import write_site
-    from .rules.config import load_config
+    from ..render.site import write_site
+    from ..rules.config import load_config
 
     rules = load_config(config)
     with _open(ctx) as store:
@@ -388,4 +388,4 @@ def _warn_stale(warnings: list[str]) -> None:
 
 
 # Commands that live beside their feature's code, imported only when called.
-_FEATURE_COMMANDS = {"check": "changelog_tracker.check.command", "stubs": "changelog_tracker.stubs.command"}
+_FEATURE_COMMANDS = {"check": "changelog_tracker.cli.check", "stubs": "changelog_tracker.cli.stubs"}

@@ -1,4 +1,4 @@
-"""Click pieces shared by every command module (kept apart from cli.py, which imports them all)."""
+"""Click pieces shared by every command module (kept apart from cli/__init__.py, which imports them all)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .sources.header import parse_day
+from ..sources.header import parse_day
 
 
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
