@@ -3,7 +3,7 @@
 Same payloads, same model, same run: a few thousand valid payloads generated from the installed
 botocore's models of two large create calls (ECS RegisterTaskDefinition, WAFv2 CreateWebACL).
 
-    python benchmarks/check.py [--count 3000] [--seed 7]
+    python -m benchmarks.check [--count 3000] [--seed 7]
 """
 
 from __future__ import annotations

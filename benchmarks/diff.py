@@ -6,7 +6,7 @@ the same services' two model dicts. deepdiff over every service takes minutes, s
 first ``--deepdiff-services`` services (alphabetical) and is compared with our diff of exactly
 those; our full-store figure is printed too.
 
-    python benchmarks/diff.py [--old 1.42.64] [--new 1.42.65] [--deepdiff-services 40]
+    python -m benchmarks.diff [--old 1.42.64] [--new 1.42.65] [--deepdiff-services 40]
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 from deepdiff import DeepDiff
 
 from changelog_tracker import Store
-from changelog_tracker.baseline import baseline
 from changelog_tracker.rules.judge import diff
 from changelog_tracker.sources.wheel import download_wheel, wheel_date, wheel_models
+from changelog_tracker.write.baseline import baseline
 
 
 def timed(action: object) -> tuple[float, object]:

@@ -8,7 +8,7 @@
 Each is timed as a whole process, best of ``--repeat`` runs taken in turns. Pages are generated first (untimed)
 with botocore's own documenter.
 
-    python benchmarks/ingest.py [--services ec2,sagemaker,glue,connect] [--layout multiline] [--repeat 5]
+    python -m benchmarks.ingest [--services ec2,sagemaker,glue,connect] [--layout multiline] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from changelog_tracker.sources import pagegen
 from changelog_tracker.sources.text import balanced_end
 from changelog_tracker.sources.wheel import installed_models
+from oracle import pagegen
 
 BIG = "ec2,sagemaker,glue,connect,quicksight,iot"
 BOTOCORE = """

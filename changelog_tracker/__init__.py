@@ -14,12 +14,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-# Functions named like their modules load now: a later submodule import would rebind the name.
-from .baseline import baseline
 from .errors import NoStoreError, NotFoundError, ParseError, StoreError, TrackerError
 from .graph.store import Store
-from .ingest import ingest
-from .queries import log, show
+from .query.lookup import log, show
+
+# Functions named like their modules load now: a later submodule import would rebind the name.
+from .write.baseline import baseline
+from .write.ingest import ingest
 
 if TYPE_CHECKING:
     from .check import check_payloads, validate

@@ -5,8 +5,8 @@ request TypedDicts with ``ast`` (never imported), writes what every method accep
 ``tests/data/mypy_boto3/<service>-<version>.json`` (the test compares against that file, so CI
 downloads nothing) and prints how our stubs of the same botocore model compare.
 
-    python scripts/compare_mypy_boto3.py                       # bedrock-agentcore-control 1.42.65
-    python scripts/compare_mypy_boto3.py --service s3 --version 1.42.65
+    python -m scripts.compare_mypy_boto3                       # bedrock-agentcore-control 1.42.65
+    python -m scripts.compare_mypy_boto3 --service s3 --version 1.42.65
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import download_wheel, wheel_date, wheel_models
 from changelog_tracker.stubs import write_stubs
-from changelog_tracker.stubs.extract import Declarations, read_package, requests
+from oracle.extract import Declarations, read_package, requests
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "data" / "mypy_boto3"

@@ -1,7 +1,7 @@
 """Parse pages botocore's documenter writes for every operation of every installed service, in both
 layouts, and compare with the botocore source. Prints how many operations are identical.
 
-    python scripts/corpus_check.py [SERVICE ...]      # default: all services (about 25 minutes on 2 cores)
+    python -m scripts.corpus_check [SERVICE ...]      # default: all services (about 25 minutes on 2 cores)
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 import time
 
-from changelog_tracker.selfcheck import check_corpus
 from changelog_tracker.sources.wheel import installed_models
+from oracle.corpus import check_corpus
 
 
 def main(services: list[str]) -> int:

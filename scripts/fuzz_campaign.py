@@ -1,7 +1,7 @@
 """Mutants of real pages through ``ingest``: every one is read, or rejected cleanly (issue 10).
 
 The seeds are real pages: the two seed drops, text pages botocore's documenter writes for real
-models (sources/pagegen.py, both layouts) and a change-feed HTML page (scripts/build_html_pages.py).
+models (oracle/pagegen.py, both layouts) and a change-feed HTML page (oracle/html_pages.py).
 Each case mutates one seed (line deletions, duplications and swaps, truncation, byte flips,
 unbalanced brackets and quotes, impossible dates and counts, NUL bytes, a BOM, CRLF, tabs,
 1 MB lines, 10,000-deep nesting of brackets or markup) and ingests it into a copy of a filled store through the CLI
@@ -10,7 +10,7 @@ and then ``log`` and ``show --format json`` of every service answer well-formed 
 rejected with exit 2 and one ``error: FILE:LINE:COL: expected ...`` line, the store file
 byte-identical. Never a traceback, never longer than the time limit.
 
-    python scripts/fuzz_campaign.py --cases 5000 --seed 1
+    python -m scripts.fuzz_campaign --cases 5000 --seed 1
 
 prints: cases, accepted, rejected, tracebacks (must be 0), store changes (must be 0), timeouts
 (must be 0), and each failing case (mutation, seed page, random seed) to replay.
@@ -38,12 +38,10 @@ from typing import Any
 import click
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from changelog_tracker.cli import main as cli
+from oracle import pagegen
 
-from changelog_tracker.cli import main as cli  # noqa: E402
-from changelog_tracker.sources import pagegen  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DATA = ROOT / "tests" / "data"
 SEEDS = DATA / "seeds"
@@ -62,7 +60,7 @@ def seed_pages() -> dict[str, bytes]:
     """{name: page}: the two seeds, pagegen text pages of real models, a feed HTML page."""
     import gzip
 
-    import build_html_pages as build
+    from oracle import html_pages as build
 
     def model(version: str) -> dict[str, Any]:
         with gzip.open(DATA / "models" / SERVICE / f"{version}.json.gz", "rt", encoding="utf-8") as handle:

@@ -1,7 +1,7 @@
 """Make real "doc drop" pages, and compact model test data, from botocore wheels.
 
-    python scripts/make_drops.py drops 1.40.45..1.40.50 --out data/drops --layout oneline
-    python scripts/make_drops.py models 1.40.45 1.40.46 -s bedrock-agentcore-control
+    python -m scripts.make_drops drops 1.40.45..1.40.50 --out data/drops --layout oneline
+    python -m scripts.make_drops models 1.40.45 1.40.46 -s bedrock-agentcore-control
 
 VERSIONS are botocore versions (``1.42.65``) or inclusive ranges (``1.42.60..1.42.65``; a range
 asks the package index once for the versions that exist). Wheels are downloaded once into the
@@ -22,9 +22,8 @@ from typing import Any, get_args
 
 import click
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from changelog_tracker.sources import pagegen, wheel
+from changelog_tracker.sources import wheel
+from oracle import pagegen
 
 # botocore's CHANGELOG.rst line; boto3's adds "[``botocore``] " before the text.
 _API_CHANGE = re.compile(r"^\* api-change:``([^`]+)``: (?:\[``botocore``\] )?(.*)$")

@@ -10,15 +10,14 @@ For SERVICES over VERSIONS (a range like 1.42.25..1.42.65) it writes into OUT:
   release that changed the service, and ``manifest.json`` (versions, dates, services), for tests
   that diff the JSON models independently.
 
-    python scripts/make_history.py 1.42.25..1.42.65 --out tests/data/history --models -s eks -s batch ...
-    python scripts/make_history.py 1.42.25..1.42.65 --out data -s ec2 -s connect ...
+    python -m scripts.make_history 1.42.25..1.42.65 --out tests/data/history --models -s eks -s batch ...
+    python -m scripts.make_history 1.42.25..1.42.65 --out data -s ec2 -s connect ...
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -26,11 +25,9 @@ from typing import Any
 
 import click
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from make_drops import expand_versions
-
-from changelog_tracker.sources import pagegen, wheel
+from changelog_tracker.sources import wheel
+from oracle import pagegen
+from scripts.make_drops import expand_versions
 
 LAYOUTS: tuple[pagegen.Layout, ...] = ("multiline", "oneline")
 

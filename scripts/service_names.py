@@ -1,7 +1,7 @@
 """Write changelog_tracker/service_names.json: every full name (and boto3 name) -> boto3 name,
 from the installed botocore and any botocore wheels given, newest last so current names win.
 
-    python scripts/service_names.py [WHEEL ...]
+    python -m scripts.service_names [WHEEL ...]
 """
 
 from __future__ import annotations

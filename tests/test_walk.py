@@ -14,8 +14,8 @@ from changelog_tracker.graph.store import Store
 from changelog_tracker.model import ListShape, MapShape, Member, Scalar, Shape, Structure, transform, walk
 from changelog_tracker.parse.params import unknown_required
 from changelog_tracker.sources.botocore import operations_from_json
-from tests.conftest import committed_model
-from tests.test_roundtrip import shapes
+from tests.helpers import committed_model
+from tests.read.test_roundtrip import shapes
 
 PACKAGE = Path(changelog_tracker.__file__).parent
 STRING = Scalar("string")
@@ -27,7 +27,7 @@ PATH_USERS = (
     "graph/store.py",
     "parse/params.py",
     "stubs/shapes.py",
-    "stubs/extract.py",
+    "../oracle/extract.py",
     "check/compile.py",
     "check/payloads.py",
     "sources/botocore.py",
@@ -99,7 +99,7 @@ def test_one_name_one_meaning() -> None:
     from changelog_tracker.check import compile as check_compile
     from changelog_tracker.graph import encode, nodes
     from changelog_tracker.parse import syntax
-    from changelog_tracker.sources import pagegen
+    from oracle import pagegen
 
     assert not hasattr(model, "UNDOCUMENTED") and Scalar("undocumented") == model.CUT_SIDE
     assert not hasattr(encode, "UNDOCUMENTED_ID") and encode.CUT_NODE == "undocumented"
@@ -108,5 +108,5 @@ def test_one_name_one_meaning() -> None:
     assert not hasattr(pagegen, "type_repr") and hasattr(pagegen, "feed_type")
     assert not hasattr(nodes, "children") and hasattr(nodes, "child_edges")
     assert not hasattr(Store, "_fetch")
-    for name in ("model.py", "stubs/extract.py", "check/verdicts.py"):
+    for name in ("model.py", "../oracle/extract.py", "check/verdicts.py"):
         assert "SPEC" not in ast.get_docstring(ast.parse((PACKAGE / name).read_text()), clean=False), name  # type: ignore[operator]

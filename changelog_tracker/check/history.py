@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..errors import NotFoundError
 from ..graph.store import Store, Version
-from ..queries import find_operation
+from ..query.lookup import find_operation
 from ..rules.judge import Finding, History, diff
 from ..taxonomy import ChangeKind, Preset
 from .compile import MISSING_REQUIRED, NOT_IN_ENUM, UNKNOWN_MEMBER, WRONG_TYPE, Error

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import ParseError, TrackerError
-from ..ingest import Document, decode
+from ..write.ingest import Document, decode
 
 LINES = frozenset({".jsonl", ".ndjson"})
 YAML = frozenset({".yaml", ".yml"})

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import NotFoundError, TrackerError
 from ..graph.store import Store
 from ..model import EMPTY_INPUT
-from ..queries import as_of, find_operation, service_name
+from ..query.lookup import as_of, find_operation, service_name
 from .compile import MODES, UNCHECKABLE, Error, validate
 from .history import Breakage, Explainer, Timeline, first_break, removal, timeline
 from .payloads import Payload

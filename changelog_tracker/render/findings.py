@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..errors import TrackerError
-from ..release_notes import severity_counts
+from ..query.release_notes import severity_counts
 from ..rules import registry
 from ..rules.judge import Finding
 from ..rules.registry import BREAKING, DANGEROUS, SAFE, SEVERITIES, Rule, failing_severities

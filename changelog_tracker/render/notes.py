@@ -1,7 +1,7 @@
 """Release notes laid out: by date (newest first), service and severity, in one of FORMATS.
 
 What the notes hold (a transitive diff per service, judged with the config) is the query
-changelog_tracker/release_notes.py; this module only lays it out.
+changelog_tracker/query/release_notes.py; this module only lays it out.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from ..errors import TrackerError
 from ..graph.store import Store
-from ..queries import LATEST, service_name
-from ..release_notes import ReleaseNote, release_notes
+from ..query.lookup import LATEST, service_name
+from ..query.release_notes import ReleaseNote, release_notes
 from ..rules.config import Config
 from ..rules.judge import Finding
 from ..rules.registry import SEVERITIES

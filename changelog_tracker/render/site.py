@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..graph.store import Store
-from ..queries import LATEST
-from ..release_notes import release_notes
+from ..query.lookup import LATEST
+from ..query.release_notes import release_notes
 from ..rules.config import Config
 from ..rules.judge import Finding
 from ..rules.registry import SEVERITIES

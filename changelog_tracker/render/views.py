@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import Shape, walk
-from ..queries import LogEntry, Shown
+from ..query.lookup import LogEntry, Shown
 from ..terminal import printable
 from .env import Format
 from .syntax import render_request, render_response

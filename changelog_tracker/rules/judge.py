@@ -18,7 +18,7 @@ from ..differ import Change, diff_states, service_removed
 from ..errors import TrackerError
 from ..graph.store import Store, Version
 from ..graph.view import shape_graph
-from ..queries import as_of, find_operation, service_name
+from ..query.lookup import as_of, find_operation, service_name
 from ..suggest import did_you_mean
 from ..taxonomy import ChangeKind, Direction, Preset
 from .config import Config

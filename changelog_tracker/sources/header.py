@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-# No real release falls outside; the store's open end (queries.LATEST, 9999-12-31) and date
+# No real release falls outside; the store's open end (query.lookup.LATEST, 9999-12-31) and date
 # arithmetic near date.min (the day before 0001-01-01) stay far away.
 FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)

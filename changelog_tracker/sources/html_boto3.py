@@ -18,7 +18,6 @@ from bs4 import BeautifulSoup, Tag
 from ..errors import ParseError
 from ..model import Page, PageMethod
 from ..parse.params import REQUIRED, damaged_flag, page_type
-from ..services import bundled_names, resolve
 from .document import Document
 from .html_method import (
     BLOCKS,
@@ -32,6 +31,7 @@ from .html_method import (
     position,
     text_of,
 )
+from .services import bundled_names, resolve
 
 _METHOD_ID = re.compile(r"(?P<klass>\w+)\.Client\.(?P<method>\w+)")
 # A paginator's ``paginate`` or a waiter's ``wait`` (botocore's Paginator/WaiterDocumenter pages).

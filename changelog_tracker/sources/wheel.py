@@ -28,7 +28,7 @@ from botocore.loaders import Loader
 from ..suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from ..ingest import Progress
+    from ..write.ingest import Progress
 
 DEFAULT_CACHE = Path.home() / ".cache" / "changelog-tracker" / "wheels"
 

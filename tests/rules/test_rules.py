@@ -1,0 +1,239 @@
+"""One previous/current fixture pair per rule, asserting the exact finding (buf/oasdiff style)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from changelog_tracker import Store
+from changelog_tracker.errors import TrackerError
+from changelog_tracker.model import ListShape, MapShape, Member, Operation, Page, PageMethod, Scalar, Structure
+from changelog_tracker.rules.config import load_config
+from changelog_tracker.rules.judge import diff, worst
+from changelog_tracker.rules.registry import RULES
+from changelog_tracker.write.ingest import store_pages
+
+S, E = Scalar("string"), Scalar("string", ("A", "B"))
+
+
+def op(inputs: tuple[Member, ...] = (), outputs: tuple[Member, ...] | None = (), name: str = "put_item") -> Operation:
+    return Operation(name, Structure(inputs), None if outputs is None else Structure(outputs))
+
+
+def req(name: str, shape: object = S, required: bool = False) -> Member:
+    return Member(name, shape, required)  # type: ignore[arg-type]
+
+
+WRAP = req("config", Structure((req("mode", E),)))
+# rule id -> (previous, current, (path, old, new))
+CASES: dict[str, tuple[list[Operation], list[Operation], tuple[str, object, object]]] = {
+    "operation-added": ([], [op()], ("", None, None)),
+    "operation-removed": ([op()], [], ("", None, None)),
+    "request-member-added": (
+        [op()],
+        [op((req("tags", MapShape(S, S)),))],
+        ("tags", None, {"required": False, "type": "map<string>"}),
+    ),
+    "request-required-member-added": (
+        [op()],
+        [op((req("id", required=True),))],
+        ("id", None, {"required": True, "type": "string"}),
+    ),
+    "request-member-removed": ([op((req("id"),))], [op()], ("id", {"required": False, "type": "string"}, None)),
+    "request-enum-value-added": (
+        [op((WRAP,))],
+        [op((req("config", Structure((req("mode", Scalar("string", ("A", "B", "C"))),))),))],
+        ("config.mode", None, "C"),
+    ),
+    "request-enum-value-removed": (
+        [op((WRAP,))],
+        [op((req("config", Structure((req("mode", Scalar("string", ("A",))),))),))],
+        ("config.mode", "B", None),
+    ),
+    "request-became-required": ([op((req("id"),))], [op((req("id", required=True),))], ("id", False, True)),
+    "request-became-optional": ([op((req("id", required=True),))], [op((req("id"),))], ("id", True, False)),
+    "request-type-changed": (
+        [op((req("ids", ListShape(S)),))],
+        [op((req("ids", S),))],
+        ("ids", "list<string>", "string"),
+    ),
+    "response-member-added": (
+        [op()],
+        [op(outputs=(req("arn"),))],
+        ("arn", None, {"required": False, "type": "string"}),
+    ),
+    "response-member-removed": (
+        [op(outputs=(req("arn"),))],
+        [op()],
+        ("arn", {"required": False, "type": "string"}, None),
+    ),
+    "response-enum-value-added": (
+        [op(outputs=(req("items", ListShape(Structure((req("state", E),)))),))],
+        [op(outputs=(req("items", ListShape(Structure((req("state", Scalar("string", ("A", "B", "Z"))),)))),))],
+        ("items[].state", None, "Z"),
+    ),
+    "response-enum-value-removed": (
+        [op(outputs=(req("state", E),))],
+        [op(outputs=(req("state", Scalar("string", ("B",))),))],
+        ("state", "A", None),
+    ),
+    "response-became-required": (
+        [op(outputs=(req("arn"),))],
+        [op(outputs=(req("arn", required=True),))],
+        ("arn", False, True),
+    ),
+    "response-became-optional": (
+        [op(outputs=(req("arn", required=True),))],
+        [op(outputs=(req("arn"),))],
+        ("arn", True, False),
+    ),
+    "response-type-changed": (
+        [op(outputs=(req("state", E),))],
+        [op(outputs=(req("state", S),))],
+        ("state", "enum", "string"),
+    ),
+}
+
+
+def _store_pair(store: Store, previous: list[Operation], current: list[Operation]) -> None:
+    for date, ops in (("2026-01-01", previous), ("2026-02-01", current)):
+        methods = tuple(PageMethod(o, "new") for o in ops)
+        store_pages(
+            store, [Page("fixture", dt.date.fromisoformat(date), "Fixture", methods, service="fixture", complete=True)]
+        )
+
+
+def test_every_rule_has_a_fixture() -> None:
+    # service-removed has its own test below: a service's removal comes with its operations'.
+    assert {*CASES, "service-removed"} == {rule.id for rule in RULES}
+
+
+def test_a_service_gone_from_botocore_is_removed_with_its_operations(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's side (a complete source without the service ends it) is faked: state is {} from then on.
+    _store_pair(store, [op(name="create"), op(name="delete")], [op(name="create"), op(name="delete")])
+    state = store.state
+    monkeypatch.setattr(store, "ended", lambda service: "2026-03-01")
+    monkeypatch.setattr(store, "state", lambda service, at: {} if at >= "2026-03-01" else state(service, at))
+    found = diff(store, "fixture", since="2026-01-15")
+    assert [(f.rule.id, f.change.operation, f.severity, f.release) for f in found] == [
+        ("service-removed", "", "breaking", "2026-03-01"),
+        ("operation-removed", "create", "breaking", "2026-03-01"),
+        ("operation-removed", "delete", "breaking", "2026-03-01"),
+    ]
+    assert found[0].message == "service fixture was removed: every call to any of its operations fails"
+    assert {f.rule.id for f in diff(store, "fixture", since="2026-01-15", preset="readers")} >= {"service-removed"}
+    assert len(diff(store, "fixture", since="2026-01-15", until="2026-03-01", transitive=True)) == 3
+    assert diff(store, "fixture", since="2026-03-01") == []
+    assert diff(store, "fixture", since="2026-01-02", until="2026-02-28") == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fixture(rule_id: str, store: Store) -> None:
+    previous, current, (path, old, new) = CASES[rule_id]
+    _store_pair(store, previous, current)
+    (finding,) = diff(store, "fixture", since="2026-01-01", until="2026-02-01")
+    rule = next(r for r in RULES if r.id == rule_id)
+    c = finding.change
+    assert (finding.rule.id, finding.severity, c.path, c.old, c.new) == (rule_id, rule.severity, path, old, new)
+    assert (c.service, c.operation, c.direction, c.kind) == ("fixture", "put_item", rule.direction, rule.kind)
+    assert finding.release == "2026-02-01" and finding.previous == "2026-01-01"
+    assert finding.message and (path in finding.message or rule_id.startswith("operation"))
+
+
+def test_direction_decides_severity(store: Store) -> None:
+    before = op((WRAP,), (WRAP,))
+    grown = req("config", Structure((req("mode", Scalar("string", ("A", "B", "C"))),)))
+    _store_pair(store, [before], [op((grown,), (grown,))])
+    severities = {f.change.direction: f.severity for f in diff(store, "fixture", since="2026-01-01")}
+    assert severities == {"request": "safe", "response": "dangerous"}
+
+
+def test_impact_names_operations_sharing_the_shape(store: Store) -> None:
+    shared = req("config", Structure((req("mode", E),)))
+    grown = req("config", Structure((req("mode", Scalar("string", ("A", "B", "C"))),)))
+    previous = [op((shared,), name="create"), op((shared,), name="update"), op((req("other"),), name="delete")]
+    current = [op((grown,), name="create"), op((grown,), name="update"), op((req("other"),), name="delete")]
+    _store_pair(store, previous, current)
+    impact = {f.change.operation: f.impact for f in diff(store, "fixture", since="2026-01-01")}
+    assert impact == {"create": ("update",), "update": ("create",)}
+
+
+def test_impact_keeps_the_sides_apart(store: Store) -> None:
+    # A member removed from a shape that create/update send and get returns: a request change for
+    # create (update alike), a response change for get; never "also affects" across sides.
+    shared, cut = Structure((req("mode", E), req("name"))), Structure((req("mode", E),))
+
+    def ops(shape: Structure) -> list[Operation]:
+        return [
+            op((req("config", shape),), name="create"),
+            op((req("config", shape),), name="update"),
+            op(outputs=(req("config", shape),), name="get"),
+        ]
+
+    _store_pair(store, ops(shared), ops(cut))
+    impact = {f.change.operation: (f.impact, f.impact_other_side) for f in diff(store, "fixture", since="2026-01-01")}
+    assert impact == {
+        "create": (("update",), ("get",)),
+        "update": (("create",), ("get",)),
+        "get": ((), ("create", "update")),
+    }
+
+
+def test_config_overrides_severity_and_accepts_known_changes(store: Store, tmp_path: Path) -> None:
+    previous, current, _ = CASES["request-member-removed"]
+    _store_pair(store, previous, current)
+    (plain,) = diff(store, "fixture", since="2026-01-01")
+    config_file = tmp_path / "changelog-tracker.toml"
+    config_file.write_text(
+        f'[severity]\n"request-member-removed" = "dangerous"\n\n'
+        f'[[accept]]\nfingerprint = "{plain.fingerprint}"\nreason = "nobody sets id"\n'
+    )
+    (judged,) = diff(store, "fixture", since="2026-01-01", config=load_config(config_file))
+    assert (judged.severity, judged.accepted, judged.fingerprint) == ("dangerous", "nobody sets id", plain.fingerprint)
+    assert worst([plain]) == "breaking" and worst([judged]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[severity]\nnope = "safe"\n',
+        '[severity]\n"request-member-removed" = "fatal"\n',
+        "[[accept]]\nreason = 'x'\n",
+        "not toml [",
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(TrackerError, match=str(path)):
+        load_config(path)
+
+
+def test_presets_select_who_breaks(store: Store) -> None:
+    _store_pair(store, [op((req("id"),), (req("arn"),))], [op((), ())])
+    rules = {
+        p: {f.rule.id for f in diff(store, "fixture", since="2026-01-01", preset=p)}
+        for p in ("payloads", "readers", "all")
+    }
+    assert rules == {
+        "payloads": {"request-member-removed"},
+        "readers": {"response-member-removed"},
+        "all": {"request-member-removed", "response-member-removed"},
+    }
+
+
+def test_transitive_sees_a_change_undone_inside_the_range(store: Store) -> None:
+    pages = [("2026-01-01", [op((WRAP,))]), ("2026-02-01", [op()]), ("2026-03-01", [op((WRAP,))])]
+    for date, ops in pages:
+        methods = tuple(PageMethod(o, "new") for o in ops)
+        store_pages(store, [Page("f", dt.date.fromisoformat(date), "F", methods, service="fixture", complete=True)])
+    assert diff(store, "fixture", since="2026-01-01", until="2026-03-01") == []
+    steps = diff(store, "fixture", since="2026-01-01", until="2026-03-01", transitive=True)
+    assert [(f.rule.id, f.release) for f in steps] == [
+        ("request-member-removed", "2026-02-01"),
+        ("request-member-added", "2026-03-01"),
+    ]

@@ -1,0 +1,195 @@
+"""Crashes, signals and concurrent writers: real processes over real drops (each test bounded to seconds).
+
+- ``kill -9`` at any moment of an ingest leaves a store that opens, and re-ingesting gives the
+  answers of a clean ingest;
+- killing an ingest (SIGTERM, SIGINT, SIGKILL) leaves none of its worker processes behind;
+- two ingests into one store at once both land; a store locked longer than we wait is refused,
+  naming who holds it, never with a "database is locked" traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from changelog_tracker import Store, log, show
+from tests.helpers import DATA, SEED_2025, SEED_2026
+
+ROOT = Path(__file__).parents[2]
+DROPS = [ROOT / "data" / "drops", DATA / "history" / "drops"]  # 77 real pages, 8 MB
+LINUX = sys.platform.startswith("linux")
+
+
+def _command(db: Path, *args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "changelog_tracker", "--store", str(db), *map(str, args)]
+
+
+def _run(db: Path, *args: str | Path, wait: float | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **({"CHANGELOG_TRACKER_LOCK_WAIT": str(wait)} if wait is not None else {})}
+    return subprocess.run(_command(db, *args), capture_output=True, text=True, check=False, timeout=120, env=env)
+
+
+def _answers(db: Path) -> str:
+    """What the store says: log, and every service's operations at every release."""
+    with Store(db) as store:
+        shown = {
+            f"{service}@{release}": [s.to_json() for s in show(store, service, at=release)]
+            for service in store.services()
+            for release in store.releases(service)
+        }
+        return json.dumps({"log": [e.to_json() for e in log(store)], "show": shown}, sort_keys=True)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, float]:
+    """The answers of an ingest nothing disturbed, and how long it took."""
+    db = tmp_path_factory.mktemp("clean") / "tracker.db"
+    started = time.monotonic()
+    result = _run(db, "ingest", *DROPS)
+    assert result.returncode == 0, result.stderr
+    return _answers(db), time.monotonic() - started
+
+
+def test_kill_9_at_random_moments_then_reingest_gives_the_clean_answers(
+    clean: tuple[str, float], tmp_path: Path
+) -> None:
+    answers, took = clean
+    db = tmp_path / "tracker.db"
+    moments = sorted(random.Random(10).uniform(0.0, took * 1.1) for _ in range(6))
+    for moment in moments:
+        proc = subprocess.Popen(_command(db, "ingest", *DROPS), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(moment)
+        proc.kill()
+        proc.wait(timeout=30)
+        opened = _run(db, "log", "--format", "json")
+        if db.exists() and db.stat().st_size > 0:  # killed after the store was made: it opens
+            assert opened.returncode == 0, (moment, opened.stderr)
+            assert not [line for line in opened.stderr.splitlines() if "Traceback" in line]
+        else:
+            assert opened.returncode == 2 and "no store at" in opened.stderr
+    result = _run(db, "ingest", *DROPS)
+    assert result.returncode == 0, result.stderr
+    assert _answers(db) == answers
+
+
+def test_two_ingests_at_once_both_land(clean: tuple[str, float], tmp_path: Path) -> None:
+    db = tmp_path / "new" / "tracker.db"  # both also race to make the store
+    procs = [
+        subprocess.Popen(_command(db, "ingest", d), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for d in DROPS
+    ]
+    outcomes = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outcomes
+    assert not [err for _, err in outcomes if "Traceback" in err or "database is locked" in err]
+    assert _answers(db) == clean[0]
+
+
+HOLD = """
+import sys, time
+from changelog_tracker import Store
+with Store(sys.argv[1]) as store, store.transaction():
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    db = tmp_path / "tracker.db"
+    assert _run(db, "ingest", SEED_2025).returncode == 0
+    return db
+
+
+def test_a_store_a_writer_holds_too_long_is_refused_naming_it(seeded: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(seeded)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        before = seeded.read_bytes()
+        started = time.monotonic()
+        result = _run(seeded, "ingest", SEED_2026, wait=2)
+        assert 2 <= time.monotonic() - started < 20  # waited, boundedly
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        *notes, error = result.stderr.strip().splitlines()
+        assert len(notes) == 1 and notes[0].startswith(
+            f"note: waiting up to 2 s for {seeded}: locked by pid {holder.pid}"
+        )
+        assert error.startswith(f"error: {seeded}: locked by pid {holder.pid} ")
+        assert seeded.read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _run(seeded, "ingest", SEED_2026).returncode == 0  # a killed writer's record misleads no one
+
+
+def test_a_store_another_program_locks_is_refused_for_writes_and_reads(seeded: Path) -> None:
+    other = sqlite3.connect(seeded, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        for args in (["ingest", str(SEED_2026)], ["log"]):
+            result = _run(seeded, *args, wait=1)
+            assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+            error = result.stderr.strip().splitlines()[-1]
+            assert error.startswith(f"error: {seeded}: locked by another program"), error
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert _run(seeded, "log").returncode == 0
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def long_ingest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough real pages for the worker pool to be busy a few seconds (copies of the drops)."""
+    folder = tmp_path_factory.mktemp("many")
+    for copy in range(4):
+        for source in DROPS:
+            shutil.copytree(source, folder / f"{copy}-{source.parent.name}")
+    return folder
+
+
+@pytest.mark.skipif(not LINUX, reason="finds worker processes in /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
+def test_killing_ingest_leaves_no_worker_behind(signum: signal.Signals, long_ingest: Path, tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    proc = subprocess.Popen(_command(db, "ingest", long_ingest), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 30
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers |= _children(proc.pid)
+        time.sleep(0.01)
+    assert workers, "the ingest started no worker processes"
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode != 0 and b"Traceback" not in err, err
+    deadline = time.monotonic() + 5
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _running(w)]
