@@ -225,21 +225,32 @@ class _Impact:
     def __init__(self, history: History, old: str, new: str) -> None:
         self.history, self.dates = history, (old, new)
         self._graphs: dict[str, nx.DiGraph] = {}
+        self._above: dict[tuple[str, str], set[Any]] = {}
 
     def graph(self, date: str) -> nx.DiGraph:
         if date not in self._graphs:
             self._graphs[date] = shape_graph(self.history.store, self.history.service, date)
         return self._graphs[date]
 
+    def _within(self, date: str, node: str) -> set[Any]:
+        """The node and every graph node above it; changes under one parent share it, so it is kept."""
+        key = (date, node)
+        if key not in self._above:
+            graph = self.graph(date)
+            self._above[key] = nx.ancestors(graph, node) | {node} if node in graph else set()
+        return self._above[key]
+
     def of(self, change: Change) -> tuple[tuple[str, ...], tuple[str, ...]]:
         node = change.node or change.old_node
         if node is None:
             return (), ()
         date = self.dates[1] if change.node else self.dates[0]
-        graph = self.graph(date)
-        within = nx.ancestors(graph, node) | {node} if node in graph else set()
+        within = self._within(date, node)
+        state = self.history.state(date)
         sides: dict[str, list[str]] = {Direction.REQUEST: [], Direction.RESPONSE: []}
-        for name, version in self.history.state(date).items():
+        # Only the operations above the node can use it: visit those, in name order, not the whole state.
+        for name in sorted(n[1] for n in within if isinstance(n, tuple) and n[0] == "op"):
+            version = state[name]
             if name != change.operation:
                 sides[Direction.REQUEST] += [name] if version.input in within else []
                 sides[Direction.RESPONSE] += [name] if version.output in within else []
