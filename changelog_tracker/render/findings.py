@@ -23,7 +23,6 @@ from .env import Format, environment
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "note"}  # a rule's default level
-GITHUB_COMMANDS = {BREAKING: "error", DANGEROUS: "warning", SAFE: "notice"}
 FILTERS = ("severity", "service", "direction")
 SERVICE_ITSELF = "(the service)"  # where a change to the service itself is listed among operations
 _ANSI = {BREAKING: "\x1b[1;31m", DANGEROUS: "\x1b[33m", SAFE: "\x1b[32m"}
