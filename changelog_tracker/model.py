@@ -91,6 +91,10 @@ EMPTY_INPUT = Structure()
 
 Visit = tuple[str, Shape, Member | None]
 
+# Traits by member path ('' the operation itself, 'input', 'input.Arn', 'output.Items[]', ...):
+# a path present is known (an empty dict: known to have none), a path absent is unknown.
+Overlay = dict[str, dict[str, Any]]
+
 
 def walk(shape: Shape, path: str = "") -> Iterator[Visit]:
     """Every shape in ``shape``, itself first, depth-first in member order, as ``(path, shape,
@@ -132,6 +136,9 @@ class Operation:
     output: Shape | None = None  # None: the method returns None
     api_name: str | None = field(default=None, compare=False)  # e.g. CreateAgentRuntime, when known
     documentation: str = field(default="", compare=False)
+    # What the model knows beyond the page's shapes (constraints, deprecations, errors, paginator...),
+    # by member path: see changelog_tracker/traits.py. None: the source cannot say (a page).
+    traits: Overlay | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -184,3 +191,5 @@ class Page:
     service: str | None = None  # boto3 name, where the source knows it
     complete: bool = False  # lists every operation: those it lacks were removed
     line: int = 1
+    traits: dict[str, Any] | None = None  # service-level facts a model knows ({"protocol": "json"}), else None
+    model_digest: str | None = None  # a model source's digest of the files it was converted from

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError, TrackerError
-from ..model import CUT_SIDE, Operation, Shape, Structure
+from ..model import CUT_SIDE, Operation, Overlay, Shape, Structure
 from . import lock, opening
 from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, node_id_of
 from .nodes import NodeBody, NodeReader
@@ -293,6 +293,15 @@ class Store:
             (version.service, version.operation, version.release),
         ).fetchone()
         return row[0], self._json(row[1])
+
+    def traits(self, version: Version) -> Overlay | None:
+        """What the model knows about ``version`` beyond its shapes, by member path (model.Overlay):
+        a path absent, or None for the whole operation, is unknown. (Issue 13: to be stored.)"""
+        return None
+
+    def service_traits(self, service: str, at: str) -> dict[str, Any] | None:
+        """Service-level facts of the newest model source on or before ``at`` ({"protocol": ...}); None: unknown."""
+        return None
 
     def ended(self, service: str) -> str | None:
         """The date of the first complete source (covering every service) that lacks ``service``
