@@ -1,0 +1,77 @@
+"""A call's payload validated like ``check --mode strict``, by check's own compiled validator.
+
+What the code leaves unknown is never an error: an ``UNKNOWN`` value matches anything, and a dict
+with ``SPREAD`` (``**kwargs``) or a computed key may hold any member, so nothing is missing from it,
+no key of it is unknown, and a union's count is not known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..check.compile import (
+    MISSING_REQUIRED,
+    UNION_CONFLICT,
+    UNKNOWN_MEMBER,
+    Error,
+    MapKey,
+    Raw,
+    Segment,
+    compiler,
+    render,
+)
+from ..model import CUT_SIDE, Shape
+from .calls import UNKNOWN
+
+_ABSENT = object()
+# What boto3 takes beside the operation's members and never sends: a paginator's and a waiter's settings.
+HANDLED = {"paginator": "PaginationConfig", "waiter": "WaiterConfig"}
+
+
+def payload_errors(shape: Shape, payload: dict[Any, Any], via: str = "client") -> list[Error] | None:
+    """The payload's errors against ``shape`` (an operation's input), or None where the page cut it."""
+    if shape == CUT_SIDE:
+        return None
+    sent = {k: v for k, v in payload.items() if k != HANDLED.get(via)}
+    found = compiler("strict")(shape)(sent) or []
+    return [render(raw) for raw in found if not _excused(raw, sent)]
+
+
+def _excused(raw: Raw, payload: dict[Any, Any]) -> bool:
+    kind, _message, segments = raw
+    steps = list(reversed(segments))  # outermost first
+    if kind in (MISSING_REQUIRED, UNKNOWN_MEMBER):
+        container = _at(payload, steps[:-1])
+        if kind == MISSING_REQUIRED:
+            return container is UNKNOWN or _is_open(container)
+        return container is UNKNOWN or not _has_str_key(container, steps[-1])  # SPREAD is no member name
+    value = _at(payload, steps)
+    return value is UNKNOWN or (kind == UNION_CONFLICT and _is_open(value))
+
+
+def _is_open(value: Any) -> bool:
+    return isinstance(value, dict) and any(not isinstance(key, str) for key in value)
+
+
+def _has_str_key(container: Any, step: Segment) -> bool:
+    return isinstance(container, dict) and isinstance(step, str) and step in container
+
+
+def _at(value: Any, steps: list[Segment]) -> Any:
+    """The part of the payload a validator error's segments lead to (``UNKNOWN`` where it is unknown)."""
+    for step in steps:
+        if value is UNKNOWN:
+            return UNKNOWN
+        if isinstance(step, int) and isinstance(value, list) and step < len(value):
+            value = value[step]
+        elif isinstance(value, dict):
+            name = step.key if isinstance(step, MapKey) else step
+            value = value.get(name, _ABSENT) if name in value else _by_text(value, str(name))
+        else:
+            return _ABSENT
+    return value
+
+
+def _by_text(value: dict[Any, Any], name: str) -> Any:
+    """A dict's entry whose key the validator wrote as ``name`` (it writes every key as text)."""
+    return next((item for key, item in value.items() if str(key) == name), _ABSENT)
