@@ -75,7 +75,8 @@ def _text(report: Report, options: Options) -> str:
 
 def _said(hit: Hit) -> str:
     """A hit's message with its release, and the config's reason where it accepts it."""
-    text = hit.message + (f" (release {hit.release})" if hit.release else "")
+    dated = hit.release and hit.release not in hit.message  # "not yet (first in R)" says it already
+    text = hit.message + (f" (release {hit.release})" if dated else "")
     return text + (f" (accepted: {hit.accepted})" if hit.accepted is not None else "")
 
 

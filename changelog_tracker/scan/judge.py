@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from ..differ import Change
 from ..errors import NotFoundError
 from ..graph.store import Store, Version
 from ..model import EMPTY_INPUT, snake_case
 from ..query.lookup import as_of, service_name
 from ..rules import judge
 from ..rules.config import Config
-from ..rules.judge import Finding, state_date
+from ..rules.judge import Finding, History, state_date
 from ..rules.registry import BREAKING, SEVERITIES, failing_severities
 from ..taxonomy import Direction
 from .calls import Call, ScanResult, Unresolved
@@ -145,16 +146,14 @@ class _Services:
         return self.known[key]
 
 
-@dataclass
 class _Service:
-    store: Store
-    key: str
-    _states: dict[str, dict[str, Version]] = field(default_factory=dict)
+    """One service of the store, its states read once (rules' ``History``: its dates include the day a
+    complete source ended it)."""
 
-    def state(self, at: str) -> dict[str, Version]:
-        if at not in self._states:
-            self._states[at] = self.store.state(self.key, at)
-        return self._states[at]
+    def __init__(self, store: Store, key: str) -> None:
+        self.store, self.key = store, key
+        self.history = History(store, key)
+        self.state = self.history.state
 
     def operation_of(self, call: Call, state: dict[str, Version]) -> str | None:
         """The stored operation a call uses: its method, or for a waiter the operation the model's
@@ -170,7 +169,7 @@ class _Service:
 
     def missing(self, call: Call, name: str, at: str) -> Hit:
         """A hit for a method absent at ``at``: not yet, no longer (saying which release), or never stored."""
-        dates = self.store.releases(self.key)
+        dates = self.history.dates
         present = [d for d in dates if name in self.state(d)]
         before = [d for d in present if d <= at]
         where = f"{call.service}.{call.method}"
@@ -201,7 +200,7 @@ class _Service:
             response = self.store.shape(version.output)
             reads = {read_path(response, read) for read in call.reads}
             for finding in (*by_operation.get("", ()), *by_operation.get(name, ())):
-                if touches(finding, call, used, reads):
+                if touches(finding.change, call, used, reads):
                     yield _hit(call, finding)
 
 
@@ -229,10 +228,9 @@ _WHOLE = frozenset({"operation-removed", "service-removed", "deprecated", "proto
 _SENT = frozenset({"member-removed", "type-changed", "deprecated", "became-union"})  # ... of a member it sends
 
 
-def touches(finding: Finding, call: Call, used: Usage, reads: Iterable[str] = ()) -> bool:
-    """Whether a finding reaches what ``call`` uses: what it sends (``used``) or reads from the
+def touches(change: Change, call: Call, used: Usage, reads: Iterable[str] = ()) -> bool:
+    """Whether a change reaches what ``call`` uses: what it sends (``used``) or reads from the
     response (``reads``: ``call.reads`` along the response shape, see ``read_path``)."""
-    change = finding.change
     kind, path = str(change.kind), change.path
     if change.direction == Direction.RESPONSE:
         return not path or any(_under(read, path) for read in reads)
