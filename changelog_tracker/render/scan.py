@@ -142,7 +142,8 @@ def _github(report: Report, options: Options) -> str:
         c = hit.call
         command = {"error": "error", "warning": "warning"}.get(options.level(hit), "notice")
         where = f"file={_gh_property(options.where(c.file))},line={c.line},col={c.col}"
-        lines.append(f"::{command} {where},title={_gh_property(hit.rule)}::{printable(_gh_data(_said(hit)))}\n")
+        # GitHub's escapes first (CR and LF among them), then no other control reaches the log viewer.
+        lines.append(printable(f"::{command} {where},title={_gh_property(hit.rule)}::{_gh_data(_said(hit))}") + "\n")
     return "".join(lines)
 
 
