@@ -62,6 +62,8 @@ def scan(
         raise click.UsageError("--at and --from exclude each other: validate at a date, or judge a range")
     if until is not None and since is None:
         raise click.UsageError("--to needs --from: the range starts somewhere")
+    if since is not None and until is not None and since > until:
+        raise click.UsageError(f"--from {since} is after --to {until}")
     rules = load_config(config) if since is not None else None
     with _open(ctx) as store:
         with _progress("scanning files") as progress:

@@ -78,7 +78,9 @@ def test_exit_codes(history_db: Path, in_code: None) -> None:
     assert run(history_db, *RANGE, "--fail-on", "dangerous").exit_code == 1
     assert run(history_db, "--from", QCONNECT_CHANGE, "--to", "2026-02-05", "--fail-on", "breaking").exit_code == 0
     assert run(history_db, "--at", QCONNECT_CHANGE, "--fail-on", "breaking").exit_code == 1  # an invalid payload
-    for bad in (("--at", FIRST, "--from", FIRST), ("--to", FIRST), ("--at", "2026-02-30"), ("--format", "xml")):
+    bad_usage = (("--at", FIRST, "--from", FIRST), ("--to", FIRST), ("--from", QCONNECT_CHANGE, "--to", FIRST),
+                 ("--at", "2026-02-30"), ("--format", "xml"))
+    for bad in bad_usage:
         result = run(history_db, *bad)
         assert result.exit_code == 2 and "Traceback" not in result.output, bad
     missing = CliRunner().invoke(main, ["--store", str(history_db), "scan", "no/such/dir"])
