@@ -24,7 +24,7 @@ from ..rules.registry import BREAKING, SEVERITIES, failing_severities
 from ..taxonomy import Direction
 from .calls import Call, ScanResult, Unresolved
 from .usage import Usage, read_path, usage
-from .validate import HANDLED, payload_errors
+from .validate import payload_errors, request
 
 
 @dataclass(frozen=True)
@@ -196,16 +196,13 @@ class _Service:
                 else:
                     yield self.missing(call, name, end)
                 continue
-            used = usage(self.store.shape(version.input), _sent(call))
+            shape = self.store.shape(version.input)
+            used = usage(shape, request(shape, call.payload, self.key, name, call.via))
             response = self.store.shape(version.output)
             reads = {read_path(response, read) for read in call.reads}
             for finding in (*by_operation.get("", ()), *by_operation.get(name, ())):
                 if touches(finding.change, call, used, reads):
                     yield _hit(call, finding)
-
-
-def _sent(call: Call) -> dict[Any, Any]:
-    return {k: v for k, v in call.payload.items() if k != HANDLED.get(call.via)}
 
 
 def _hit(call: Call, finding: Finding) -> Hit:
@@ -214,7 +211,8 @@ def _hit(call: Call, finding: Finding) -> Hit:
 
 
 def _payload(store: Store, call: Call, version: Version) -> list[Hit | Unresolved]:
-    errors = payload_errors(store.shape(version.input) or EMPTY_INPUT, call.payload, call.via)
+    shape = store.shape(version.input) or EMPTY_INPUT
+    errors = payload_errors(shape, request(shape, call.payload, version.service, version.operation, call.via))
     if errors is None:
         return [_unresolved(call, "the page cut this request's syntax: the payload cannot be checked")]
     where = f"{call.service}.{call.method}"

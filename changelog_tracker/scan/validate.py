@@ -20,21 +20,40 @@ from ..check.compile import (
     compiler,
     render,
 )
-from ..model import CUT_SIDE, Shape
+from ..model import CUT_SIDE, Shape, Structure
 from .calls import UNKNOWN
 
 _ABSENT = object()
 # What boto3 takes beside the operation's members and never sends: a paginator's and a waiter's settings.
 HANDLED = {"paginator": "PaginationConfig", "waiter": "WaiterConfig"}
+# botocore's parameter aliases (handlers.py, _add_parameter_aliases): (service, method or "*", alias) ->
+# the member it stands for, where the request has that member (a model's name; a page shows the alias).
+ALIASES = {
+    ("ec2", "*", "Filters"): "Filter",
+    ("logs", "create_export_task", "fromTime"): "from",
+    ("cloudsearchdomain", "search", "returnFields"): "return",
+}
 
 
-def payload_errors(shape: Shape, payload: dict[Any, Any], via: str = "client") -> list[Error] | None:
-    """The payload's errors against ``shape`` (an operation's input), or None where the page cut it."""
+def request(shape: Shape | None, payload: dict[Any, Any], service: str, method: str, via: str) -> dict[Any, Any]:
+    """What boto3 makes of a call's keyword arguments before it sends them: its own settings taken
+    out, botocore's aliases renamed to the members they stand for."""
+    sent = {k: v for k, v in payload.items() if k != HANDLED.get(via)}
+    names = {m.name for m in shape.members} if isinstance(shape, Structure) else set()
+    for key in list(sent):
+        original = ALIASES.get((service, method, key)) or ALIASES.get((service, "*", key))
+        if original in names and key not in names and original not in sent:
+            sent[original] = sent.pop(key)
+    return sent
+
+
+def payload_errors(shape: Shape, payload: dict[Any, Any]) -> list[Error] | None:
+    """The errors of a request (see ``request``) against ``shape`` (an operation's input), or None
+    where the page cut it."""
     if shape == CUT_SIDE:
         return None
-    sent = {k: v for k, v in payload.items() if k != HANDLED.get(via)}
-    found = compiler("strict")(shape)(sent) or []
-    return [render(raw) for raw in found if not _excused(raw, sent)]
+    found = compiler("strict")(shape)(payload) or []
+    return [render(raw) for raw in found if not _excused(raw, payload)]
 
 
 def _excused(raw: Raw, payload: dict[Any, Any]) -> bool:

@@ -13,7 +13,7 @@ from changelog_tracker.model import CUT_SIDE, ListShape, MapShape, Member, Scala
 from changelog_tracker.scan.calls import SPREAD, UNKNOWN, Call
 from changelog_tracker.scan.judge import touches
 from changelog_tracker.scan.usage import read_path, usage
-from changelog_tracker.scan.validate import payload_errors
+from changelog_tracker.scan.validate import ALIASES, payload_errors, request
 from changelog_tracker.taxonomy import Direction
 
 STATUS = Scalar("string", ("ACTIVE", "INACTIVE"))
@@ -30,7 +30,8 @@ REQUEST = Structure((
 
 
 def kinds(payload: dict[Any, Any], via: str = "client") -> list[tuple[str, str]]:
-    return [(e.path, e.kind) for e in payload_errors(REQUEST, payload, via) or []]
+    sent = request(REQUEST, payload, "svc", "put", via)
+    return [(e.path, e.kind) for e in payload_errors(REQUEST, sent) or []]
 
 
 # -- validation ------------------------------------------------------------------------------------
@@ -62,6 +63,18 @@ def test_pagination_and_waiter_settings_are_not_members() -> None:
     assert kinds({"Name": "n", "PaginationConfig": {"MaxItems": 5}}, "paginator") == []
     assert kinds({"Name": "n", "WaiterConfig": {"Delay": 5}}, "waiter") == []
     assert kinds({"Name": "n", "WaiterConfig": {}}) == [("WaiterConfig", "unknown-member")]
+
+
+def test_botocores_parameter_aliases_stand_for_their_members() -> None:
+    aliased = Structure((Member("from", Scalar("long"), True), Member("logGroupName", Scalar("string"), True)))
+    sent = request(aliased, {"fromTime": 1, "logGroupName": "g"}, "logs", "create_export_task", "client")
+    assert sent == {"from": 1, "logGroupName": "g"} and payload_errors(aliased, sent) == []
+    assert request(aliased, {"fromTime": 1}, "logs", "describe_exports", "client") == {"fromTime": 1}
+    filters = Structure((Member("Filter", ListShape(Scalar("string"))),))
+    assert request(filters, {"Filters": ["a"]}, "ec2", "describe_instances", "client") == {"Filter": ["a"]}
+    shown = Structure((Member("Filters", ListShape(Scalar("string"))),))  # a page shows the alias itself
+    assert request(shown, {"Filters": ["a"]}, "ec2", "describe_instances", "client") == {"Filters": ["a"]}
+    assert len(ALIASES) == 3
 
 
 def test_a_cut_request_cannot_be_checked() -> None:
