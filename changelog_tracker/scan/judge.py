@@ -212,7 +212,8 @@ def _hit(call: Call, finding: Finding) -> Hit:
 
 def _payload(store: Store, call: Call, version: Version) -> list[Hit | Unresolved]:
     shape = store.shape(version.input) or EMPTY_INPUT
-    errors = payload_errors(shape, request(shape, call.payload, version.service, version.operation, call.via))
+    sent = request(shape, call.payload, version.service, version.operation, call.via)
+    errors = payload_errors(shape, sent, store.traits(version))
     if errors is None:
         return [_unresolved(call, "the page cut this request's syntax: the payload cannot be checked")]
     where = f"{call.service}.{call.method}"

@@ -2,7 +2,7 @@
 
 What the code leaves unknown is never an error: an ``UNKNOWN`` value matches anything, and a dict
 with ``SPREAD`` (``**kwargs``) or a computed key may hold any member, so nothing is missing from it,
-no key of it is unknown, and a union's count is not known.
+no key of it is unknown, and its count (a union's, a map's length) is not known.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..check.compile import (
+    INVALID_LENGTH,
     MISSING_REQUIRED,
     UNION_CONFLICT,
     UNKNOWN_MEMBER,
@@ -20,7 +21,7 @@ from ..check.compile import (
     compiler,
     render,
 )
-from ..model import CUT_SIDE, Shape, Structure
+from ..model import CUT_SIDE, Overlay, Shape, Structure
 from .calls import UNKNOWN
 
 _ABSENT = object()
@@ -47,12 +48,12 @@ def request(shape: Shape | None, payload: dict[Any, Any], service: str, method: 
     return sent
 
 
-def payload_errors(shape: Shape, payload: dict[Any, Any]) -> list[Error] | None:
-    """The errors of a request (see ``request``) against ``shape`` (an operation's input), or None
-    where the page cut it."""
+def payload_errors(shape: Shape, payload: dict[Any, Any], traits: Overlay | None = None) -> list[Error] | None:
+    """The errors of a request (see ``request``) against ``shape`` (an operation's input) and the
+    constraints of its ``traits`` overlay where known, or None where the page cut the request."""
     if shape == CUT_SIDE:
         return None
-    found = compiler("strict")(shape)(payload) or []
+    found = compiler("strict")(shape, traits)(payload) or []
     return [render(raw) for raw in found if not _excused(raw, payload)]
 
 
@@ -65,7 +66,7 @@ def _excused(raw: Raw, payload: dict[Any, Any]) -> bool:
             return container is UNKNOWN or _is_open(container)
         return container is UNKNOWN or not _has_str_key(container, steps[-1])  # SPREAD is no member name
     value = _at(payload, steps)
-    return value is UNKNOWN or (kind == UNION_CONFLICT and _is_open(value))
+    return value is UNKNOWN or (kind in (UNION_CONFLICT, INVALID_LENGTH) and _is_open(value))  # a count unknown
 
 
 def _is_open(value: Any) -> bool:

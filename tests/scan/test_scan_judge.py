@@ -77,6 +77,18 @@ def test_botocores_parameter_aliases_stand_for_their_members() -> None:
     assert len(ALIASES) == 3
 
 
+def test_constraints_of_the_traits_overlay_are_checked_where_known() -> None:
+    traits = {"input.Name": {"max": 3}, "input.Labels": {"min": 3}, "input.Count": {"min": 1}}
+
+    def bounded(payload: dict[Any, Any]) -> list[tuple[str, str]]:
+        return [(e.path, e.kind) for e in payload_errors(REQUEST, payload, traits) or []]
+
+    assert bounded({"Name": "toolong", "Count": 0, "Labels": {"a": "b"}}) == [
+        ("Name", "invalid-length"), ("Count", "invalid-range"), ("Labels", "invalid-length")]
+    assert bounded({"Name": UNKNOWN, "Count": UNKNOWN, "Labels": {"a": "b", SPREAD: UNKNOWN}}) == []
+    assert payload_errors(REQUEST, {"Name": "toolong"}) == []  # unknown traits: nothing more is checked
+
+
 def test_a_cut_request_cannot_be_checked() -> None:
     assert payload_errors(CUT_SIDE, {"Name": "n"}) is None
 
