@@ -79,7 +79,7 @@ def at_date(store: Store, scanned: ScanResult, at: str | None = None) -> Report:
         state = found.state(when)
         name = found.operation_of(call, state)
         if name is None:
-            unresolved.append(_unresolved(call, f"waiter {call.method!r}: the store knows no operation for it"))
+            unresolved.append(_no_waiter(call))
         elif name not in state:
             hits.append(found.missing(call, name, when))
         else:
@@ -122,6 +122,10 @@ def _ordered(hits: list[Hit]) -> list[Hit]:
 
 def _unresolved(call: Call, reason: str) -> Unresolved:
     return Unresolved(call.file, call.line, call.col, reason, f"{call.service}.{call.method}")
+
+
+def _no_waiter(call: Call) -> Unresolved:
+    return _unresolved(call, f"waiter {call.method!r}: the store knows no operation for it")
 
 
 class _Services:
@@ -189,12 +193,12 @@ class _Service:
             by_operation.setdefault(finding.change.operation, []).append(finding)
         for call in calls:
             name = self.operation_of(call, new) or self.operation_of(call, old)
-            version = old.get(name or "") or new.get(name or "")
-            if name is None or version is None:
-                if name is None:
-                    unresolved.append(_unresolved(call, f"waiter {call.method!r}: the store knows no operation for it"))
-                else:
-                    yield self.missing(call, name, end)
+            if name is None:
+                unresolved.append(_no_waiter(call))
+                continue
+            version = old.get(name) or new.get(name)
+            if version is None:  # in neither state: say which (not yet, no longer, never stored)
+                yield self.missing(call, name, end)
                 continue
             shape = self.store.shape(version.input)
             used = usage(shape, request(shape, call.payload, self.key, name, call.via))
