@@ -253,6 +253,13 @@ UNRESOLVED = [
             c = c or boto3.client("s3")
             c.list_buckets()
         """, [(4, "bound to a client on some paths only")]),
+    ("a session on some paths only: its other methods are no calls", """
+        import boto3
+        def f(session=None):
+            session = session or boto3.Session()
+            session.get_credentials(); session.region_name
+            session.client("s3")
+        """, [(5, "bound to a session on some paths only")]),
     ("paginator and waiter names not known", """
         import boto3
         ecs = boto3.client("ecs")

@@ -31,6 +31,7 @@ def test_virtualenvs_caches_and_git_are_skipped_and_only_python_is_read(tmp_path
     tree(tmp_path, {"env-any-name/pyvenv.cfg": "home = /usr\n", "env-any-name/lib/y.py": CALL})
     tree(tmp_path, {"app/main.py": CALL, "app/notes.txt": CALL, "app/tool.pyi": CALL, "b.py": CALL})
     assert names(tmp_path) == ["app/main.py", "b.py"]
+    assert names(tmp_path, tmp_path / ".venv") == [".venv/x.py"]  # named on the command line: read
 
 
 def test_gitignore_files_nested_and_above_the_scanned_folder(tmp_path: Path) -> None:
@@ -41,6 +42,7 @@ def test_gitignore_files_nested_and_above_the_scanned_folder(tmp_path: Path) -> 
     assert names(tmp_path) == ["src/deep/ok.py", "src/keep_gen.py", "src/top_only.py"]
     # scanning a folder inside the repository still honours the .gitignore files above it
     assert names(tmp_path, tmp_path / "src") == ["src/deep/ok.py", "src/keep_gen.py", "src/top_only.py"]
+    assert names(tmp_path, tmp_path / "build") == ["build/a.py"]  # named although ignored: read
 
 
 def test_a_gitignore_outside_any_repository_above_the_scanned_folder_is_not_read(tmp_path: Path) -> None:
