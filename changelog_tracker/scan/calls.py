@@ -638,8 +638,9 @@ class _Finder:
             return OTHER
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return self.read(owner, join(owner.path, key.value))
-        index = isinstance(key, ast.Constant) and isinstance(key.value, int)
-        if owner.path and (index or isinstance(key, ast.Slice)):
+        if owner.path and isinstance(key, ast.Slice):  # a slice of a list (or string) is the same member
+            return owner
+        if owner.path and isinstance(key, ast.Constant) and isinstance(key.value, int):
             return self.read(owner, owner.path + LIST)
         return OTHER
 

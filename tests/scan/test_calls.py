@@ -322,7 +322,9 @@ def test_reads_are_the_response_paths_read_in_the_same_function() -> None:
                 print(fn["FunctionArn"], fn.get("Runtime"))
             names = [v["Name"] for v in resp["Versions"]]
             first = resp["Aliases"][0]["AliasArn"]
-            token = resp.get("NextMarker")
+            token = resp.get("NextMarker")[:8]
+            for recent in resp.get("Layers", [])[:5]:
+                recent.get("LayerName")
             return resp["ResponseMetadata"]["HTTPStatusCode"]
         def g():
             resp["Other"]
@@ -333,7 +335,7 @@ def test_reads_are_the_response_paths_read_in_the_same_function() -> None:
     )
     assert [c.reads for c in calls] == [
         ("Functions[].FunctionArn", "Functions[].Runtime", "Versions[].Name", "Aliases[].AliasArn", "NextMarker",
-         "ResponseMetadata.HTTPStatusCode"),
+         "Layers[].LayerName", "ResponseMetadata.HTTPStatusCode"),
         ("Layers[].LayerArn",),
         ("Configuration.Version",),
     ]  # fmt: skip
