@@ -95,7 +95,10 @@ def test_real_code_call_sites_equal_the_hand_count() -> None:
     expected = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
     folder = Path(os.environ[REAL_CODE]) / expected["folder"]
     result = scan_paths([folder])
-    where = lambda file: Path(file).relative_to(folder).as_posix()  # noqa: E731
+
+    def where(file: str) -> str:
+        return Path(file).relative_to(folder).as_posix()
+
     assert [
         {"file": where(c.file), "line": c.line, "service": c.service, "method": c.method, "via": c.via}
         for c in result.calls
