@@ -88,6 +88,7 @@ NOT_OPERATIONS: Final = frozenset(
     | {"meta", "exceptions", "waiter_names"}
     | {"upload_file", "download_file", "upload_fileobj", "download_fileobj", "copy"}
 )
+_NOT_CALLS: Final = NOT_OPERATIONS - {"get_paginator", "get_waiter"}  # these two make paginators, waiters
 POSITIONAL: Final = "positional arguments (boto3 operations take keyword arguments only)"
 TEXT_LIMIT: Final = 80
 
@@ -136,9 +137,10 @@ class Waiter:
 
 @dataclass(frozen=True, slots=True)
 class Ambiguous:
-    """Something client-like whose service cannot be known: calls on it are unresolved for ``reason``."""
+    """Maybe a session, client, paginator or waiter (`kinds`), not known which: its calls are unresolved."""
 
     reason: str
+    kinds: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,11 +209,30 @@ def _join(a: Value, b: Value) -> Value:
         return b
     if b == NONE and isinstance(a, (*_CLIENTISH, Ref)):
         return a
+    kinds = _kinds(a) | _kinds(b)
+    if not kinds:
+        return OTHER
+    noun = next(iter(kinds)) if len(kinds) == 1 else "client"
     if isinstance(a, _CLIENTISH) and isinstance(b, _CLIENTISH):
-        return Ambiguous("bound to different clients on different paths")
-    if isinstance(a, _CLIENTISH) or isinstance(b, _CLIENTISH):
-        return Ambiguous("bound to a client on some paths only")
-    return OTHER
+        return Ambiguous(f"bound to different {noun}s on different paths", kinds)
+    return Ambiguous(f"bound to a {noun} on some paths only", kinds)
+
+
+def _kinds(value: Value) -> frozenset[str]:
+    if isinstance(value, Ambiguous):
+        return value.kinds
+    kind = {Session: "session", Client: "client", Paginator: "paginator", Waiter: "waiter"}.get(type(value))
+    return frozenset({kind}) if kind else frozenset()
+
+
+def _would_call(kinds: frozenset[str], name: str) -> bool:
+    """Would calling `name` on something of one of `kinds` make a client or an API call?"""
+    return (
+        ("session" in kinds and name in ("client", "create_client"))
+        or ("client" in kinds and not name.startswith("_") and name not in _NOT_CALLS)
+        or ("paginator" in kinds and name == "paginate")
+        or ("waiter" in kinds and name == "wait")
+    )
 
 
 # -- scopes -----------------------------------------------------------------------------------------------------
@@ -259,16 +280,20 @@ class Scope:
 
 
 def _merge(base: dict[str, Value], branches: Iterable[dict[str, Value]]) -> dict[str, Value]:
-    """Names after alternative branches, each a copy of `base` walked on."""
-    branches = list(branches)
+    """Names after alternative branches, each a copy of `base` walked on (or `base` itself: none ran)."""
+    ends: list[dict[str, Value]] = []
+    for branch in branches:
+        if branch not in ends:  # most branches bind nothing new: equal ends are joined once
+            ends.append(branch)
+    if len(ends) <= 1:
+        return ends[0] if ends else dict(base)
     out: dict[str, Value] = {}
-    for name in set().union(*branches):
-        values = [branch.get(name, UNBOUND) for branch in branches]
-        joined = values[0]
-        for value in values[1:]:
-            joined = _join(joined, value)
+    for name in set().union(*ends):
+        joined = ends[0].get(name, UNBOUND)
+        for end in ends[1:]:
+            joined = _join(joined, end.get(name, UNBOUND))
         out[name] = joined
-    return out if branches else dict(base)
+    return out
 
 
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
@@ -613,8 +638,9 @@ class _Finder:
             return OTHER
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return self.read(owner, join(owner.path, key.value))
-        index = isinstance(key, ast.Constant) and isinstance(key.value, int)
-        if owner.path and (index or isinstance(key, ast.Slice)):
+        if owner.path and isinstance(key, ast.Slice):  # a slice of a list (or string) is the same member
+            return owner
+        if owner.path and isinstance(key, ast.Constant) and isinstance(key.value, int):
             return self.read(owner, owner.path + LIST)
         return OTHER
 
@@ -648,16 +674,18 @@ class _Finder:
         if isinstance(owner, Result):
             key = node.args[0] if node.args else None
             return self.subscript(owner, key) if key is not None else OTHER
-        if name.startswith("_") or name in NOT_OPERATIONS - {"get_paginator", "get_waiter"}:
-            return OTHER
         if isinstance(owner, Ambiguous):
-            self.unresolved_at(node, owner.reason)
+            if _would_call(owner.kinds, name):
+                self.unresolved_at(node, owner.reason)
+            return OTHER
+        if name.startswith("_") or name in _NOT_CALLS:
             return OTHER
         if isinstance(owner, Client):
             if name in ("get_paginator", "get_waiter"):
                 named = self.name_argument(node, scope, "operation_name" if name == "get_paginator" else "waiter_name")
                 if named is None:
-                    return Ambiguous(f"{name} name not a literal or constant")
+                    kind = "paginator" if name == "get_paginator" else "waiter"
+                    return Ambiguous(f"{name} name not a literal or constant", frozenset({kind}))
                 return Paginator(owner.service, named) if name == "get_paginator" else Waiter(owner.service, named)
             return self.record(node, scope, owner.service, name, "client")
         if isinstance(owner, Paginator) and name == "paginate":
@@ -678,7 +706,9 @@ class _Finder:
 
     def client(self, node: ast.Call, scope: Scope) -> Client | Ambiguous:
         service = self.name_argument(node, scope, "service_name")
-        return Ambiguous("service name not a literal or module-level constant") if service is None else Client(service)
+        if service is None:
+            return Ambiguous("service name not a literal or module-level constant", frozenset({"client"}))
+        return Client(service)
 
     def name_argument(self, node: ast.Call, scope: Scope, keyword: str) -> str | None:
         """The string given as the first argument or as `keyword=`, if known statically."""
@@ -749,7 +779,8 @@ def _deepest(paths: list[str]) -> tuple[str, ...]:
     return tuple(p for p in unique if not any(q != p and q.startswith(p) and q[len(p)] in ".[{" for q in unique))
 
 
-def _mentions_boto(text: str) -> bool:
+def may_call_boto(text: str) -> bool:
+    """Whether `text` names a module every client starts from (cheap: the finder walks only such files)."""
     return any(module in text for module in (*_MODULES, "_stubs"))
 
 
@@ -763,7 +794,7 @@ def scan_source(text: str, file: str) -> ScanResult:
         col = getattr(error, "offset", None) or 1
         message = getattr(error, "msg", str(error))
         return ScanResult([], [Unresolved(file, line, col, "syntax error", message)], 1, lines)
-    if not _mentions_boto(text):  # every client starts from an import of one of these
+    if not may_call_boto(text):  # every client starts from an import of one of these
         return ScanResult([], [], 1, lines)
     finder = _Finder(text, file)
     module = Scope(None)

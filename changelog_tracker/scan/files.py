@@ -93,16 +93,19 @@ def _walk(folder: Path, absolute: str, ignores: list[_Ignore]) -> Iterator[Path]
 
 
 def python_files(paths: Sequence[Path]) -> Iterator[Path]:
-    """The ``.py`` files under `paths` in a stable order; a file given by name is always read."""
+    """The ``.py`` files under `paths` in a stable order; a file or folder given by name is always read
+    (the skipped folders and .gitignore apply to what is found inside)."""
     for path in paths:
-        absolute = os.path.abspath(path)
-        if not path.is_dir():
+        if path.is_dir():
+            absolute = os.path.abspath(path)
+            outer = _outer_ignores(absolute)
+            # a folder named although ignored: its own .gitignore files still apply, not those that ignore it
+            yield from _walk(path, absolute, [] if _ignored(absolute, True, outer) else outer)
+        else:
             yield path
-        elif not _skipped_folder(absolute, Path(absolute).name):
-            yield from _walk(path, absolute, _outer_ignores(absolute))
 
 
-def _text(path: Path) -> str | Unresolved:
+def read_source(path: Path) -> str | Unresolved:
     """The source of `path` decoded as Python does (BOM, ``# -*- coding: ... -*-``), or why it cannot be."""
     try:
         data = path.read_bytes()
@@ -122,7 +125,7 @@ def scan_paths(paths: Sequence[Path], progress: Progress | None = None) -> ScanR
     unresolved: list[Unresolved] = []
     lines = 0
     for done, path in enumerate(files, 1):
-        text = _text(path)
+        text = read_source(path)
         if isinstance(text, Unresolved):
             unresolved.append(text)
         else:

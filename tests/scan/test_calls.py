@@ -253,6 +253,13 @@ UNRESOLVED = [
             c = c or boto3.client("s3")
             c.list_buckets()
         """, [(4, "bound to a client on some paths only")]),
+    ("a session on some paths only: its other methods are no calls", """
+        import boto3
+        def f(session=None):
+            session = session or boto3.Session()
+            session.get_credentials(); session.region_name
+            session.client("s3")
+        """, [(5, "bound to a session on some paths only")]),
     ("paginator and waiter names not known", """
         import boto3
         ecs = boto3.client("ecs")
@@ -315,7 +322,9 @@ def test_reads_are_the_response_paths_read_in_the_same_function() -> None:
                 print(fn["FunctionArn"], fn.get("Runtime"))
             names = [v["Name"] for v in resp["Versions"]]
             first = resp["Aliases"][0]["AliasArn"]
-            token = resp.get("NextMarker")
+            token = resp.get("NextMarker")[:8]
+            for recent in resp.get("Layers", [])[:5]:
+                recent.get("LayerName")
             return resp["ResponseMetadata"]["HTTPStatusCode"]
         def g():
             resp["Other"]
@@ -326,7 +335,7 @@ def test_reads_are_the_response_paths_read_in_the_same_function() -> None:
     )
     assert [c.reads for c in calls] == [
         ("Functions[].FunctionArn", "Functions[].Runtime", "Versions[].Name", "Aliases[].AliasArn", "NextMarker",
-         "ResponseMetadata.HTTPStatusCode"),
+         "Layers[].LayerName", "ResponseMetadata.HTTPStatusCode"),
         ("Layers[].LayerArn",),
         ("Configuration.Version",),
     ]  # fmt: skip

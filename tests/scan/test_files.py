@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
+import pytest
+
 from changelog_tracker.scan.files import python_files, scan_paths
+from tests.helpers import DATA
+
+REAL_CODE = "CHANGELOG_TRACKER_SCAN_REAL"  # a checkout of the real project tests/data/scan/*/ORIGIN.md names
 
 CALL = 'import boto3\nboto3.client("s3").list_buckets()\n'
 LATIN1 = "# -*- coding: latin-1 -*-\nimport boto3\nboto3.client('s3').put_object(Key='\xe9')\n"
@@ -31,6 +38,7 @@ def test_virtualenvs_caches_and_git_are_skipped_and_only_python_is_read(tmp_path
     tree(tmp_path, {"env-any-name/pyvenv.cfg": "home = /usr\n", "env-any-name/lib/y.py": CALL})
     tree(tmp_path, {"app/main.py": CALL, "app/notes.txt": CALL, "app/tool.pyi": CALL, "b.py": CALL})
     assert names(tmp_path) == ["app/main.py", "b.py"]
+    assert names(tmp_path, tmp_path / ".venv") == [".venv/x.py"]  # named on the command line: read
 
 
 def test_gitignore_files_nested_and_above_the_scanned_folder(tmp_path: Path) -> None:
@@ -41,6 +49,7 @@ def test_gitignore_files_nested_and_above_the_scanned_folder(tmp_path: Path) -> 
     assert names(tmp_path) == ["src/deep/ok.py", "src/keep_gen.py", "src/top_only.py"]
     # scanning a folder inside the repository still honours the .gitignore files above it
     assert names(tmp_path, tmp_path / "src") == ["src/deep/ok.py", "src/keep_gen.py", "src/top_only.py"]
+    assert names(tmp_path, tmp_path / "build") == ["build/a.py"]  # named although ignored: read
 
 
 def test_a_gitignore_outside_any_repository_above_the_scanned_folder_is_not_read(tmp_path: Path) -> None:
@@ -76,3 +85,26 @@ def test_bad_files_are_unresolved_entries_and_the_scan_goes_on(tmp_path: Path) -
     ]
     assert (result.files, result.lines) == (5, 2 + 3 + 2)
     assert ticks == [(n, 5, "scanning files") for n in range(1, 6)]
+
+
+REAL = DATA / "scan" / "serverless-patterns"
+
+
+@pytest.mark.skipif(not os.environ.get(REAL_CODE), reason=f"{REAL_CODE} names no checkout (see {REAL}/ORIGIN.md)")
+def test_real_code_call_sites_equal_the_hand_count() -> None:
+    expected = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
+    folder = Path(os.environ[REAL_CODE]) / expected["folder"]
+    result = scan_paths([folder])
+
+    def where(file: str) -> str:
+        return Path(file).relative_to(folder).as_posix()
+
+    assert [
+        {"file": where(c.file), "line": c.line, "service": c.service, "method": c.method, "via": c.via}
+        for c in result.calls
+    ] == expected["calls"]
+    assert [{"file": where(u.file), "line": u.line, "reason": u.reason} for u in result.unresolved] == expected[
+        "unresolved"
+    ]
+    missed = {(m["file"], m["line"]) for m in expected["not_found"]}
+    assert missed.isdisjoint((where(c.file), c.line) for c in result.calls)
