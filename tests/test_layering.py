@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("notes query", ("query.release_notes", "query")),
     ("check", ("check",)),
     ("stubs", ("stubs",)),
+    ("scan", ("scan",)),
     ("render", ("render",)),
     ("commands", ("cli", "__main__", "")),  # "": the public API
 )

@@ -4,11 +4,13 @@ A validator takes a value and returns ``None`` when it is valid, else a list of 
 are built only on the way back up from an error (each parent appends its segment), so a valid
 payload costs no string work at all: that is what makes batches fast.
 
-Two modes: ``botocore`` accepts exactly what ``botocore.validate.ParamValidator`` accepts for the
-checks a page can show (types as its validators test them, required and unknown members, tagged
-unions, JSON-value headers); ``strict`` also checks enum values and rejects booleans where a number
-is expected (Python's ``bool`` is an ``int``, so botocore lets ``True`` through; every protocol then
-sends ``true``/``"True"``, which the service rejects).
+Two modes: ``botocore`` accepts exactly what ``botocore.validate.ParamValidator`` accepts (types as
+its validators test them, required and unknown members, tagged unions, JSON-value headers, and,
+where the operation's traits overlay knows them, the ``min`` of strings, map keys, lists and numbers
+and hostLabel's implied min length 1); ``strict`` also checks enum values, every ``max``, the
+lengths of maps and blobs, and rejects booleans where a number is expected (Python's ``bool`` is an
+``int``, so botocore lets ``True`` through; every protocol then sends ``true``/``"True"``, which
+the service rejects). A path the overlay does not know is checked for nothing more: never guessed.
 """
 
 from __future__ import annotations
@@ -17,19 +19,21 @@ import datetime as dt
 import decimal
 import difflib
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.utils import parse_to_aware_datetime
 
-from ..model import CUT_SIDE, ListShape, MapShape, Scalar, Shape, Structure
-from ..paths import LIST, MAP
+from ..model import CUT_SIDE, ListShape, MapShape, Overlay, Scalar, Shape, Structure
+from ..paths import LIST, MAP, members_of
 
 MODES = ("strict", "botocore")
 # Error kinds. UNCHECKABLE: the page cut the request, so there is no shape to check against.
 UNKNOWN_MEMBER, MISSING_REQUIRED, WRONG_TYPE = "unknown-member", "missing-required", "wrong-type"
 NOT_IN_ENUM, UNION_CONFLICT, UNCHECKABLE = "not-in-enum", "union-conflict", "undocumented"
+INVALID_LENGTH, INVALID_RANGE = "invalid-length", "invalid-range"  # botocore's "invalid length"/"invalid range"
 _ENUM_SHOWN = 12  # enum values listed in a message before "... and N more"
 
 
@@ -213,38 +217,82 @@ _BOTOCORE_FAST = {**_STRICT_FAST, "integer": _STRICT_FAST["integer"] | {bool}, "
 
 class Compiler:
     """Validators by shape, for one mode. Shapes read from the store are shared objects (one per
-    node id), so caching by object identity compiles each content-addressed node once."""
+    node id), so caching by object identity compiles each content-addressed node once. With an
+    operation's traits, only the subtrees above a checked trait are compiled again (per shape and
+    :func:`constraints`); the rest are the shared validators."""
 
     def __init__(self, mode: str = "strict") -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; modes: {', '.join(MODES)}")
-        self.strict = mode == "strict"
+        self.mode, self.strict = mode, mode == "strict"
         self._fast = _STRICT_FAST if self.strict else _BOTOCORE_FAST
         self._cache: dict[int, tuple[Shape, Entry]] = {}  # id -> (shape kept alive, compiled)
+        self._bounded: dict[tuple[int, Constraints], tuple[Shape, Check]] = {}
+        self._overlays: dict[int, tuple[Overlay, Constraints]] = {}  # id -> (overlay kept alive, its constraints)
 
-    def __call__(self, shape: Shape) -> Check:
-        return self.entry(shape)[2]
+    def __call__(self, shape: Shape, traits: Overlay | None = None) -> Check:
+        """The validator of an operation's input ``shape``, with the checks its ``traits`` add."""
+        found = self._constraints(traits) if traits else ()
+        if not found:
+            return self.entry(shape)[2]
+        hit = self._bounded.get((id(shape), found))
+        if hit is None:
+            hit = self._bounded[(id(shape), found)] = (shape, self._at(shape, _INPUT, _Rules(dict(found))))
+        return hit[1]
 
     def __len__(self) -> int:
-        return len(self._cache)
+        return len(self._cache) + len(self._bounded) + len(self._overlays)
+
+    def _constraints(self, traits: Overlay) -> Constraints:
+        """:func:`constraints`, once per overlay object (overlays are read-only data)."""
+        hit = self._overlays.get(id(traits))
+        if hit is None or hit[0] is not traits:
+            hit = self._overlays[id(traits)] = (traits, constraints(traits, self.mode))
+        return hit[1]
 
     def entry(self, shape: Shape) -> Entry:
         hit = self._cache.get(id(shape))
         if hit is not None:
             return hit[1]
-        built = self._build(shape)
+        built = self._build(shape, "", None)
         self._cache[id(shape)] = (shape, built)
         return built
 
-    def _build(self, shape: Shape) -> Entry:
+    def _at(self, shape: Shape, path: str, rules: _Rules) -> Check:
+        return self._child(shape, path, rules)[2]
+
+    def _child(self, shape: Shape, path: str, rules: _Rules | None) -> Entry:
+        """The entry of ``shape`` at ``path``: the shared one unless a checked trait is at or below it."""
+        return self.entry(shape) if rules is None or path not in rules.hot else self._build(shape, path, rules)
+
+    def _build(self, shape: Shape, path: str, rules: _Rules | None) -> Entry:
+        here = rules.at.get(path, {}) if rules is not None else {}
         if isinstance(shape, Structure):
-            return None, None, _accept if shape.event_stream else self._structure(shape)
+            return None, None, _accept if shape.event_stream else self._structure(shape, path, rules)
         if isinstance(shape, ListShape):
-            return None, None, _list(self.entry(shape.member))
+            return None, None, _list(self._child(shape.member, path + LIST, rules), self._limits(here, "list"))
         if isinstance(shape, MapShape):
-            return None, None, _map(self.entry(shape.key), self.entry(shape.value))
+            keys = self._sized(self.entry(shape.key), shape.key, self._key_limits(here))
+            return None, None, _map(keys, self._child(shape.value, path + MAP, rules), self._limits(here, "map"))
         values = frozenset(shape.enum) if shape.enum and self.strict and shape.type == "string" else None
-        return self._fast.get(shape.type), values, self._scalar(shape)
+        plain = self._fast.get(shape.type), values, self._scalar(shape)
+        return self._sized(plain, shape, None if shape.streaming else self._limits(here, shape.type))
+
+    def _limits(self, here: dict[str, Any], kind: str) -> Limits | None:
+        """The bounds the mode checks on a ``kind`` of shape: botocore's ``range_check`` takes ``min``
+        (else 1 for a hostLabel member) of strings, lists and numbers; strict adds ``max``, maps, blobs."""
+        if kind not in (_STRICT_SIZED if self.strict else _BOTOCORE_SIZED):
+            return None
+        low = here.get("min", 1 if here.get("host_label") else None)
+        return _bounds(low, here.get("max") if self.strict else None)
+
+    def _key_limits(self, here: dict[str, Any]) -> Limits | None:
+        return _bounds(here.get("key_min"), here.get("key_max") if self.strict else None)
+
+    def _sized(self, plain: Entry, shape: Shape, limits: Limits | None) -> Entry:
+        if limits is None or not isinstance(shape, Scalar) or shape.type not in _MEASURES:
+            return plain
+        return None, None, _bounded(plain[2], limits, shape.type)
 
     def _scalar(self, shape: Scalar) -> Check:
         kind = shape.type
@@ -266,10 +314,99 @@ class Compiler:
         }
         return simple.get(kind, _accept)  # undocumented: nothing to check against
 
-    def _structure(self, shape: Structure) -> Check:
-        members = {m.name: self.entry(m.shape) for m in shape.members}
+    def _structure(self, shape: Structure, path: str, rules: _Rules | None) -> Check:
+        prefix = members_of(path)
+        members = {m.name: self._child(m.shape, prefix + m.name, rules) for m in shape.members}
         required = tuple(m.name for m in shape.members if m.required is True)  # None: unknown, never missing
         return _structure(members, required, shape.union)
+
+
+# -- traits: the bounds each mode checks ---------------------------------------------------------
+_INPUT = "input"  # the request's root path in an overlay
+Limits = tuple[float | None, float | None]  # (least, most); None: no bound
+Constraints = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # (path, its checked traits), sorted
+_BOTOCORE_KEYS = frozenset({"min", "key_min", "host_label"})
+_STRICT_KEYS = _BOTOCORE_KEYS | {"max", "key_max"}
+_BOTOCORE_SIZED = frozenset({"string", "integer", "float", "list"})  # what ParamValidator range-checks
+_STRICT_SIZED = _BOTOCORE_SIZED | {"map", "blob"}
+_PARENT = re.compile(r"(\[\]|\{\}|\.?[^.\[\]{}]+)$")  # a path's last segment
+
+
+def constraints(traits: Overlay | None, mode: str) -> Constraints:
+    """The request traits of an overlay that ``mode`` checks, as a hashable key: two operation
+    versions whose keys are equal get the same verdicts from the same input shape."""
+    keys = _STRICT_KEYS if mode == "strict" else _BOTOCORE_KEYS
+    found = []
+    for path, traits_at in (traits or {}).items():
+        if path == _INPUT or path.startswith(_INPUT + "."):
+            checked = tuple(sorted((k, v) for k, v in traits_at.items() if k in keys))
+            if checked:
+                found.append((path, checked))
+    return tuple(sorted(found))
+
+
+class _Rules:
+    """Constraints by path, and ``hot``: the paths at or above one (the only subtrees compiled again)."""
+
+    __slots__ = ("at", "hot")
+
+    def __init__(self, at: dict[str, tuple[tuple[str, Any], ...]]) -> None:
+        self.at = {path: dict(items) for path, items in at.items()}
+        self.hot = frozenset(p for path in at for p in _lineage(path))
+
+
+def _lineage(path: str) -> Iterator[str]:
+    """``path`` and every path above it: ``input.Tags[].Key``, ``input.Tags[]``, ``input.Tags``, ``input``."""
+    while path:
+        yield path
+        path = _PARENT.sub("", path, count=1)
+
+
+def _bounds(low: float | None, high: float | None) -> Limits | None:
+    return None if low is None and high is None else (low, high)
+
+
+def _blob_size(value: Any) -> int | None:
+    """A blob's size in bytes as sent (a string goes as UTF-8); a file's is not known before reading."""
+    if isinstance(value, bytes | bytearray):
+        return len(value)
+    return len(value.encode("utf-8", "surrogatepass")) if isinstance(value, str) else None
+
+
+def _number(value: Any) -> Any:
+    """A number as compared with its bounds; a Decimal NaN cannot be (botocore raises on it): unbounded."""
+    return None if isinstance(value, decimal.Decimal) and value.is_nan() else value
+
+
+# What is bounded, by shape kind: (how to measure a value that passed the type check, error kind, noun)
+_MEASURES: dict[str, tuple[Callable[[Any], Any], str, str]] = {
+    "string": (len, INVALID_LENGTH, "length"),
+    "blob": (_blob_size, INVALID_LENGTH, "length in bytes"),
+    "integer": (_number, INVALID_RANGE, "value"),
+    "float": (_number, INVALID_RANGE, "value"),
+}
+
+
+def _bounded(base: Check, limits: Limits, kind: str) -> Check:
+    measure, error, noun = _MEASURES[kind]
+
+    def check(value: Any) -> list[Raw] | None:
+        found = base(value)
+        return found if found else _out_of(measure(value), limits, error, noun)
+
+    return check
+
+
+def _out_of(size: Any, limits: Limits, error: str, noun: str) -> list[Raw] | None:
+    """The error of a size outside ``limits`` (comparisons as botocore's: NaN is never below a min)."""
+    low, high = limits
+    if size is None:
+        return None
+    if low is not None and size < low:
+        return [(error, f"expected a {noun} of at least {low}, found {size}", [])]
+    if high is not None and size > high:
+        return [(error, f"expected a {noun} of at most {high}, found {size}", [])]
+    return None
 
 
 def _structure(members: dict[str, Entry], required: tuple[str, ...], union: bool) -> Check:
@@ -322,13 +459,13 @@ def _union_error(value: dict[Any, Any], names: str) -> Raw:
     return (UNION_CONFLICT, f"a tagged union takes exactly one of: {names}; {found}", [])
 
 
-def _list(member: Entry) -> Check:
+def _list(member: Entry, limits: Limits | None = None) -> Check:
     types, values, sub = member
 
     def check(value: Any) -> list[Raw] | None:
         if not isinstance(value, list | tuple):
             return _wrong("list", value)
-        errors: list[Raw] | None = None
+        errors = _out_of(len(value), limits, INVALID_LENGTH, "length") if limits else None
         for index, item in enumerate(value):
             if types is not None and type(item) in types and (values is None or item in values):
                 continue
@@ -341,14 +478,14 @@ def _list(member: Entry) -> Check:
     return check
 
 
-def _map(keys: Entry, member: Entry) -> Check:
+def _map(keys: Entry, member: Entry, limits: Limits | None = None) -> Check:
     key_types, key_values, key_check = keys
     types, values, sub = member
 
     def check(value: Any) -> list[Raw] | None:
         if not isinstance(value, dict):
             return _wrong("object (a map)", value)
-        errors: list[Raw] | None = None
+        errors = _out_of(len(value), limits, INVALID_LENGTH, "number of entries") if limits else None
         for key, item in value.items():
             if key_types is None or type(key) not in key_types or (key_values is not None and key not in key_values):
                 bad = key_check(key)
@@ -380,9 +517,10 @@ def compiler(mode: str) -> Compiler:
     return found
 
 
-def validate(shape: Shape, payload: Any, mode: str = "strict") -> list[Error]:
-    """Every error of ``payload`` against ``shape`` (an operation's input), in a stable order."""
+def validate(shape: Shape, payload: Any, mode: str = "strict", traits: Overlay | None = None) -> list[Error]:
+    """Every error of ``payload`` against ``shape`` (an operation's input), in a stable order;
+    ``traits``: the operation's overlay (``Operation.traits``, ``Store.traits``), None where unknown."""
     if shape == CUT_SIDE:
         return [Error("", UNCHECKABLE, "the page cut this request's syntax: the payload cannot be checked")]
-    found = compiler(mode)(shape)(payload)
+    found = compiler(mode)(shape, traits)(payload)
     return [render(raw) for raw in found] if found else []

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NotFoundError, TrackerError
-from ..graph.store import Store
-from ..model import EMPTY_INPUT
+from ..graph.store import Store, Version
+from ..model import EMPTY_INPUT, Overlay, Shape
 from ..query.lookup import as_of, find_operation, service_name
-from .compile import MODES, UNCHECKABLE, Error, validate
+from .compile import MODES, UNCHECKABLE, Constraints, Error, constraints, validate
 from .history import Breakage, Explainer, Timeline, first_break, removal, timeline
 from .payloads import Payload
 
@@ -71,33 +71,51 @@ def check_payloads(
     named = [p if isinstance(p, Payload) else Payload(f"payload[{i}]", p) for i, p in enumerate(payloads)]
     if history:
         line = timeline(store, key, operation)
-        explainer = Explainer(store, line)
-        return [_across(store, line, explainer, p, mode) for p in named]
+        explainer, inputs = Explainer(store, line), _inputs(store, line, mode)
+        return [_across(line, inputs, explainer, p, mode) for p in named]
     when = as_of(at)
     state = store.state(key, when)
     if not state:
         raise NotFoundError(f"{key} has no release on or before {when}")
-    node = find_operation(state, operation, key, when).input
-    return [_verdict(p.name, _errors(store, node, p.value, mode)) for p in named]
+    version = find_operation(state, operation, key, when)
+    return [_verdict(p.name, _errors(store, version, p.value, mode)) for p in named]
 
 
-def _errors(store: Store, node: str | None, value: Any, mode: str) -> list[Error]:
-    return validate(store.shape(node) or EMPTY_INPUT, value, mode)
+def _errors(store: Store, version: Version, value: Any, mode: str) -> list[Error]:
+    """``value`` against the version's input, with what its model knows (its traits: None if unknown)."""
+    return validate(_input(store, version), value, mode, store.traits(version))
+
+
+def _input(store: Store, version: Version) -> Shape:
+    return store.shape(version.input) or EMPTY_INPUT
+
+
+# What a release checks a payload against: its input shape and traits, and a key equal where two are.
+Input = tuple[Shape, Overlay | None, tuple[str | None, Constraints]]
+
+
+def _inputs(store: Store, line: Timeline, mode: str) -> list[tuple[str, Input]]:
+    found = []
+    for release, version in line.steps:
+        if version is not None:
+            traits = store.traits(version)
+            found.append((release, (_input(store, version), traits, (version.input, constraints(traits, mode)))))
+    return found
 
 
 def _verdict(name: str, errors: list[Error]) -> Verdict:
     return Verdict(name, valid_of(errors), tuple(errors))
 
 
-def _across(store: Store, line: Timeline, explainer: Explainer, payload: Payload, mode: str) -> Verdict:
-    by_node: dict[str | None, list[Error]] = {}  # releases often share the input node: check it once
+def _across(
+    line: Timeline, inputs: list[tuple[str, Input]], explainer: Explainer, payload: Payload, mode: str
+) -> Verdict:
+    by_key: dict[tuple[str | None, Constraints], list[Error]] = {}  # releases often share an input: check it once
     steps: list[tuple[str, list[Error]]] = []
-    for release, version in line.steps:
-        if version is None:
-            continue
-        if version.input not in by_node:
-            by_node[version.input] = _errors(store, version.input, payload.value, mode)
-        steps.append((release, by_node[version.input]))
+    for release, (shape, traits, key) in inputs:
+        if key not in by_key:
+            by_key[key] = validate(shape, payload.value, mode, traits)
+        steps.append((release, by_key[key]))
     verdicts = [(release, valid_of(errors)) for release, errors in steps]
     errors = dict(steps)
     broke = first_break(verdicts)

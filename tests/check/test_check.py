@@ -20,18 +20,19 @@ from botocore.model import Shape as BotoShape
 from botocore.utils import is_json_value_header
 from botocore.validate import ParamValidator
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from changelog_tracker.check import Compiler, check_payloads, validate
 from changelog_tracker.cli import main
 from changelog_tracker.cli.check import check as check_command
 from changelog_tracker.graph.store import Store
-from changelog_tracker.model import ListShape, MapShape, Member, Operation, Scalar, Structure
+from changelog_tracker.model import ListShape, MapShape, Member, Operation, Overlay, Scalar, Structure
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
 from changelog_tracker.write.baseline import model_pages
 from changelog_tracker.write.ingest import store_pages
+from tests.check.overlay import request_overlay
 from tests.helpers import DATA, committed_model
 
 main.add_command(check_command)
@@ -113,9 +114,50 @@ def test_inputs_that_are_no_structure_or_cut_and_shapes_compiled_once() -> None:
     assert compiler(SHAPE) is check and len(compiler) == size
 
 
+BOUNDED_SHAPE = _s(
+    Member("name", Scalar("string")),
+    Member("host", Scalar("string")),
+    Member("ids", ListShape(Scalar("string"))),
+    Member("rate", Scalar("float")),
+    Member("body", Scalar("blob", streaming=True)),
+)
+BOUNDED_TRAITS = {
+    "": {}, "input": {}, "input.name": {"min": 2, "max": 4}, "input.host": {"host_label": True, "max": 9},
+    "input.ids": {"min": 1, "max": 2}, "input.ids[]": {"max": 3}, "input.rate": {"min": 0.5, "max": 1.5},
+    "input.body": {"max": 1},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("payload", "botocore", "strict"),
+    [
+        ({"name": "a", "host": "", "ids": []}, ["host", "ids", "name"], ["host", "ids", "name"]),
+        ({"name": "abcde", "ids": ["a", "b", "c"], "rate": 2}, [], ["ids", "name", "rate"]),
+        ({"ids": ["abcd"], "rate": decimal.Decimal("NaN")}, [], ["ids[0]"]),  # NaN: never below a min (botocore)
+        ({"rate": float("nan")}, [], []),
+        ({"rate": True}, [], ["rate"]),  # True is 1 to botocore: in range; strict refuses its type
+        ({"body": io.BytesIO(b"long")}, [], []),  # a stream's length is not known: unbounded
+    ],
+)
+def test_bounds_by_mode(payload: dict[str, Any], botocore: list[str], strict: list[str]) -> None:
+    assert sorted(e.path for e in validate(BOUNDED_SHAPE, payload, "botocore", BOUNDED_TRAITS)) == botocore
+    assert sorted(e.path for e in validate(BOUNDED_SHAPE, payload, "strict", BOUNDED_TRAITS)) == strict
+    assert validate(BOUNDED_SHAPE, payload, "botocore", {"": {}, "input": {}}) == []  # no bound known: none checked
+
+
+def test_bounded_validators_share_unbounded_subtrees() -> None:
+    compiler, traits = Compiler("strict"), {"input.size": {"min": 1}}
+    plain, bounded = compiler(SHAPE), compiler(SHAPE, traits)
+    assert plain is not bounded and compiler(SHAPE, dict(traits)) is bounded  # equal traits: one validator
+    assert compiler(SHAPE, {"input.size": {"pattern": "x"}}) is plain  # nothing checked: the shared one
+    assert [e.message for e in validate(SHAPE, {"size": 0}, "strict", traits)] == [
+        "expected a value of at least 1, found 0"
+    ]
+
+
 # -- parity with botocore's ParamValidator, on generated payloads ---------------------------------
-# Generated payloads respect what ParamValidator checks and a page cannot show (min length of strings
-# and lists, min value of numbers, hostLabel's implied min 1): see the exclusions in CHECK-NOTES.md.
+# Generated payloads respect every bound of the model (min and max lengths and values, hostLabel's
+# implied min 1) until a mutation crosses one; the traits overlay comes from tests/check/overlay.py.
 # Large create calls (ECS, WAFv2), streaming blobs, timestamps and maps (S3 PutObject), recursive maps
 # (DynamoDB), tagged unions (S3 UpdateObjectEncryption, Bedrock, AgentCore), documents (ECS CreateService,
 # Converse), JSON-value headers (Lex PostContent), timestamps and numbers (CloudWatch), query protocol (IAM).
@@ -133,7 +175,7 @@ JSON = st.recursive(
     max_leaves=4,
 )
 WRONG = [1, "text", True, 2.5, None, ["item"], {"k": "v"}, b"raw", dt.datetime(2020, 1, 1), decimal.Decimal("1.5")]
-CONSTRAINTS = {"invalid length", "invalid range"}  # what no page shows; never generated
+BOUNDED = ("string", "list", "map", "blob", "integer", "long", "float", "double")
 SETTINGS = settings(
     max_examples=120, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
 )
@@ -143,6 +185,12 @@ SETTINGS = settings(
 def _models(service: str) -> tuple[ServiceModel, dict[str, Operation]]:
     model = installed_models([service])[service]
     return ServiceModel(model, service_name=service), {str(o.api_name): o for o in operations_from_json(model, service)}
+
+
+@cache
+def _traits(service: str, name: str) -> Overlay:
+    models, ours = _models(service)
+    return request_overlay(models.operation_model(name).input_shape, ours[name].input)
 
 
 def strategy(shape: BotoShape, history: tuple[str, ...] = ()) -> st.SearchStrategy[Any] | None:
@@ -156,12 +204,14 @@ def strategy(shape: BotoShape, history: tuple[str, ...] = ()) -> st.SearchStrate
         return _structure(shape, history)
     if kind == "list":
         member, low = strategy(shape.member, history), _low(shape)
-        return (
-            st.lists(member, min_size=low, max_size=low + 2) if member is not None else (None if low else st.just([]))
-        )
+        if member is None:
+            return None if low else st.just([])
+        return st.lists(member, min_size=low, max_size=_high(shape, low + 2))
     if kind == "map":
-        value = strategy(shape.value, history)
-        return st.dictionaries(_scalar(shape.key), value, max_size=2) if value is not None else st.just({})
+        value, low = strategy(shape.value, history), _low(shape)
+        if value is None:
+            return None if low else st.just({})
+        return st.dictionaries(_scalar(shape.key), value, min_size=low, max_size=_high(shape, max(low, 2)))
     return _scalar(shape)
 
 
@@ -179,23 +229,29 @@ def _structure(shape: Any, history: tuple[str, ...]) -> st.SearchStrategy[Any] |
 
 
 def _low(shape: BotoShape) -> int:
-    """ParamValidator's min (of a length or a value), hostLabel members' implied 1: never generated below."""
+    """The model's min (of a length or a value), hostLabel members' implied 1: never generated below."""
     least: float = shape.metadata.get("min", 1 if shape.serialization.get("hostLabel") else 0)
     return math.ceil(least)
 
 
+def _high(shape: BotoShape, most: int) -> int:
+    """``most``, or the model's max where that is lower: never generated above."""
+    return min(most, math.floor(shape.metadata.get("max", most)))
+
+
 def _scalar(shape: BotoShape) -> st.SearchStrategy[Any]:
     low, moments = _low(shape), st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2037, 1, 1))
-    number = st.floats(low, low + 1e6) | st.integers(low, low + 99) | st.decimals(low, low + 9, places=2)
-    enum = getattr(shape, "enum", None)
+    number = st.floats(low, _high(shape, low + 10**6)) | st.integers(low, _high(shape, low + 99))
+    number |= st.decimals(low, _high(shape, low + 9), places=2)
+    enum, size = getattr(shape, "enum", None), {"min_size": low, "max_size": _high(shape, low + 6)}
     kinds = {
-        "string": st.sampled_from(enum) if enum else st.text(TEXT, min_size=low, max_size=low + 6),
-        "integer": st.integers(low, low + 10**6),
-        "long": st.integers(low, low + 10**9),
+        "string": st.sampled_from(enum) if enum else st.text(TEXT, **size),
+        "integer": st.integers(low, _high(shape, low + 10**6)),
+        "long": st.integers(low, _high(shape, low + 10**9)),
         "float": number,
         "double": number,
         "timestamp": moments | moments.map(dt.datetime.isoformat) | st.integers(0, 2**31 - 1),
-        "blob": st.binary(max_size=8) | st.text(TEXT, max_size=8),
+        "blob": st.binary(**size) | st.text(TEXT, **size),
         "boolean": st.booleans(),
     }
     return kinds[shape.type_name]
@@ -216,18 +272,39 @@ def _sites(value: Any, shape: BotoShape, found: dict[str, list[Any]]) -> None:
         return
     for key, member in members:
         found["slots"].append((value, key))
+        if member.type_name in BOUNDED and _outside(value[key], member) is not None:
+            found["bounded"].append((value, key, member))
         if not is_json_value_header(member):
             _sites(value[key], member, found)
 
 
+def _outside(value: Any, shape: BotoShape) -> Any:
+    """``value`` just past the model's min, else its max (a length or a value); None: no bound to cross."""
+    low = shape.metadata.get("min", 1 if shape.serialization.get("hostLabel") else None)
+    high, kind = shape.metadata.get("max"), shape.type_name
+    if kind in ("integer", "long", "float", "double"):
+        return low - 1 if low is not None else None if high is None else high + 1
+    size = math.ceil(low) - 1 if low else math.floor(high) + 1 if high is not None and high < 100 else None
+    if size is None:
+        return None
+    if kind in ("string", "blob"):
+        return "k" * size if kind == "string" else b"k" * size
+    if isinstance(value, list) and (value or not size):
+        return (value * (size + 1))[:size]
+    return dict(list(value.items())[:size]) if isinstance(value, dict) and len(value) > size else None
+
+
 def _mutate(payload: dict[str, Any], shape: BotoShape, data: st.DataObject) -> Any:
     """Dropped members (required or not), unknown keys, wrong types, non-string map keys."""
-    found: dict[str, list[Any]] = {"structures": [], "maps": [], "slots": []}
+    found: dict[str, list[Any]] = {"structures": [], "maps": [], "slots": [], "bounded": []}
     _sites(payload, shape, found)
-    how = data.draw(st.sampled_from(["retype", "drop", "unknown", "map-key", "root"]))
+    how = data.draw(st.sampled_from(["retype", "drop", "unknown", "map-key", "root", "bound", "bound"]))
     if how == "root" or not found["structures"]:  # not found: the root was replaced already
         return data.draw(st.sampled_from(WRONG))
-    if how == "retype" and found["slots"]:
+    if how == "bound" and found["bounded"]:
+        container, key, member = data.draw(st.sampled_from(found["bounded"]))
+        container[key] = _outside(container[key], member)
+    elif how == "retype" and found["slots"]:
         container, key = data.draw(st.sampled_from(found["slots"]))
         container[key] = copy.copy(data.draw(st.sampled_from(WRONG)))
     elif how == "drop" and any(found["structures"]):
@@ -244,6 +321,7 @@ def _botocore_errors(report: Any) -> Counter[tuple[str, str]]:
     """ParamValidator's report as (our path, our kind): '.a.b[0]' -> 'a.b[0]', 'm (key: k)' -> 'm.k'."""
     kinds = dict.fromkeys(["invalid type", "invalid type for document", "unable to encode to json"], "wrong-type")
     kinds |= dict.fromkeys(["more than one input", "empty input"], "union-conflict")
+    kinds |= {"invalid length": "invalid-length", "invalid range": "invalid-range"}
     errors: Counter[tuple[str, str]] = Counter()
     for reason, name, extra in report._errors:
         path = name.lstrip(".").replace(" (key: ", ".").rstrip(")") if " (key: " in name else name.lstrip(".")
@@ -260,9 +338,9 @@ def _botocore_errors(report: Any) -> Counter[tuple[str, str]]:
 def test_botocore_mode_matches_param_validator(service: str, name: str) -> None:
     models, ours = _models(service)
     op: OperationModel = models.operation_model(name)
-    shape, valid = ours[name].input, strategy(op.input_shape)  # enum values only: valid in strict mode too
-    assert valid is not None
-    seen: Counter[bool] = Counter()
+    shape, valid, traits = ours[name].input, strategy(op.input_shape), _traits(service, name)
+    assert valid is not None  # enum values only, every bound kept: valid in strict mode too
+    seen: Counter[str] = Counter()
 
     @SETTINGS
     @given(data=st.data())
@@ -271,18 +349,28 @@ def test_botocore_mode_matches_param_validator(service: str, name: str) -> None:
         for _ in range(mutations):
             payload = _mutate(payload, op.input_shape, data)
         report = ParamValidator().validate(payload, op.input_shape)
-        assume(not {reason for reason, _, _ in report._errors} & CONSTRAINTS)
-        botocore, strict = Counter(validate(shape, payload, "botocore")), Counter(validate(shape, payload))
-        assert Counter((e.path, e.kind) for e in botocore.elements()) == _botocore_errors(report), payload
-        # strict = botocore + enum values + booleans refused as numbers
-        assert not botocore - strict and (mutations or not strict)
-        assert all(e.kind == "not-in-enum" or "found boolean" in e.message for e in strict - botocore)
-        seen[not botocore] += 1
+        expected = _botocore_errors(report)
+        botocore = Counter(validate(shape, payload, "botocore", traits))
+        strict = Counter(validate(shape, payload, "strict", traits))
+        assert Counter((e.path, e.kind) for e in botocore.elements()) == expected, payload
+        # Without the traits (a page), the bounds are unknown: checked for nothing more.
+        unbounded = Counter((e.path, e.kind) for e in validate(shape, payload, "botocore"))
+        assert unbounded == Counter({k: n for k, n in expected.items() if k[1] not in BOUND_KINDS}), payload
+        # strict = botocore + enum values + booleans refused as numbers + every max, maps and blobs;
+        # where strict refuses a value's type or enum, it does not measure it too (botocore may).
+        assert all(any(f.path == e.path for f in strict) for e in botocore - strict), payload
+        assert mutations or not strict
+        assert all(e.kind in STRICT_ONLY or "found boolean" in e.message for e in strict - botocore)
+        seen["invalid" if botocore else "valid"] += 1
 
     run()
     # Both verdicts must be well exercised. Hypothesis shapes its examples by how fast they come, so
     # the split moves with the machine's load: 22 to 59 invalid of 120 here, 14 under heavy load.
-    assert seen[True] >= 10 and seen[False] >= 10, seen
+    assert seen["invalid"] >= 10 and seen["valid"] >= 10, seen
+
+
+BOUND_KINDS = frozenset({"invalid-length", "invalid-range"})
+STRICT_ONLY = BOUND_KINDS | {"not-in-enum"}
 
 
 DOC, ENC = "additionalModelRequestFields", "ObjectEncryption"
@@ -312,6 +400,40 @@ def test_edge_cases_match_botocore(operation: str, payload: Any, theirs: list[st
     report = ParamValidator().validate(payload, models.operation_model(name).input_shape)
     assert sorted(path for path, _ in _botocore_errors(report)) == theirs
     assert sorted(e.path for e in validate(operations[name].input, payload, "botocore")) == (ours or theirs)
+
+
+WEBACL = {"Name": "n", "Scope": "REGIONAL", "DefaultAction": {"Allow": {}}, "VisibilityConfig": {
+    "SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "m"}}  # fmt: skip
+LENGTH, RANGE = "invalid-length", "invalid-range"
+BOUNDS = [  # (operation, payload, botocore's = our botocore mode's errors, strict's): bounds from the traits
+    ("s3control/AssociateAccessGrantsIdentityCenter", {"AccountId": "", "IdentityCenterArn": "a" * 10},
+     [("AccountId", LENGTH)], [("AccountId", LENGTH)]),  # hostLabel, no min: botocore implies 1
+    ("lambda/CreateFunction", FN | {"MemorySize": True}, [("MemorySize", RANGE)], [("MemorySize", "wrong-type")]),
+    ("lambda/CreateFunction", FN | {"MemorySize": 127, "Tags": {"": "v"}},
+     [("MemorySize", RANGE), ("Tags.", LENGTH)], [("MemorySize", RANGE), ("Tags.", LENGTH)]),  # a map key's min
+    ("lambda/CreateFunction", FN | {"MemorySize": 10**9, "Tags": {"k" * 129: "v"}},
+     [], [("MemorySize", RANGE), (f"Tags.{'k' * 129}", LENGTH)]),  # every max: strict only
+    ("kms/Encrypt", {"KeyId": "k", "Plaintext": b""}, [], [("Plaintext", LENGTH)]),  # blobs: strict only
+    ("kms/Encrypt", {"KeyId": "k", "Plaintext": "\u00e9" * 2049}, [], [("Plaintext", LENGTH)]),  # UTF-8 bytes
+    ("wafv2/CreateWebACL", WEBACL | {"CustomResponseBodies": {}}, [], [("CustomResponseBodies", LENGTH)]),  # maps
+    ("cloudwatch/PutMetricAlarm", {"AlarmName": "a", "EvaluationPeriods": 0, "ComparisonOperator": "LessThanThreshold"},
+     [("EvaluationPeriods", RANGE)], [("EvaluationPeriods", RANGE)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("operation", "payload", "theirs", "strict"), BOUNDS)
+def test_bounds_match_botocore(
+    operation: str, payload: Any, theirs: list[tuple[str, str]], strict: list[tuple[str, str]]
+) -> None:
+    service, name = operation.split("/")
+    models, operations = _models(service)
+    shape, traits = operations[name].input, _traits(service, name)
+    report = ParamValidator().validate(payload, models.operation_model(name).input_shape)
+    assert sorted(_botocore_errors(report)) == theirs
+    assert sorted((e.path, e.kind) for e in validate(shape, payload, "botocore", traits)) == theirs
+    assert sorted((e.path, e.kind) for e in validate(shape, payload, "strict", traits)) == strict
+    # Unknown traits (a page's operation) check no bound.
+    assert not {e.kind for e in validate(shape, payload, "strict")} & {LENGTH, RANGE}
 
 
 # -- the command line: batches, summaries, no input ----------------------------------------------
