@@ -397,4 +397,8 @@ def _warn_stale(warnings: list[str]) -> None:
 
 
 # Commands that live beside their feature's code, imported only when called.
-_FEATURE_COMMANDS = {"check": "changelog_tracker.cli.check", "stubs": "changelog_tracker.cli.stubs"}
+_FEATURE_COMMANDS = {
+    "check": "changelog_tracker.cli.check",
+    "stubs": "changelog_tracker.cli.stubs",
+    "sync": "changelog_tracker.cli.sync",
+}
