@@ -75,13 +75,13 @@ def wheel_files(
 
     ``services`` limits the result; a name the wheel lacks raises ``KeyError``."""
     with zipfile.ZipFile(path) as wheel:
-        return _files(_newest(wheel.namelist()), wheel.read, services, f"{path} has no model", progress)
+        return _files(newest_files(wheel.namelist()), wheel.read, services, f"{path} has no model", progress)
 
 
 def wheel_digests(path: str | Path) -> dict[str, str]:
     """``{service: digest}`` of a wheel: the files hashed, nothing parsed (cheap)."""
     with zipfile.ZipFile(path) as wheel:
-        members = _newest(wheel.namelist())
+        members = newest_files(wheel.namelist())
         return {s: digest_of(_raw(files, wheel.read)) for s, files in sorted(members.items())}
 
 
@@ -92,7 +92,7 @@ def installed_files(
     root = _installed_data()
     names = [str(p.relative_to(root)) for p in root.glob("*/*/*.json*")]
     read: Read = lambda name: (root / name).read_bytes()  # noqa: E731
-    return _files(_newest(names), read, services, "botocore ships no model", progress)
+    return _files(newest_files(names), read, services, "botocore ships no model", progress)
 
 
 def installed_models(
@@ -105,7 +105,7 @@ def installed_models(
 def installed_services() -> list[str]:
     """The services the installed botocore ships a model for."""
     root = _installed_data()
-    return sorted(_newest(str(p.relative_to(root)) for p in root.glob("*/*/service-2.json*")))
+    return sorted(newest_files(str(p.relative_to(root)) for p in root.glob("*/*/service-2.json*")))
 
 
 def _installed_data() -> Path:
@@ -124,7 +124,7 @@ def wheel_models(
 def wheel_services(path: str | Path) -> list[str]:
     """Return the sorted names of the services a botocore wheel has a model for."""
     with zipfile.ZipFile(path) as wheel:
-        return sorted(_newest(wheel.namelist()))
+        return sorted(newest_files(wheel.namelist()))
 
 
 def wheel_date(path: str | Path) -> date:
@@ -147,7 +147,7 @@ def wheel_date(path: str | Path) -> date:
     return date(year, month, day)
 
 
-def _newest(names: Iterable[str]) -> Members:
+def newest_files(names: Iterable[str]) -> Members:
     """Each service's files of its newest api-version (the newest one that has a model)."""
     found: dict[tuple[str, str], dict[str, str]] = {}
     for name in names:
