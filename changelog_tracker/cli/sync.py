@@ -77,5 +77,6 @@ def summary(report: SyncReport) -> str:
 def _line(added: Added, shown: int = 6) -> str:
     more = len(added.changed) - shown
     names = ", ".join(added.changed[:shown]) + (f" and {more} more" if more > 0 else "")
-    changed = f"{len(added.changed)} services changed ({names})" if added.changed else "no service changed"
+    plural = "s" if len(added.changed) > 1 else ""
+    changed = f"{len(added.changed)} service{plural} changed ({names})" if added.changed else "no service changed"
     return f"{added.release} botocore {added.version}: {changed}, {added.unchanged} unchanged ({added.seconds:.1f} s)"

@@ -226,3 +226,31 @@ def test_kill_9_at_random_moments_then_sync_again_gives_one_clean_runs_answers(
                 assert all(services == set(MANIFEST["services"]) for services in held.values()), moment
     assert subprocess.run(sync, capture_output=True, check=False, timeout=300).returncode == 0
     assert answers(db) == clean
+
+
+def test_the_summary_names_each_release_and_what_changed(wheels: Path, tmp_path: Path) -> None:
+    result = run(tmp_path / "tracker.db", "sync", "--find-links", wheels, "--since", "1.42.63", "--until", "1.42.64",
+                 "--service", "ecs", "--service", "bedrock")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first, second, total = result.stdout.strip().splitlines()
+    assert first.startswith(f"{DATES['1.42.63']} botocore 1.42.63: 2 services changed (bedrock, ecs), 0 unchanged (")
+    assert second.startswith(f"{DATES['1.42.64']} botocore 1.42.64: ")
+    assert total.startswith("2 releases added, in ")
+
+
+def test_progress_names_the_release_being_read(wheels: Path, tmp_path: Path) -> None:
+    from changelog_tracker.sources.releases import Releases
+    from changelog_tracker.write.sync import sync
+
+    told: list[tuple[int, int, str]] = []
+    with Store(tmp_path / "tracker.db") as store:
+        sync(store, Releases.in_folder(wheels), "1.42.64", None, ["ecs"], lambda d, t, s="": told.append((d, t, s)))
+    assert any("botocore 1.42.64" in stage and "converting" in stage for _, _, stage in told)
+    assert told[-1] == (2, 2, "stored botocore 1.42.65")
+
+
+def test_help_teaches_with_examples() -> None:
+    result = CliRunner().invoke(main, ["sync", "--help"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.output and "changelog-tracker sync --since 1.42.55 --until 1.42.65" in result.output
+    assert "sync" in CliRunner().invoke(main, ["--help"]).output
