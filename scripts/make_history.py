@@ -36,6 +36,7 @@ from scripts.make_drops import expand_versions
 LAYOUTS: tuple[pagegen.Layout, ...] = ("multiline", "oneline")
 # The files saved per service and release: the model, then the two files beside it.
 KINDS = ("models", "paginators", "waiters")
+FILE_NAMES = ("service-2.json", "paginators-1.json", "waiters-2.json")
 Files = tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]
 
 
@@ -44,13 +45,21 @@ def _minified(model: dict[str, Any] | None) -> bytes:
 
 
 def write_baseline_zip(path: Path, models: dict[str, dict[str, Any]], day: date) -> None:
+    write_wheel(path, {service: (model, None, None) for service, model in models.items()}, day)
+
+
+def write_wheel(path: Path, services: dict[str, Files], day: date) -> None:
+    """A botocore-wheel-like zip of each service's model, paginators and waiters (absent: no file),
+    every file stamped with ``day`` (the release date a wheel's stamps give)."""
     stamp = (day.year, day.month, day.day, 12, 0, 0)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for service, model in sorted(models.items()):
-            version = model.get("metadata", {}).get("apiVersion", "latest")
-            info = zipfile.ZipInfo(f"botocore/data/{service}/{version}/service-2.json", stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, _minified(model))
+        for service, files in sorted(services.items()):
+            version = files[0].get("metadata", {}).get("apiVersion", "latest")
+            for name, content in zip(FILE_NAMES, files, strict=True):
+                if content is not None:
+                    info = zipfile.ZipInfo(f"botocore/data/{service}/{version}/{name}", stamp)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(info, _minified(content))
 
 
 def write_model(out: Path, service: str, version: str, model: dict[str, Any] | None, kind: str = "models") -> None:
