@@ -57,14 +57,18 @@ Members = dict[str, dict[str, str]]  # service -> {file stem: member name}
 
 
 def digest_of(raw: Iterable[bytes | None]) -> str:
-    """sha256 of the files' bytes in order (an absent file is b""). botocore gzips each model again
-    for every release, stamping the time in the gzip header: those four bytes are left out, so an
-    unchanged model keeps its digest (the compressed stream itself is the same)."""
+    """sha256 of the files' bytes in order, each prefixed by its length ("-" where absent), so the
+    same bytes as paginators or as waiters differ. botocore gzips each model again for every
+    release, stamping the time in the gzip header: those four bytes are left out, so an unchanged
+    model keeps its digest (the compressed stream itself is the same)."""
     hasher = hashlib.sha256()
     for data in raw:
-        if data and data[:2] == b"\x1f\x8b":
+        if data is None:
+            hasher.update(b"-")
+            continue
+        if data[:2] == b"\x1f\x8b":
             data = data[:4] + b"\0\0\0\0" + data[8:]
-        hasher.update(data or b"")
+        hasher.update(b"%d:" % len(data) + data)
     return hasher.hexdigest()
 
 
