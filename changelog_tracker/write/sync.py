@@ -80,8 +80,8 @@ def sync(
     found, read and checked before anything is written: an error leaves the store as it was."""
     started = time.monotonic()
     wanted = list(services) if services else None
-    versions = in_range(releases, since, until, stored_versions(store, None))
     stored = stored_versions(store, wanted)
+    versions = in_range(releases, since, until, stored)
     todo = [v for v in versions if v not in stored]
     plan = fetch(releases, todo, progress)
     if wanted:

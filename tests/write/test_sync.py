@@ -154,6 +154,15 @@ def test_service_limits_the_releases_to_those_services(wheels: Path, tmp_path: P
     assert again.exit_code == 0 and json.loads(again.stdout)["added"] == [], again.output
 
 
+def test_without_since_sync_goes_on_from_the_newest_release_held(wheels: Path, tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    first = run(db, "sync", "--find-links", wheels, "--since", "1.42.60", "--until", "1.42.62", "--service", "ecs")
+    assert first.exit_code == 0, first.output
+    result = run(db, "sync", "--find-links", wheels, "--service", "ecs", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [a["version"] for a in json.loads(result.stdout)["added"]] == ["1.42.63", "1.42.64", "1.42.65"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
