@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -32,25 +31,14 @@ def model_pages(models: Models, date: dt.date, source: str, progress: Progress |
     pages = []
     for done, (service, given) in enumerate(sorted(models.items()), 1):
         files = given if isinstance(given, ServiceFiles) else ServiceFiles(given, None, None, "")
-        operations = converter.operations_from_json(files.model, service, **_extras(files))
+        operations = converter.operations_from_json(files.model, service, files.paginators, files.waiters)
         methods = tuple(PageMethod(op, "new") for op in operations)
-        traits = converter.service_traits(files.model) if hasattr(converter, "service_traits") else None
-        name = converter.full_name(files.model) or None
-        digest = files.digest or None
+        name, traits = converter.full_name(files.model) or None, converter.service_traits(files.model)
         pages.append(Page(source, date, name, methods, service=service, complete=True, traits=traits,
-                          model_digest=digest))  # fmt: skip
+                          model_digest=files.digest or None))  # fmt: skip
         if progress:
             progress(done, len(models), "converting models")
     return pages
-
-
-def _extras(files: ServiceFiles) -> dict[str, Any]:
-    """paginators and waiters, where the converter takes them (issue 13 adds them to its signature)."""
-    from ..sources.botocore import operations_from_json
-
-    if "paginators" not in inspect.signature(operations_from_json).parameters:
-        return {}
-    return {"paginators": files.paginators, "waiters": files.waiters}
 
 
 def baseline(

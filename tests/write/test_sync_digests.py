@@ -11,7 +11,7 @@ from pathlib import Path
 
 from changelog_tracker.sources.wheel import digest_of, wheel_digests, wheel_files
 from changelog_tracker.write.baseline import model_pages
-from tests.helpers import committed_model
+from tests.helpers import DATA, committed_model
 
 MODEL = committed_model("bedrock-agentcore-control", "1.42.65")
 
@@ -53,3 +53,32 @@ def test_model_pages_carry_the_digest(tmp_path: Path) -> None:
     assert page.model_digest == files["demo"].digest and page.complete
     (bare,) = model_pages({"demo": MODEL}, dt.date(2026, 3, 10), "m")  # a bare model: no digest to reuse
     assert bare.model_digest is None and bare.methods == page.methods
+
+
+def test_model_pages_pass_paginators_and_service_traits(tmp_path: Path) -> None:
+    paginators = gzip.decompress((DATA / "history/paginators/bedrock-agentcore-control/1.42.43.json.gz").read_bytes())
+    path = wheel(tmp_path / "w.whl", {"service-2.json": json.dumps(MODEL).encode(), "paginators-1.json": paginators})
+    (page,) = model_pages(wheel_files(path), dt.date(2026, 3, 10), path.name)
+    assert page.traits is not None and page.traits["protocol"] == MODEL["metadata"]["protocol"]
+    listed = next(m.operation for m in page.methods if m.operation.api_name == "ListAgentRuntimes")
+    assert listed.traits is not None
+    assert listed.traits[""]["paginator"] == json.loads(paginators)["pagination"]["ListAgentRuntimes"]
+
+
+def test_sync_stores_what_the_model_knows(tmp_path: Path) -> None:
+    """A synced release answers traits: the service's protocol, an operation's paginator."""
+    from changelog_tracker import Store
+    from changelog_tracker.sources.releases import Releases
+    from changelog_tracker.write.sync import sync
+    from tests.write.sync_wheels import DATES, build_wheel
+
+    build_wheel(tmp_path, "1.42.65")
+    with Store(tmp_path / "tracker.db") as store:
+        sync(store, Releases.in_folder(tmp_path), "1.42.65", None, ["bedrock-agentcore-control"])
+        day = DATES["1.42.65"]
+        assert store.service_traits("bedrock-agentcore-control", day) == {"protocol": "rest-json",
+                                                                          "protocols": ["rest-json"],
+                                                                          "api_version": "2023-06-05"}  # fmt: skip
+        version = store.state("bedrock-agentcore-control", day)["list_agent_runtimes"]
+        overlay = store.traits(version)
+    assert overlay is not None and overlay[""]["paginator"]["result_key"] == "agentRuntimes"
