@@ -7,8 +7,11 @@ For SERVICES over VERSIONS (a range like 1.42.25..1.42.65) it writes into OUT:
 - ``drops/YYYY-MM-DD_<service>.txt``: one page per changed service per later release, layouts
   alternating (the older one-line and the newer one-token-per-line);
 - with ``--models``: ``models/<service>/<version>.json.gz`` at the first release and at every
-  release that changed the service, and ``manifest.json`` (versions, dates, services), for tests
-  that diff the JSON models independently.
+  release that changed the service's model (a page-visible change or not: traits too), the same for
+  its ``paginators-1.json`` and ``waiters-2.json`` under ``paginators/`` and ``waiters/`` (JSON
+  ``null`` where the release ships none), and ``manifest.json`` (versions, dates, services), for
+  tests that diff the JSON models independently. A service's files at a release are its newest
+  files at or before it.
 
     python -m scripts.make_history 1.42.25..1.42.65 --out tests/data/history --models -s eks -s batch ...
     python -m scripts.make_history 1.42.25..1.42.65 --out data -s ec2 -s connect ...
@@ -19,6 +22,7 @@ from __future__ import annotations
 import gzip
 import json
 import zipfile
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,26 +34,70 @@ from oracle import pagegen
 from scripts.make_drops import expand_versions
 
 LAYOUTS: tuple[pagegen.Layout, ...] = ("multiline", "oneline")
+# The files saved per service and release: the model, then the two files beside it.
+KINDS = ("models", "paginators", "waiters")
+FILE_NAMES = ("service-2.json", "paginators-1.json", "waiters-2.json")
+Files = tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]
 
 
-def _minified(model: dict[str, Any]) -> bytes:
+def _minified(model: dict[str, Any] | None) -> bytes:
     return json.dumps(model, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def write_baseline_zip(path: Path, models: dict[str, dict[str, Any]], day: date) -> None:
+    write_wheel(path, {service: (model, None, None) for service, model in models.items()}, day)
+
+
+def write_wheel(path: Path, services: dict[str, Files], day: date) -> None:
+    """A botocore-wheel-like zip of each service's model, paginators and waiters (absent: no file),
+    every file stamped with ``day`` (the release date a wheel's stamps give)."""
     stamp = (day.year, day.month, day.day, 12, 0, 0)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for service, model in sorted(models.items()):
-            version = model.get("metadata", {}).get("apiVersion", "latest")
-            info = zipfile.ZipInfo(f"botocore/data/{service}/{version}/service-2.json", stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, _minified(model))
+        for service, files in sorted(services.items()):
+            version = files[0].get("metadata", {}).get("apiVersion", "latest")
+            for name, content in zip(FILE_NAMES, files, strict=True):
+                if content is not None:
+                    info = zipfile.ZipInfo(f"botocore/data/{service}/{version}/{name}", stamp)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(info, _minified(content))
 
 
-def write_model(out: Path, service: str, version: str, model: dict[str, Any]) -> None:
-    target = out / "models" / service / f"{version}.json.gz"
+def write_model(out: Path, service: str, version: str, model: dict[str, Any] | None, kind: str = "models") -> None:
+    target = out / kind / service / f"{version}.json.gz"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(gzip.compress(_minified(model), compresslevel=9, mtime=0))
+
+
+def service_files(path: Path, services: Iterable[str]) -> dict[str, Files]:
+    """{service: (service-2, paginators-1 or None, waiters-2 or None)} of the newest api-version."""
+    models = wheel.wheel_models(path, services)
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        folders = {s: m.rsplit("/", 1)[0] for s, m in wheel._newest_model_members(names).items() if s in models}
+        return {
+            s: (
+                m,
+                _beside(archive, names, f"{folders[s]}/paginators-1.json"),
+                _beside(archive, names, f"{folders[s]}/waiters-2.json"),
+            )
+            for s, m in models.items()
+        }
+
+
+def _beside(archive: zipfile.ZipFile, names: set[str], member: str) -> dict[str, Any] | None:
+    for name in (member, member + ".gz"):
+        if name in names:
+            raw = archive.read(name)
+            loaded: dict[str, Any] = json.loads(gzip.decompress(raw) if name.endswith(".gz") else raw)
+            return loaded
+    return None
+
+
+def write_changed(out: Path, service: str, version: str, old: Files | None, new: Files) -> None:
+    """Each of the service's files that is new or differs from the release before."""
+    for k, kind in enumerate(KINDS):
+        if old is None or old[k] != new[k]:
+            write_model(out, service, version, new[k], kind)
 
 
 @click.command()
@@ -61,23 +109,23 @@ def main(versions: tuple[str, ...], out: Path, services: tuple[str, ...], with_m
     ordered = expand_versions(versions)
     (out / "drops").mkdir(parents=True, exist_ok=True)
     first = wheel.download_wheel(ordered[0])
-    old, first_day = wheel.wheel_models(first, services), wheel.wheel_date(first)
-    write_baseline_zip(out / "baseline.zip", old, first_day)
+    old, first_day = service_files(first, services), wheel.wheel_date(first)
+    write_baseline_zip(out / "baseline.zip", {s: files[0] for s, files in old.items()}, first_day)
     manifest: dict[str, Any] = {"services": sorted(services), "versions": [[ordered[0], first_day.isoformat()]]}
-    for service, model in old.items():
+    for service, files in old.items():
         if with_models:
-            write_model(out, service, ordered[0], model)
+            write_changed(out, service, ordered[0], None, files)
     for k, version in enumerate(ordered[1:]):
         path = wheel.download_wheel(version)
-        new, day = wheel.wheel_models(path, services), wheel.wheel_date(path)
+        new, day = service_files(path, services), wheel.wheel_date(path)
         manifest["versions"].append([version, day.isoformat()])
         for service in sorted(services):
-            page = pagegen.page_between(old[service], new[service], day, None, LAYOUTS[k % 2], service)
+            if with_models:
+                write_changed(out, service, version, old[service], new[service])
+            page = pagegen.page_between(old[service][0], new[service][0], day, None, LAYOUTS[k % 2], service)
             if page is None:
                 continue
             (out / "drops" / f"{day.isoformat()}_{service}.txt").write_text(page, encoding="utf-8")
-            if with_models:
-                write_model(out, service, version, new[service])
             click.echo(f"{version} {day} {service}")
         old = new
     if with_models:
