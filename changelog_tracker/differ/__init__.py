@@ -79,6 +79,8 @@ def diff_states(
 def _trait_changes(
     fetch: Callable[[str], NodeBody], read: ReadTraits, service: str, old: Version, new: Version
 ) -> Iterator[Change]:
+    if old.traits is not None and old.traits == new.traits:
+        return  # one stored overlay (content-addressed): nothing to read
     before = read(old)
     after = None if before is None else read(new)
     if before is None or after is None:

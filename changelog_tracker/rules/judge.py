@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..differ import Change, diff_states, service_changes, service_removed
+from ..differ import Change, diff_states, service_added, service_changes, service_removed
 from ..errors import TrackerError
 from ..graph.store import Store, Version
 from ..graph.view import shape_graph
@@ -100,12 +100,15 @@ def diff(
     if since > end:
         raise TrackerError(f"--from {since} is after --to {end}")
     services = [service_name(store, service)] if service else store.services()
+    config = config or Config()
     findings: list[Finding] = []
     for key in services:
         history = History(store, key)
-        tracked = history.tracked_since(since)
+        tracked, rules = history.tracked_since(since), chosen[preset]
+        if tracked and tracked <= end and history.added_service():  # the mirror of service-removed
+            findings.extend(_judged(history, [service_added(key)], {}, tracked, tracked, config, tracked, rules))
         for old, new in history.steps(tracked or since, end, transitive):
-            findings.extend(_judge(history, operation, old, new, config or Config(), tracked, chosen[preset]))
+            findings.extend(_judge(history, operation, old, new, config, tracked, rules))
     return findings
 
 
@@ -141,6 +144,11 @@ class History:
 
     def tracked_since(self, since: str) -> str | None:
         return self.dates[0] if self.dates and since < self.dates[0] else None
+
+    def added_service(self) -> bool:
+        """Whether the service was added at its first state: a full baseline before it lacked it.
+        (Without one, the store only started knowing it there: first seen, not a change.)"""
+        return bool(self.dates) and any(release < self.dates[0] for release in self.store.coverage())
 
     def traits(self, version: Version) -> Overlay | None:
         """The version's overlay, read once: finding a change's release diffs its versions again."""
@@ -225,6 +233,22 @@ def _judge(
     changes = history.service_edits(old, new) + diff_states(history.store, service, base, after, history.traits)
     if history.ended and old < history.ended <= new:
         changes.insert(0, service_removed(service))
+    yield from _judged(history, changes, base, old, new, config, tracked, rules, first)
+
+
+def _judged(
+    history: History,
+    changes: list[Change],
+    base: dict[str, Version],
+    old: str,
+    new: str,
+    config: Config,
+    tracked: str | None,
+    rules: frozenset[str],
+    first: dict[str, Version] | None = None,
+) -> Iterable[Finding]:
+    """Each change under its rule (those of the preset), with its release, impact and acceptance."""
+    first = first or {}
     impacts = _Impact(history, old, new)
     for change in changes:
         rule = rule_for(change)

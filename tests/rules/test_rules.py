@@ -183,19 +183,6 @@ def _store_pair(
         page = Page("fixture", dt.date.fromisoformat(date), "Fixture", methods, service="fixture", complete=True,
                     traits=traits or None)
         store_pages(store, [page])
-        _fake_trait_reads(store, page)
-
-
-def _fake_trait_reads(store: Store, page: Page) -> None:
-    """Until the store keeps overlays (engineer S), its reads are faked from what was stored."""
-    known = vars(store).setdefault("_fake_traits", {})
-    facts = vars(store).setdefault("_fake_facts", {})
-    for method in page.methods:
-        known[(method.operation.name, str(page.date))] = method.operation.traits
-    facts[str(page.date)] = page.traits
-    vars(store)["traits"] = lambda version: known.get((version.operation, version.release))
-    vars(store)["service_traits"] = lambda service, at: next(
-        (facts[d] for d in sorted(facts, reverse=True) if d <= at), None)
 
 
 def test_every_rule_has_a_fixture() -> None:
@@ -332,3 +319,83 @@ def test_transitive_sees_a_change_undone_inside_the_range(store: Store) -> None:
         ("request-member-removed", "2026-02-01"),
         ("request-member-added", "2026-03-01"),
     ]
+
+
+def _full_baseline(store: Store, date: str, services: dict[str, list[Operation]]) -> None:
+    """A complete source of every service of its release (a full botocore baseline)."""
+    pages = [Page("botocore", dt.date.fromisoformat(date), name.title(), tuple(PageMethod(o, "new") for o in ops),
+                  service=name, complete=True, traits={"protocol": "json"}) for name, ops in services.items()]
+    store_pages(store, pages, covers_all=True)
+
+
+def test_a_service_new_in_botocore_is_added_and_a_first_baseline_only_first_seen(store: Store) -> None:
+    _full_baseline(store, "2026-01-01", {"other": [op()]})
+    _full_baseline(store, "2026-02-01", {"other": [op()], "fixture": [op(name="create"), op(name="delete")]})
+    found = diff(store, "fixture", since="2026-01-15")
+    assert [(f.rule.id, f.change.operation, f.severity, f.release, f.tracked_since) for f in found] == [
+        ("service-added", "", "safe", "2026-02-01", "2026-02-01"),
+    ]
+    assert found[0].message == "new service fixture"
+    assert [f.rule.id for f in diff(store, "fixture", since="2026-01-15", transitive=True)] == ["service-added"]
+    assert diff(store, "fixture", since="2026-01-15", preset="readers") == []
+    assert diff(store, "fixture", since="2026-02-01") == [] and diff(store, "other", since="2025-12-01") == []
+
+
+def test_a_service_first_stored_without_an_earlier_full_baseline_is_not_added(store: Store) -> None:
+    _full_baseline(store, "2026-02-01", {"other": [op()]})  # a full baseline of the day only, not before
+    page = Page("f", dt.date(2026, 2, 1), "F", (PageMethod(op(), "new"),), service="fixture", complete=True)
+    store_pages(store, [page])
+    assert diff(store, "fixture", since="2025-12-01") == []
+
+
+def test_a_protocol_change_is_one_service_finding_for_payloads_and_readers(store: Store) -> None:
+    _store_pair(store, [op()], [op()], ({"protocol": "json"}, {"protocol": "smithy-rpc-v2-cbor", "api_version": "2"}))
+    page = Page("drop", dt.date(2026, 3, 1), "Fixture", (PageMethod(op(), "updated"),), service="fixture")
+    store_pages(store, [page])  # a page knows no protocol: the model's carries on
+    for preset in ("payloads", "readers", "all"):
+        found = diff(store, "fixture", since="2026-01-01", preset=preset)
+        assert [(f.rule.id, f.change.operation, f.change.old, f.change.new, f.release) for f in found] == [
+            ("protocol-changed", "", "json", "smithy-rpc-v2-cbor", "2026-02-01"),
+        ]
+    assert diff(store, "fixture", since="2026-02-01") == []
+    assert found[0].severity == "dangerous" and "json to smithy-rpc-v2-cbor" in found[0].message
+
+
+def test_unknown_traits_are_no_change_in_a_mixed_history(store: Store) -> None:
+    # A baseline knows arn's max; a page then changes the request (arn's node stays, so its entry
+    # carries over; the new member is unknown); the next baseline tightens arn and limits name.
+    shape = (req("arn"),)
+    grown = (req("arn"), req("name"))
+    first = model(op(shape), {"": {}, "input": {}, "input.arn": {"max": 500}})
+    last = model(op(grown), {"": {}, "input": {}, "input.arn": {"max": 180}, "input.name": {"max": 9}})
+    _store_pair(store, [first], [last])
+    page = Page("drop", dt.date(2026, 1, 15), "Fixture", (PageMethod(op(grown), "updated"),), service="fixture")
+    store_pages(store, [page])
+    assert [(f.rule.id, f.change.path, f.release) for f in diff(store, "fixture", since="2026-01-01",
+                                                                 until="2026-01-15")] == [
+        ("request-member-added", "name", "2026-01-15"),
+    ]
+    stepped = diff(store, "fixture", since="2026-01-01", transitive=True)
+    assert [(f.rule.id, f.change.path, f.release) for f in stepped] == [
+        ("request-member-added", "name", "2026-01-15"),
+        ("request-constraint-tightened", "arn", "2026-02-01"),
+    ]
+    whole = diff(store, "fixture", since="2026-01-01")
+    assert {(f.rule.id, f.release) for f in whole} == {("request-member-added", "2026-01-15"),
+                                                       ("request-constraint-tightened", "2026-02-01")}
+
+
+def test_a_trait_change_on_a_shared_scalar_impacts_only_the_operations_sharing_its_parent(store: Store) -> None:
+    # Every operation's "arn" is the one node "string": impact must follow the structure holding it.
+    config, flat = (req("config", Structure((req("arn"),))),), (req("arn"), req("name"))
+    previous = [model(op(config, name="create"), {"input.config.arn": {"max": 500}}),
+                model(op(config, name="update"), {"input.config.arn": {"max": 500}}),
+                model(op(flat, name="delete"), {"input.arn": {"max": 500}, "": {"errors": []}})]
+    current = [model(op(config, name="create"), {"input.config.arn": {"max": 180}}),
+               model(op(config, name="update"), {"input.config.arn": {"max": 500}}),
+               model(op(flat, name="delete"), {"input.arn": {"max": 500}, "": {"errors": ["Gone"]}})]
+    _store_pair(store, previous, current)
+    impact = {(f.change.operation, f.rule.id): (f.impact, f.impact_other_side)
+              for f in diff(store, "fixture", since="2026-01-01")}
+    assert impact == {("create", "request-constraint-tightened"): (("update",), ()),
+                      ("delete", "error-added"): ((), ())}
