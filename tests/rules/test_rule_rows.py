@@ -16,9 +16,9 @@ from changelog_tracker.render.findings import render_findings
 from changelog_tracker.rules import registry
 from changelog_tracker.rules.config import load_config
 from changelog_tracker.rules.judge import diff
-from changelog_tracker.rules.registry import RULES, Rule, presets, rule_for
+from changelog_tracker.rules.registry import RULES, Rule, by_id, presets, rule_for
 from changelog_tracker.taxonomy import ChangeKind, Direction, Preset, Severity
-from tests.rules.test_rules import CASES, _store_pair
+from tests.rules.test_rules import CASES, TRAIT_CASES, _store_pair
 
 LIST_GONE = "request-list-became-scalar"
 
@@ -116,3 +116,19 @@ def test_the_cli_choices_and_help_read_the_taxonomy() -> None:
     spelled = {f"{stem}-{tail}" if stem else tail
                for w in words for stem, _, tails in [w.rpartition("-")] for tail in tails.split("/")}
     assert spelled == {k.value for k in ChangeKind}
+
+
+@pytest.mark.parametrize(("rule_id", "fails"), [("request-constraint-tightened", 1), ("error-added", 0)])
+def test_trait_rules_are_gated_by_fail_on_and_selected_by_presets(tmp_path: Path, rule_id: str, fails: int) -> None:
+    db = tmp_path / "tracker.db"
+    with Store(db) as store:
+        previous, current, _ = TRAIT_CASES[rule_id]
+        _store_pair(store, previous, current)
+    args = ["--store", str(db), "diff", "fixture", "--from", "2026-01-01", "--format", "json"]
+    gated = CliRunner().invoke(main, [*args, "--fail-on", "breaking"])
+    assert gated.exit_code == fails and [f["rule"] for f in json.loads(gated.stdout)] == [rule_id]
+    assert CliRunner().invoke(main, [*args, "--fail-on", "dangerous"]).exit_code == 1
+    rule = by_id()[rule_id]
+    for preset in ("payloads", "readers"):
+        shown = CliRunner().invoke(main, [*args, "--preset", preset])
+        assert [f["rule"] for f in json.loads(shown.stdout)] == ([rule_id] if preset in rule.presets else [])
