@@ -97,12 +97,14 @@ _STEP = re.compile(r"\[\]|\{\}|[^.\[\]{}]+")
 def _parent_nodes(
     fetch: Callable[[str], NodeBody], edit: TraitEdit, old: Version, new: Version
 ) -> tuple[str | None, str | None]:
-    """The (new, old) node ids of the shape holding the changed one, as member edits carry them, so
-    impact lists the operations using that structure, not every one using "string"; (the side's
-    root itself at a root; none for the operation: it is no shared shape)."""
+    """The (new, old) node ids of the structure holding the changed member, as member edits carry
+    them, so impact lists the operations using that structure, not every one using "string" or
+    "list<string>" (the side's root itself at a root; none for the operation: no shared shape)."""
     if edit.at == OPERATION:
         return None, None
-    steps = _STEP.findall(edit.path)[:-1]
+    steps = _STEP.findall(edit.path)
+    names = [i for i, step in enumerate(steps) if step not in (LIST, MAP)]
+    steps = steps[: names[-1]] if names else []
     if edit.at.startswith("input"):
         return _node_at(fetch, new.input, steps), _node_at(fetch, old.input, steps)
     return _node_at(fetch, new.output, steps), _node_at(fetch, old.output, steps)

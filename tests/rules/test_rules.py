@@ -394,8 +394,12 @@ def test_a_trait_change_on_a_shared_scalar_impacts_only_the_operations_sharing_i
     current = [model(op(config, name="create"), {"input.config.arn": {"max": 180}}),
                model(op(config, name="update"), {"input.config.arn": {"max": 500}}),
                model(op(flat, name="delete"), {"input.arn": {"max": 500}, "": {"errors": ["Gone"]}})]
+    # ... and "list<string>" alike: a pattern on list members follows the structure holding the list.
+    ids, named = (req("ids", ListShape(S)),), (req("ids", ListShape(S)), req("name"))
+    previous += [model(op(ids, name="tag"), {"input.ids[]": {}}), model(op(named, name="untag"), {})]
+    current += [model(op(ids, name="tag"), {"input.ids[]": {"pattern": "^i-"}}), model(op(named, name="untag"), {})]
     _store_pair(store, previous, current)
     impact = {(f.change.operation, f.rule.id): (f.impact, f.impact_other_side)
               for f in diff(store, "fixture", since="2026-01-01")}
     assert impact == {("create", "request-constraint-tightened"): (("update",), ()),
-                      ("delete", "error-added"): ((), ())}
+                      ("delete", "error-added"): ((), ()), ("tag", "request-pattern-changed"): ((), ())}
