@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..graph.encode import CUT_NODE
 from ..graph.nodes import NodeBody
@@ -20,7 +20,12 @@ from ..taxonomy import ChangeKind as K
 from ..taxonomy import Direction
 from .traits import OPERATION, TraitEdit, overlay_edits, protocols
 
-ReadTraits = Callable[[Version], Overlay | None]
+
+class TraitReader(Protocol):
+    """Where overlays are read (the Store, or a cache over it): an overlay, and its origin's blob id."""
+
+    def traits(self, version: Version) -> Overlay | None: ...
+    def traits_origin(self, version: Version) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +63,16 @@ def service_changes(service: str, old: dict[str, Any] | None, new: dict[str, Any
 
 
 def diff_states(
-    store: Store, service: str, old: dict[str, Version], new: dict[str, Version], traits: ReadTraits | None = None
+    store: Store,
+    service: str,
+    old: dict[str, Version],
+    new: dict[str, Version],
+    traits: TraitReader | None = None,
 ) -> list[Change]:
     """Every change between two states of one service, by operation: its shapes' edits (by side and
-    path), then its traits' (``traits`` reads an overlay: ``store.traits`` unless given, e.g. cached)."""
+    path), then its traits' (read from ``traits``: the store unless given, e.g. a cache)."""
     changes: list[Change] = []
-    fetch, read = store.node, traits or store.traits
+    fetch, reader = store.node, traits or store
     for name in sorted(old.keys() | new.keys()):
         before, after = old.get(name), new.get(name)
         if before is None:
@@ -72,17 +81,17 @@ def diff_states(
             changes.append(Change(service, name, Direction.REQUEST, "", K.OPERATION_REMOVED))
         elif before != after:  # one stored row: nothing can differ
             changes.extend(_diff_operation(fetch, service, name, before, after))
-            changes.extend(_trait_changes(fetch, read, service, before, after))
+            changes.extend(_trait_changes(fetch, reader, service, before, after))
     return changes
 
 
 def _trait_changes(
-    fetch: Callable[[str], NodeBody], read: ReadTraits, service: str, old: Version, new: Version
+    fetch: Callable[[str], NodeBody], reader: TraitReader, service: str, old: Version, new: Version
 ) -> Iterator[Change]:
-    if old.traits is not None and old.traits == new.traits:
-        return  # one stored overlay (content-addressed): nothing to read
-    before = read(old)
-    after = None if before is None else read(new)
+    if reader.traits_origin(old) == reader.traits_origin(new):
+        return  # one stored overlay (or none): where both know, both carry its entries
+    before = reader.traits(old)
+    after = None if before is None else reader.traits(new)
     if before is None or after is None:
         return  # a whole side unknown: nothing to compare
     for edit in overlay_edits(before, after):

@@ -135,6 +135,7 @@ class History:
         self._states: dict[str, dict[str, Version]] = {}
         self._edits: dict[tuple[str, Version | None, Version | None], list[Change]] = {}
         self._traits: dict[Version, Overlay | None] = {}
+        self._origins: dict[Version, str | None] = {}
         self._facts: dict[str, dict[str, Any] | None] = {}
 
     def state(self, at: str) -> dict[str, Version]:
@@ -150,11 +151,17 @@ class History:
         (Without one, the store only started knowing it there: first seen, not a change.)"""
         return bool(self.dates) and any(release < self.dates[0] for release in self.store.coverage())
 
+    # The differ reads overlays through these (differ.TraitReader): once each, as finding a
+    # change's release diffs the same versions again.
     def traits(self, version: Version) -> Overlay | None:
-        """The version's overlay, read once: finding a change's release diffs its versions again."""
         if version not in self._traits:
             self._traits[version] = self.store.traits(version)
         return self._traits[version]
+
+    def traits_origin(self, version: Version) -> str | None:
+        if version not in self._origins:
+            self._origins[version] = self.store.traits_origin(version)
+        return self._origins[version]
 
     def service_edits(self, old: str, new: str) -> list[Change]:
         """The service-level changes (its protocol) between the states as of two dates."""
@@ -207,7 +214,7 @@ class History:
         key = (operation, base, version)
         if key not in self._edits:
             before, after = ({operation: v} if v else {} for v in (base, version))
-            self._edits[key] = diff_states(self.store, self.service, before, after, self.traits)
+            self._edits[key] = diff_states(self.store, self.service, before, after, self)
         return self._edits[key]
 
 
@@ -230,7 +237,7 @@ def _judge(
     # An operation the store started knowing inside the range is compared from its first version.
     first = {n: history.first_seen(n, old, new) for n in after.keys() - before.keys() if not history.added(n, old, new)}
     base = before | first
-    changes = history.service_edits(old, new) + diff_states(history.store, service, base, after, history.traits)
+    changes = history.service_edits(old, new) + diff_states(history.store, service, base, after, history)
     if history.ended and old < history.ended <= new:
         changes.insert(0, service_removed(service))
     yield from _judged(history, changes, base, old, new, config, tracked, rules, first)

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest
+from changelog_tracker.differ import diff_states
 from changelog_tracker.differ.traits import TraitEdit, overlay_edits, protocols, side_of
-from changelog_tracker.model import Overlay
+from changelog_tracker.model import Member, Operation, Overlay, Page, PageMethod, Scalar, Structure
 from changelog_tracker.rules.judge import diff
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.taxonomy import ChangeKind as K
@@ -207,3 +208,18 @@ def test_a_page_between_baselines_reports_no_trait_change(store: Store) -> None:
     ingest(store, [SEED_2026])
     findings = diff(store, SERVICE, since="2025-10-06", transitive=True)
     assert findings and not [f for f in findings if f.change.kind in TRAIT_KINDS]
+
+
+def test_versions_of_one_overlay_origin_are_not_read(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A page's version carries its baseline's overlay where shapes stayed: both agree wherever both
+    # know, so the differ compares nothing and reads neither (diff speed, issue 13).
+    shape = Structure((Member("arn", Scalar("string")),))
+    grown = Structure((*shape.members, Member("name", Scalar("string"))))
+    base = Operation("put", shape, None, traits={"": {}, "input": {}, "input.arn": {"max": 5}})
+    store_pages(store, [Page("m", dt.date(2026, 1, 1), "F", (PageMethod(base, "new"),), service="f", complete=True)])
+    store_pages(store, [Page("p", dt.date(2026, 2, 1), "F", (PageMethod(Operation("put", grown), "updated"),),
+                             service="f")])
+    old, new = store.state("f", "2026-01-01"), store.state("f", "2026-02-01")
+    assert store.traits_origin(old["put"]) == store.traits_origin(new["put"]) is not None
+    monkeypatch.setattr(store, "traits", lambda version: pytest.fail("read an overlay"))
+    assert [c.kind for c in diff_states(store, "f", old, new)] == [K.MEMBER_ADDED]
