@@ -18,7 +18,8 @@ from ..model import Overlay
 from ..paths import LIST, MAP, join
 from ..taxonomy import ChangeKind as K
 from ..taxonomy import Direction
-from .traits import OPERATION, TraitEdit, overlay_edits, protocols
+from ..traits import INPUT, OPERATION, side_of
+from .traits import TraitEdit, overlay_edits, protocols
 
 
 class TraitReader(Protocol):
@@ -114,7 +115,7 @@ def _parent_nodes(
     steps = _STEP.findall(edit.path)
     names = [i for i, step in enumerate(steps) if step not in (LIST, MAP)]
     steps = steps[: names[-1]] if names else []
-    if edit.at.startswith("input"):
+    if side_of(edit.at) == INPUT:
         return _node_at(fetch, new.input, steps), _node_at(fetch, old.input, steps)
     return _node_at(fetch, new.output, steps), _node_at(fetch, old.output, steps)
 

@@ -15,13 +15,28 @@ from typing import Any
 from ..model import Overlay
 from ..taxonomy import ChangeKind as K
 from ..taxonomy import Direction
+from ..traits import (
+    CONSTRAINTS,
+    DEPRECATED,
+    ERRORS,
+    INPUT,
+    KEY_ENUM,
+    KEY_MIN,
+    MIN,
+    OPERATION,
+    PAGINATOR,
+    PATTERNS,
+    PROTOCOL,
+    REQUIRED,
+    UNION,
+    WAITERS,
+    relative,
+    side_of,
+)
 
 Traits = dict[str, Any]
 Edit = tuple[K, Any, Any]  # kind, old, new
-OPERATION = ""  # the overlay path of the operation itself
-SIDES = {"input": Direction.REQUEST, "output": Direction.RESPONSE}
-LOWER, UPPER = ("min", "key_min"), ("max", "key_max")
-PATTERNS = ("pattern", "key_pattern")
+LOWER = (MIN, KEY_MIN)  # the other CONSTRAINTS are upper limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +62,7 @@ def overlay_edits(old: Overlay, new: Overlay) -> list[TraitEdit]:
         if at == OPERATION:
             side, path, groups = Direction.REQUEST, "", _OPERATION_GROUPS
         else:
-            (side, path), groups = side_of(at), _MEMBER_GROUPS
+            side, path, groups = direction_of(at), relative(at), _MEMBER_GROUPS
         for group in groups:
             for kind, was, now in group(before, after, side):
                 edit = TraitEdit(at, _direction(kind, side), path, kind, was, now)
@@ -60,18 +75,13 @@ def overlay_edits(old: Overlay, new: Overlay) -> list[TraitEdit]:
 
 def protocols(old: Traits | None, new: Traits | None) -> tuple[str, str] | None:
     """The service's (old, new) protocol when both are known and differ (``Store.service_traits``)."""
-    was, now = (None if t is None else t.get("protocol") for t in (old, new))
+    was, now = (None if t is None else t.get(PROTOCOL) for t in (old, new))
     return None if was is None or now is None or was == now else (str(was), str(now))
 
 
-def side_of(at: str) -> tuple[Direction, str]:
-    """An overlay member path's side and its side-relative path: 'input.Tags[]' -> (request, 'Tags[]')."""
-    for root, direction in SIDES.items():
-        if at.startswith(root):
-            rest = at[len(root) :]
-            if not rest or rest[0] in ".[{":
-                return direction, rest.removeprefix(".")
-    raise ValueError(f"not an overlay member path: {at!r}")
+def direction_of(at: str) -> Direction:
+    """The side of an overlay member path: 'input.Tags[]' is the request's."""
+    return Direction.REQUEST if side_of(at) == INPUT else Direction.RESPONSE
 
 
 def _direction(kind: K, side: Direction) -> Direction:
@@ -83,7 +93,7 @@ def _limits(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
     """min/max (and a map key's): a lower limit raised or added, or an upper one lowered or added, tightens."""
     tightened: dict[str, tuple[Any, Any]] = {}
     loosened: dict[str, tuple[Any, Any]] = {}
-    for key in (*LOWER, *UPPER):
+    for key in CONSTRAINTS:
         was, now = old.get(key), new.get(key)
         if was == now:
             continue
@@ -107,7 +117,7 @@ def _patterns(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
 
 
 def _deprecated(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
-    was, now = old.get("deprecated"), new.get("deprecated")
+    was, now = old.get(DEPRECATED), new.get(DEPRECATED)
     if was is None and now is not None:
         yield K.DEPRECATED, None, now
     elif was is not None and now is None:
@@ -115,32 +125,32 @@ def _deprecated(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit
 
 
 def _union(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
-    was, now = bool(old.get("union")), bool(new.get("union"))
+    was, now = bool(old.get(UNION)), bool(new.get(UNION))
     if was != now:
         yield (K.BECAME_UNION, None, True) if now else (K.UNION_REMOVED, True, None)
 
 
 def _key_enum(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
-    was, now = old.get("key_enum") or [], new.get("key_enum") or []
+    was, now = old.get(KEY_ENUM) or [], new.get(KEY_ENUM) or []
     yield from ((K.KEY_ENUM_VALUE_REMOVED, v, None) for v in was if v not in now)
     yield from ((K.KEY_ENUM_VALUE_ADDED, None, v) for v in now if v not in was)
 
 
 def _required(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
     """A response member's required-ness, which only the model says (a request's is in the node)."""
-    was, now = bool(old.get("required")), bool(new.get("required"))
+    was, now = bool(old.get(REQUIRED)), bool(new.get(REQUIRED))
     if direction == Direction.RESPONSE and was != now:
         yield (K.BECAME_REQUIRED if now else K.BECAME_OPTIONAL), was, now
 
 
 def _errors(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
-    was, now = old.get("errors") or [], new.get("errors") or []
+    was, now = old.get(ERRORS) or [], new.get(ERRORS) or []
     yield from ((K.ERROR_REMOVED, e, None) for e in was if e not in now)
     yield from ((K.ERROR_ADDED, None, e) for e in now if e not in was)
 
 
 def _paginator(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
-    was, now = old.get("paginator"), new.get("paginator")
+    was, now = old.get(PAGINATOR), new.get(PAGINATOR)
     if was == now:
         return
     kind = K.PAGINATOR_ADDED if was is None else K.PAGINATOR_REMOVED if now is None else K.PAGINATOR_CHANGED
@@ -148,7 +158,7 @@ def _paginator(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]
 
 
 def _waiters(old: Traits, new: Traits, direction: Direction) -> Iterator[Edit]:
-    was, now = old.get("waiters") or [], new.get("waiters") or []
+    was, now = old.get(WAITERS) or [], new.get(WAITERS) or []
     yield from ((K.WAITER_REMOVED, w, None) for w in was if w not in now)
     yield from ((K.WAITER_ADDED, None, w) for w in now if w not in was)
 

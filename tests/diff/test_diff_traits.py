@@ -12,10 +12,9 @@ from hypothesis import strategies as st
 
 from changelog_tracker import Store, ingest
 from changelog_tracker.differ import diff_states
-from changelog_tracker.differ.traits import TraitEdit, overlay_edits, protocols, side_of
+from changelog_tracker.differ.traits import TraitEdit, direction_of, overlay_edits, protocols
 from changelog_tracker.model import Member, Operation, Overlay, Page, PageMethod, Scalar, Structure
 from changelog_tracker.rules.judge import diff
-from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.taxonomy import ChangeKind as K
 from changelog_tracker.taxonomy import Direction
 from changelog_tracker.write.baseline import model_pages
@@ -31,12 +30,9 @@ def edits(old: Overlay, new: Overlay) -> list[tuple[str, Direction, str, K, Any,
     return [(e.at, e.direction, e.path, e.kind, e.old, e.new) for e in overlay_edits(old, new)]
 
 
-def test_side_of_names_the_side_and_the_side_relative_path() -> None:
-    assert side_of("input") == (REQ, "")
-    assert side_of("input.Tags[].Key") == (REQ, "Tags[].Key")
-    assert side_of("output.Map{}") == (RESP, "Map{}")
-    with pytest.raises(ValueError):
-        side_of("inputs.X")
+def test_direction_of_names_the_side() -> None:
+    paths = ("input", "input.Tags[].Key", "output", "output.Map{}")
+    assert [direction_of(at) for at in paths] == [REQ, REQ, RESP, RESP]
 
 
 def test_limits_split_into_tightened_and_loosened_with_only_the_changed_keys() -> None:
@@ -182,11 +178,6 @@ def _baselines(store: Store, *releases: tuple[str, str]) -> None:
         store_pages(store, pages)
 
 
-def _traits_known() -> bool:
-    return next(operations_from_json(committed_model(SERVICE, "1.42.64"), SERVICE)).traits is not None
-
-
-@pytest.mark.skipif(not _traits_known(), reason="the botocore source keeps no traits yet (engineer T)")
 def test_real_trait_changes_between_two_releases(store: Store) -> None:
     # Between botocore 1.40.46 and 1.42.64: DeleteMemory may raise ConflictException, a header name's
     # pattern lost '_', an expiry's min went from 7 to 3 days, an S3 prefix got a max length.
@@ -201,7 +192,6 @@ def test_real_trait_changes_between_two_releases(store: Store) -> None:
     assert "request-constraint-tightened" in limits
 
 
-@pytest.mark.skipif(not _traits_known(), reason="the botocore source keeps no traits yet (engineer T)")
 def test_a_page_between_baselines_reports_no_trait_change(store: Store) -> None:
     # A text page (it knows no traits) after the baseline: nothing into or out of unknown.
     _baselines(store, ("1.40.46", "2025-10-06"))
