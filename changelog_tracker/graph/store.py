@@ -472,6 +472,15 @@ class Store:
             current = later
         return None if overlay is None else dict(overlay)
 
+    def traits_origin(self, version: Version) -> str | None:
+        """The blob id of the stored overlay ``version``'s traits come from (its own, or the one a
+        page's carry from): two versions of one origin agree wherever both know (the differ's cheap
+        equality, issue 13). None: no overlay."""
+        current: Version | None = version
+        while current is not None and current.traits is None:
+            current = self.state(current.service, _day_before(current.release)).get(current.operation)
+        return None if current is None else current.traits
+
     def _carried(self, old: Version, new: Version, overlay: Overlay) -> Overlay | None:
         if (old.input, old.output) == (new.input, new.output):
             return overlay
