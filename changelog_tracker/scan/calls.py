@@ -82,12 +82,20 @@ class ScanResult:
     lines: int
 
 
-# Client methods that are not API operations: botocore's own, and boto3's injected S3 transfer helpers.
+# Client methods that are not API operations: botocore's own on every client, and the helpers botocore
+# (signers.py, on creating-client-class.<service>) and boto3 (s3/inject.py) add to some services' clients.
 NOT_OPERATIONS: Final = frozenset(
-    {"close", "can_paginate", "generate_presigned_url", "generate_presigned_post", "get_paginator", "get_waiter"}
-    | {"meta", "exceptions", "waiter_names"}
-    | {"upload_file", "download_file", "upload_fileobj", "download_fileobj", "copy"}
+    {"close", "can_paginate", "generate_presigned_url", "get_paginator", "get_waiter", "meta", "exceptions"}
+    | {"waiter_names"}
 )
+HELPERS: Final[dict[str, frozenset[str]]] = {
+    "s3": frozenset(
+        {"generate_presigned_post", "upload_file", "download_file", "upload_fileobj", "download_fileobj", "copy"}
+    ),
+    "rds": frozenset({"generate_db_auth_token"}),
+    "dsql": frozenset({"generate_db_connect_auth_token", "generate_db_connect_admin_auth_token"}),
+}
+_ANY_HELPER: Final = frozenset().union(*HELPERS.values())  # a client of unknown service may be any of them
 _NOT_CALLS: Final = NOT_OPERATIONS - {"get_paginator", "get_waiter"}  # these two make paginators, waiters
 POSITIONAL: Final = "positional arguments (boto3 operations take keyword arguments only)"
 TEXT_LIMIT: Final = 80
@@ -229,7 +237,7 @@ def _would_call(kinds: frozenset[str], name: str) -> bool:
     """Would calling `name` on something of one of `kinds` make a client or an API call?"""
     return (
         ("session" in kinds and name in ("client", "create_client"))
-        or ("client" in kinds and not name.startswith("_") and name not in _NOT_CALLS)
+        or ("client" in kinds and not name.startswith("_") and name not in _NOT_CALLS | _ANY_HELPER)
         or ("paginator" in kinds and name == "paginate")
         or ("waiter" in kinds and name == "wait")
     )
@@ -679,6 +687,8 @@ class _Finder:
                 self.unresolved_at(node, owner.reason)
             return OTHER
         if name.startswith("_") or name in _NOT_CALLS:
+            return OTHER
+        if isinstance(owner, Client) and name in HELPERS.get(owner.service, ()):
             return OTHER
         if isinstance(owner, Client):
             if name in ("get_paginator", "get_waiter"):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from changelog_tracker.scan.calls import NOT_OPERATIONS, POSITIONAL, SPREAD, UNKNOWN, Call, scan_source
+from changelog_tracker.scan.calls import HELPERS, NOT_OPERATIONS, POSITIONAL, SPREAD, UNKNOWN, Call, scan_source
 
 
 def scan(source: str) -> tuple[list[Call], list[tuple[int, str]]]:
@@ -194,7 +194,9 @@ NOTHING = [
         c = boto3.client("s3")
         c.close(); c.can_paginate("list_objects"); c.generate_presigned_url("get_object", Params={})
         c.meta.region_name; c.exceptions.NoSuchKey; c._make_api_call("x", {})
-        c.upload_file("f", "b", "k"); c.meta.events.register("x", print)
+        c.upload_file("f", "b", "k"); c.meta.events.register("x", print); c.generate_presigned_post("b", "k")
+        boto3.client("rds").generate_db_auth_token("host", 5432, "user")
+        boto3.client("dsql").generate_db_connect_admin_auth_token("host")
         """),
     ("resources are out of scope", """
         import boto3
@@ -349,7 +351,7 @@ def test_files_and_lines_are_counted() -> None:
 # -- property: literal payloads rendered as source come back as the same Call ----------------------------------
 
 _NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True).filter(
-    lambda n: not keyword.iskeyword(n) and n not in NOT_OPERATIONS
+    lambda n: not keyword.iskeyword(n) and n not in NOT_OPERATIONS.union(*HELPERS.values())
 )
 _SCALARS = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False, allow_infinity=False)
 _VALUES = st.recursive(
