@@ -304,6 +304,14 @@ def _merge(base: dict[str, Value], branches: Iterable[dict[str, Value]]) -> dict
     return out
 
 
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (checked without unparsing: every ``if`` asks)."""
+    name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+    return name == "TYPE_CHECKING"
+
+
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
 # -- the walk ---------------------------------------------------------------------------------------------------
@@ -394,6 +402,8 @@ class _Finder:
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         scope.names.pop(target.id, None)
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            self.block(node.body, scope)  # what a type checker sees: its stub imports name the client types
         elif isinstance(node, ast.If):
             self.expr(node.test, scope)
             self.branches(scope, [node.body, node.orelse])

@@ -101,12 +101,14 @@ FOUND = [
             from mypy_boto3_ecs.client import ECSClient
             import types_boto3_s3
             from bedrock_agentcore_control_stubs import Client
+        else:
+            LambdaClient = ECSClient = Client = object
         def a(client: LambdaClient): client.list_functions()
         def b(client: "ECSClient"): client.list_clusters()
         def c(client: Optional[types_boto3_s3.S3Client]): client.list_buckets()
         def d(*, client: Client | None = None): client.list_gateways()
-        """, [(7, "lambda", "list_functions", "client"), (8, "ecs", "list_clusters", "client"),
-              (9, "s3", "list_buckets", "client"), (10, "bedrock-agentcore-control", "list_gateways", "client")]),
+        """, [(9, "lambda", "list_functions", "client"), (10, "ecs", "list_clusters", "client"),
+              (11, "s3", "list_buckets", "client"), (12, "bedrock-agentcore-control", "list_gateways", "client")]),
     ("walrus and annotated assignment", """
         import boto3
         from mypy_boto3_sqs import SQSClient
