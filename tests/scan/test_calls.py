@@ -157,6 +157,34 @@ FOUND = [
             return names, fetch, inner
         """, [(4, "logs", "describe_log_streams", "client"), (5, "logs", "get_log_events", "client"),
               (7, "logs", "put_log_events", "client")]),
+    ("what functions, methods and properties return", """
+        import functools
+        import boto3
+        @functools.lru_cache
+        def ecs():
+            return boto3.client("ecs")
+        def run():
+            ecs().list_clusters()
+            later().list_keys()
+        def later():
+            if flag:
+                return None
+            return boto3.client("kms")
+        class Store:
+            def table(self):
+                return self._client()
+            def _client(self):
+                return boto3.client("dynamodb")
+            @property
+            def sqs(self):
+                return boto3.client("sqs")
+            def go(self):
+                self.table().scan(TableName="t"); self.sqs.list_queues()
+        def loop():
+            return loop()
+        loop().x()
+        """, [(7, "ecs", "list_clusters", "client"), (8, "kms", "list_keys", "client"),
+              (22, "dynamodb", "scan", "client"), (22, "sqs", "list_queues", "client")]),
     ("import failing falls back to None", """
         try:
             import boto3
@@ -264,6 +292,12 @@ UNRESOLVED = [
             session.get_credentials(); session.region_name
             session.client("s3")
         """, [(5, "bound to a session on some paths only")]),
+    ("a factory of any service", """
+        import boto3
+        def make(name):
+            return boto3.client(name)
+        make("s3").list_buckets()
+        """, [(4, "service name not a literal or module-level constant")]),
     ("paginator and waiter names not known", """
         import boto3
         ecs = boto3.client("ecs")
