@@ -5,7 +5,8 @@ A small abstract interpreter walks each scope in source order and tracks what na
 known service, paginators, waiters, literal constants and operation results. Branches are joined
 (a name bound to two different clients, or to a client on some paths only, is ambiguous), function
 bodies are walked after their enclosing scope (they run later, against its final bindings), and
-``self.x`` attributes are collected over all methods of a class before any method is recorded.
+``self.x`` attributes are collected over all methods of a class before any method is recorded;
+calling a function, method or property defined in the module gives what its ``return`` statements give.
 Resources (``boto3.resource``) are out of scope and ignored. Whatever points at a client whose
 service cannot be known is reported as :class:`Unresolved` with a reason, never guessed.
 """
