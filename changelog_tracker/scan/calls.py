@@ -5,7 +5,8 @@ A small abstract interpreter walks each scope in source order and tracks what na
 known service, paginators, waiters, literal constants and operation results. Branches are joined
 (a name bound to two different clients, or to a client on some paths only, is ambiguous), function
 bodies are walked after their enclosing scope (they run later, against its final bindings), and
-``self.x`` attributes are collected over all methods of a class before any method is recorded.
+``self.x`` attributes are collected over all methods of a class before any method is recorded;
+calling a function, method or property defined in the module gives what its ``return`` statements give.
 Resources (``boto3.resource``) are out of scope and ignored. Whatever points at a client whose
 service cannot be known is reported as :class:`Unresolved` with a reason, never guessed.
 """
@@ -82,12 +83,20 @@ class ScanResult:
     lines: int
 
 
-# Client methods that are not API operations: botocore's own, and boto3's injected S3 transfer helpers.
+# Client methods that are not API operations: botocore's own on every client, and the helpers botocore
+# (signers.py, on creating-client-class.<service>) and boto3 (s3/inject.py) add to some services' clients.
 NOT_OPERATIONS: Final = frozenset(
-    {"close", "can_paginate", "generate_presigned_url", "generate_presigned_post", "get_paginator", "get_waiter"}
-    | {"meta", "exceptions", "waiter_names"}
-    | {"upload_file", "download_file", "upload_fileobj", "download_fileobj", "copy"}
+    {"close", "can_paginate", "generate_presigned_url", "get_paginator", "get_waiter", "meta", "exceptions"}
+    | {"waiter_names"}
 )
+HELPERS: Final[dict[str, frozenset[str]]] = {
+    "s3": frozenset(
+        {"generate_presigned_post", "upload_file", "download_file", "upload_fileobj", "download_fileobj", "copy"}
+    ),
+    "rds": frozenset({"generate_db_auth_token"}),
+    "dsql": frozenset({"generate_db_connect_auth_token", "generate_db_connect_admin_auth_token"}),
+}
+_ANY_HELPER: Final = frozenset().union(*HELPERS.values())  # a client of unknown service may be any of them
 _NOT_CALLS: Final = NOT_OPERATIONS - {"get_paginator", "get_waiter"}  # these two make paginators, waiters
 POSITIONAL: Final = "positional arguments (boto3 operations take keyword arguments only)"
 TEXT_LIMIT: Final = 80
@@ -168,8 +177,19 @@ class Lit:
 
 
 @dataclass(eq=False, slots=True)
+class Function:
+    """A function defined here: calling it gives what its ``return`` statements give (joined)."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    scope: Scope  # where it was defined
+    cls: ClassInfo | None  # the class whose ``self`` its first parameter is
+
+
+@dataclass(eq=False, slots=True)
 class ClassInfo:
     attrs: dict[str, Value] = field(default_factory=dict)  # self.x over all methods (joined)
+    methods: dict[str, Function] = field(default_factory=dict)
+    properties: set[str] = field(default_factory=set)
     missed: set[str] = field(default_factory=set)  # attributes read before any assignment was seen
 
 
@@ -188,7 +208,9 @@ class Unbound:
     """A name not bound on one path (using it there would raise NameError)."""
 
 
-Value = Ref | Session | Client | Paginator | Waiter | Ambiguous | Bound | Result | Lit | SelfRef | Other | Unbound
+Value = (
+    Ref | Session | Client | Paginator | Waiter | Ambiguous | Bound | Result | Lit | SelfRef | Function | Other
+) | Unbound
 OTHER: Final = Other()
 UNBOUND: Final = Unbound()
 NONE: Final = Lit(None)
@@ -229,7 +251,7 @@ def _would_call(kinds: frozenset[str], name: str) -> bool:
     """Would calling `name` on something of one of `kinds` make a client or an API call?"""
     return (
         ("session" in kinds and name in ("client", "create_client"))
-        or ("client" in kinds and not name.startswith("_") and name not in _NOT_CALLS)
+        or ("client" in kinds and not name.startswith("_") and name not in _NOT_CALLS | _ANY_HELPER)
         or ("paginator" in kinds and name == "paginate")
         or ("waiter" in kinds and name == "wait")
     )
@@ -245,6 +267,7 @@ class Scope:
     globals: set[str] = field(default_factory=set)
     comprehension: bool = False
     deferred: list[Callable[[], None]] = field(default_factory=list)
+    returns: Value = UNBOUND  # a function's scope: what its return statements give, joined
 
     def lookup(self, name: str) -> Value:
         scope: Scope | None = self
@@ -261,6 +284,12 @@ class Scope:
             first = first and scope.comprehension
             scope = scope.parent
         return OTHER
+
+    def function(self) -> Scope:
+        scope = self
+        while scope.comprehension and scope.parent is not None:
+            scope = scope.parent
+        return scope
 
     def module(self) -> Scope:
         scope = self
@@ -296,6 +325,34 @@ def _merge(base: dict[str, Value], branches: Iterable[dict[str, Value]]) -> dict
     return out
 
 
+
+
+_CLIENT_EXPRESSIONS: Final = (ast.Name, ast.Attribute, ast.Call, ast.IfExp, ast.BoolOp, ast.NamedExpr, ast.Await)
+
+
+def _may_return_a_client(body: list[ast.stmt]) -> bool:
+    """Has this function body a ``return`` of its own whose value could be a client (statements only: cheap)?"""
+    for stmt in body:
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, _CLIENT_EXPRESSIONS):
+            return True
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, name, None)
+            if isinstance(inner, list) and _may_return_a_client(inner):
+                return True
+        parts = [*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())]
+        if any(_may_return_a_client(part.body) for part in parts):
+            return True
+    return False
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (checked without unparsing: every ``if`` asks)."""
+    name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+    return name == "TYPE_CHECKING"
+
+
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
 # -- the walk ---------------------------------------------------------------------------------------------------
@@ -310,6 +367,7 @@ class _Finder:
         self.unresolved: list[Unresolved] = []
         self._lines: list[str] | None = None
         self.method_bodies: list[Callable[[], None]] = []  # the methods of the class being read
+        self.returns: dict[ast.AST, Value] = {}  # per function walked: what it returns
 
     # positions and text
 
@@ -378,7 +436,11 @@ class _Finder:
         elif isinstance(node, ast.AugAssign):
             self.expr(node.value, scope)
             self.assign(node.target, OTHER, scope)
-        elif isinstance(node, ast.Return | ast.Delete):
+        elif isinstance(node, ast.Return):
+            value = self.expr(node.value, scope) if node.value is not None else NONE
+            function = scope.function()
+            function.returns = _join(function.returns, OTHER if isinstance(value, Result) else value)
+        elif isinstance(node, ast.Delete):
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.expr(child, scope)
@@ -386,6 +448,8 @@ class _Finder:
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         scope.names.pop(target.id, None)
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            self.block(node.body, scope)  # what a type checker sees: its stub imports name the client types
         elif isinstance(node, ast.If):
             self.expr(node.test, scope)
             self.branches(scope, [node.body, node.orelse])
@@ -487,20 +551,37 @@ class _Finder:
             return
         for decorator in node.decorator_list:
             self.expr(decorator, scope)
-        scope.bind(node.name, OTHER)
-        statics = {ast.unparse(d) for d in node.decorator_list}
-        owner = cls if cls is not None and "staticmethod" not in statics else None
-
-        def body() -> None:
-            inner = Scope(scope)
-            self.bind_params(node, inner, owner, scope)
-            self.block(node.body, inner)
-            self.run_deferred(inner)
-
+        decorators = {ast.unparse(d) for d in node.decorator_list}
+        function = Function(node, scope, cls if cls is not None and "staticmethod" not in decorators else None)
         if cls is None:
-            scope.deferred.append(body)
+            scope.bind(node.name, function)
+            scope.deferred.append(lambda: self.returns.__setitem__(node, self.run(function)))
         else:
-            self.method_bodies.append(body)
+            cls.methods[node.name] = function
+            if "property" in decorators or "cached_property" in decorators or "functools.cached_property" in decorators:
+                cls.properties.add(node.name)
+            self.method_bodies.append(lambda: self.returns.__setitem__(node, self.run(function)))
+
+    def run(self, function: Function) -> Value:
+        """Walk a function's body (after its definer's); what it returns."""
+        inner = Scope(function.scope)
+        self.bind_params(function.node, inner, function.cls, function.scope)
+        self.block(function.node.body, inner)
+        self.run_deferred(inner)
+        return NONE if inner.returns == UNBOUND else inner.returns
+
+    def returned(self, function: Function) -> Value:
+        """What calling `function` gives: from its walk, or (called before it was walked) a quiet walk now."""
+        if function.node not in self.returns and not _may_return_a_client(function.node.body):
+            return OTHER  # most functions called before their walk (a script's main()) return no client
+        if function.node not in self.returns:
+            self.returns[function.node] = OTHER  # a recursive call meanwhile gives nothing known
+            recording, self.recording = self.recording, False
+            try:
+                self.returns[function.node] = self.run(function)
+            finally:
+                self.recording = recording
+        return self.returns[function.node]
 
     def bind_params(self, node: _FunctionNode, inner: Scope, cls: ClassInfo | None, outer: Scope) -> None:
         args = node.args
@@ -624,6 +705,9 @@ class _Finder:
         if isinstance(owner, Ref):
             return Ref(f"{owner.name}.{name}")
         if isinstance(owner, SelfRef):
+            method = owner.cls.methods.get(name)
+            if method is not None:
+                return self.returned(method) if name in owner.cls.properties else method
             if name not in owner.cls.attrs:
                 owner.cls.missed.add(name)
             return owner.cls.attrs.get(name, OTHER)
@@ -664,6 +748,8 @@ class _Finder:
             self.expr(keyword.value, scope)
         if isinstance(func, Ref):
             return self.constructor(func.name, node, scope)
+        if isinstance(func, Function):
+            return self.returned(func)
         if not isinstance(func, Bound):
             return OTHER
         owner, name = func.owner, func.name
@@ -679,6 +765,8 @@ class _Finder:
                 self.unresolved_at(node, owner.reason)
             return OTHER
         if name.startswith("_") or name in _NOT_CALLS:
+            return OTHER
+        if isinstance(owner, Client) and name in HELPERS.get(owner.service, ()):
             return OTHER
         if isinstance(owner, Client):
             if name in ("get_paginator", "get_waiter"):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from changelog_tracker.scan.calls import NOT_OPERATIONS, POSITIONAL, SPREAD, UNKNOWN, Call, scan_source
+from changelog_tracker.scan.calls import HELPERS, NOT_OPERATIONS, POSITIONAL, SPREAD, UNKNOWN, Call, scan_source
 
 
 def scan(source: str) -> tuple[list[Call], list[tuple[int, str]]]:
@@ -101,12 +101,14 @@ FOUND = [
             from mypy_boto3_ecs.client import ECSClient
             import types_boto3_s3
             from bedrock_agentcore_control_stubs import Client
+        else:
+            LambdaClient = ECSClient = Client = object
         def a(client: LambdaClient): client.list_functions()
         def b(client: "ECSClient"): client.list_clusters()
         def c(client: Optional[types_boto3_s3.S3Client]): client.list_buckets()
         def d(*, client: Client | None = None): client.list_gateways()
-        """, [(7, "lambda", "list_functions", "client"), (8, "ecs", "list_clusters", "client"),
-              (9, "s3", "list_buckets", "client"), (10, "bedrock-agentcore-control", "list_gateways", "client")]),
+        """, [(9, "lambda", "list_functions", "client"), (10, "ecs", "list_clusters", "client"),
+              (11, "s3", "list_buckets", "client"), (12, "bedrock-agentcore-control", "list_gateways", "client")]),
     ("walrus and annotated assignment", """
         import boto3
         from mypy_boto3_sqs import SQSClient
@@ -155,6 +157,34 @@ FOUND = [
             return names, fetch, inner
         """, [(4, "logs", "describe_log_streams", "client"), (5, "logs", "get_log_events", "client"),
               (7, "logs", "put_log_events", "client")]),
+    ("what functions, methods and properties return", """
+        import functools
+        import boto3
+        @functools.lru_cache
+        def ecs():
+            return boto3.client("ecs")
+        def run():
+            ecs().list_clusters()
+            later().list_keys()
+        def later():
+            if flag:
+                return None
+            return boto3.client("kms")
+        class Store:
+            def table(self):
+                return self._client()
+            def _client(self):
+                return boto3.client("dynamodb")
+            @property
+            def sqs(self):
+                return boto3.client("sqs")
+            def go(self):
+                self.table().scan(TableName="t"); self.sqs.list_queues()
+        def loop():
+            return loop()
+        loop().x()
+        """, [(7, "ecs", "list_clusters", "client"), (8, "kms", "list_keys", "client"),
+              (22, "dynamodb", "scan", "client"), (22, "sqs", "list_queues", "client")]),
     ("import failing falls back to None", """
         try:
             import boto3
@@ -194,7 +224,9 @@ NOTHING = [
         c = boto3.client("s3")
         c.close(); c.can_paginate("list_objects"); c.generate_presigned_url("get_object", Params={})
         c.meta.region_name; c.exceptions.NoSuchKey; c._make_api_call("x", {})
-        c.upload_file("f", "b", "k"); c.meta.events.register("x", print)
+        c.upload_file("f", "b", "k"); c.meta.events.register("x", print); c.generate_presigned_post("b", "k")
+        boto3.client("rds").generate_db_auth_token("host", 5432, "user")
+        boto3.client("dsql").generate_db_connect_admin_auth_token("host")
         """),
     ("resources are out of scope", """
         import boto3
@@ -260,6 +292,12 @@ UNRESOLVED = [
             session.get_credentials(); session.region_name
             session.client("s3")
         """, [(5, "bound to a session on some paths only")]),
+    ("a factory of any service", """
+        import boto3
+        def make(name):
+            return boto3.client(name)
+        make("s3").list_buckets()
+        """, [(4, "service name not a literal or module-level constant")]),
     ("paginator and waiter names not known", """
         import boto3
         ecs = boto3.client("ecs")
@@ -349,7 +387,7 @@ def test_files_and_lines_are_counted() -> None:
 # -- property: literal payloads rendered as source come back as the same Call ----------------------------------
 
 _NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True).filter(
-    lambda n: not keyword.iskeyword(n) and n not in NOT_OPERATIONS
+    lambda n: not keyword.iskeyword(n) and n not in NOT_OPERATIONS.union(*HELPERS.values())
 )
 _SCALARS = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False, allow_infinity=False)
 _VALUES = st.recursive(
