@@ -52,7 +52,8 @@ def test_presets_are_declared_per_row_and_equal_the_direction_split() -> None:
     response = {r.id for r in RULES if r.direction == "response"}
     assert presets() == {
         "payloads": frozenset(request),
-        "readers": frozenset({"operation-removed", "service-removed"} | response),
+        # (a new protocol serializes requests and responses alike: both presets, issue 13)
+        "readers": frozenset({"operation-removed", "service-removed", "protocol-changed"} | response),
         "all": frozenset(r.id for r in RULES),
     }
     assert list(presets()) == [p.value for p in Preset]
@@ -112,5 +113,6 @@ def test_the_cli_choices_and_help_read_the_taxonomy() -> None:
     assert "[breaking|dangerous|safe]" in help_text and "--fail-on [breaking|dangerous]" in help_text
     listed = help_text.split("Kinds: ", 1)[1].split("; each under a rule", 1)[0]
     words = {w.strip(",") for w in listed.split()}
-    spelled = {f"{stem}-{tail}" for w in words for stem, _, tails in [w.rpartition("-")] for tail in tails.split("/")}
+    spelled = {f"{stem}-{tail}" if stem else tail
+               for w in words for stem, _, tails in [w.rpartition("-")] for tail in tails.split("/")}
     assert spelled == {k.value for k in ChangeKind}

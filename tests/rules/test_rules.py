@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from changelog_tracker import Store
 from changelog_tracker.errors import TrackerError
-from changelog_tracker.model import ListShape, MapShape, Member, Operation, Page, PageMethod, Scalar, Structure
+from changelog_tracker.model import (
+    ListShape,
+    MapShape,
+    Member,
+    Operation,
+    Overlay,
+    Page,
+    PageMethod,
+    Scalar,
+    Structure,
+)
 from changelog_tracker.rules.config import load_config
 from changelog_tracker.rules.judge import diff, worst
 from changelog_tracker.rules.registry import RULES
@@ -97,17 +108,101 @@ CASES: dict[str, tuple[list[Operation], list[Operation], tuple[str, object, obje
 }
 
 
-def _store_pair(store: Store, previous: list[Operation], current: list[Operation]) -> None:
-    for date, ops in (("2026-01-01", previous), ("2026-02-01", current)):
+
+def model(operation: Operation, overlay: Overlay) -> Operation:
+    """The operation as a model source gives it: with its traits overlay."""
+    return replace(operation, traits=overlay)
+
+
+ARN, CONFIG, TAGS = (req("arn"),), (req("config", Structure((req("mode", E),))),), (req("tags", MapShape(S, S)),)
+PAGES = {"input_token": "NextToken", "output_token": "NextToken", "result_key": "Items"}
+
+
+def traits_case(
+    inputs: tuple[Member, ...], outputs: tuple[Member, ...], at: str, old: dict[str, object], new: dict[str, object]
+) -> tuple[list[Operation], list[Operation]]:
+    """One operation whose shapes stay and whose traits at overlay path ``at`` go from old to new."""
+    return [model(op(inputs, outputs), {at: old})], [model(op(inputs, outputs), {at: new})]
+
+
+# rule id -> (previous, current, (path, old, new)): what only a model knows
+TRAIT_CASES: dict[str, tuple[list[Operation], list[Operation], tuple[str, object, object]]] = {
+    "request-constraint-tightened": (*traits_case(ARN, (), "input.arn", {"max": 500}, {"max": 180}),
+                                     ("arn", {"max": 500}, {"max": 180})),
+    "request-constraint-loosened": (*traits_case(ARN, (), "input.arn", {"min": 24}, {"min": 1}),
+                                    ("arn", {"min": 24}, {"min": 1})),
+    "response-constraint-loosened": (*traits_case((), ARN, "output.arn", {"max": 180}, {}),
+                                     ("arn", {"max": 180}, {"max": None})),
+    "response-constraint-tightened": (*traits_case((), ARN, "output.arn", {}, {"min": 1}),
+                                      ("arn", {"min": None}, {"min": 1})),
+    "request-pattern-changed": (*traits_case(ARN, (), "input.arn", {"pattern": "^a+$"}, {"pattern": "^[a-z]+$"}),
+                                ("arn", {"pattern": "^a+$"}, {"pattern": "^[a-z]+$"})),
+    "response-pattern-changed": (*traits_case((), ARN, "output.arn", {}, {"pattern": "^x$"}),
+                                 ("arn", {"pattern": None}, {"pattern": "^x$"})),
+    "operation-deprecated": (*traits_case(ARN, (), "", {}, {"deprecated": "use put_items"}),
+                             ("", None, "use put_items")),
+    "operation-undeprecated": (*traits_case(ARN, (), "", {"deprecated": True}, {}), ("", True, None)),
+    "request-member-deprecated": (*traits_case(ARN, (), "input.arn", {}, {"deprecated": True}), ("arn", None, True)),
+    "request-member-undeprecated": (*traits_case(ARN, (), "input.arn", {"deprecated": True}, {}),
+                                    ("arn", True, None)),
+    "response-member-deprecated": (*traits_case((), ARN, "output.arn", {}, {"deprecated": "gone"}),
+                                   ("arn", None, "gone")),
+    "response-member-undeprecated": (*traits_case((), ARN, "output.arn", {"deprecated": "gone"}, {}),
+                                     ("arn", "gone", None)),
+    "error-added": (*traits_case(ARN, (), "", {"errors": []}, {"errors": ["ThrottlingException"]}),
+                    ("", None, "ThrottlingException")),
+    "error-removed": (*traits_case(ARN, (), "", {"errors": ["A", "B"]}, {"errors": ["B"]}), ("", "A", None)),
+    "paginator-added": (*traits_case(ARN, (), "", {}, {"paginator": PAGES}), ("", None, PAGES)),
+    "paginator-removed": (*traits_case(ARN, (), "", {"paginator": PAGES}, {}), ("", PAGES, None)),
+    "paginator-changed": (*traits_case(ARN, (), "", {"paginator": PAGES}, {"paginator": {**PAGES, "limit_key": "N"}}),
+                          ("", PAGES, {**PAGES, "limit_key": "N"})),
+    "waiter-added": (*traits_case(ARN, (), "", {}, {"waiters": ["ItemExists"]}), ("", None, "ItemExists")),
+    "waiter-removed": (*traits_case(ARN, (), "", {"waiters": ["ItemExists"]}, {}), ("", "ItemExists", None)),
+    "request-became-union": (*traits_case(CONFIG, (), "input.config", {}, {"union": True}), ("config", None, True)),
+    "response-became-union": (*traits_case((), CONFIG, "output.config", {}, {"union": True}),
+                              ("config", None, True)),
+    "request-union-removed": (*traits_case(CONFIG, (), "input.config", {"union": True}, {}), ("config", True, None)),
+    "response-union-removed": (*traits_case((), CONFIG, "output.config", {"union": True}, {}),
+                               ("config", True, None)),
+    "request-key-enum-value-added": (*traits_case(TAGS, (), "input.tags", {"key_enum": ["A"]},
+                                                  {"key_enum": ["A", "B"]}), ("tags", None, "B")),
+    "request-key-enum-value-removed": (*traits_case(TAGS, (), "input.tags", {"key_enum": ["A", "B"]},
+                                                    {"key_enum": ["B"]}), ("tags", "A", None)),
+    "response-key-enum-value-added": (*traits_case((), TAGS, "output.tags", {"key_enum": []}, {"key_enum": ["Z"]}),
+                                      ("tags", None, "Z")),
+    "response-key-enum-value-removed": (*traits_case((), TAGS, "output.tags", {"key_enum": ["Z"]}, {}),
+                                        ("tags", "Z", None)),
+}
+
+
+def _store_pair(
+    store: Store, previous: list[Operation], current: list[Operation], facts: tuple[dict[str, object], ...] = ({}, {})
+) -> None:
+    for date, ops, traits in (("2026-01-01", previous, facts[0]), ("2026-02-01", current, facts[1])):
         methods = tuple(PageMethod(o, "new") for o in ops)
-        store_pages(
-            store, [Page("fixture", dt.date.fromisoformat(date), "Fixture", methods, service="fixture", complete=True)]
-        )
+        page = Page("fixture", dt.date.fromisoformat(date), "Fixture", methods, service="fixture", complete=True,
+                    traits=traits or None)
+        store_pages(store, [page])
+        _fake_trait_reads(store, page)
+
+
+def _fake_trait_reads(store: Store, page: Page) -> None:
+    """Until the store keeps overlays (engineer S), its reads are faked from what was stored."""
+    known = vars(store).setdefault("_fake_traits", {})
+    facts = vars(store).setdefault("_fake_facts", {})
+    for method in page.methods:
+        known[(method.operation.name, str(page.date))] = method.operation.traits
+    facts[str(page.date)] = page.traits
+    vars(store)["traits"] = lambda version: known.get((version.operation, version.release))
+    vars(store)["service_traits"] = lambda service, at: next(
+        (facts[d] for d in sorted(facts, reverse=True) if d <= at), None)
 
 
 def test_every_rule_has_a_fixture() -> None:
-    # service-removed has its own test below: a service's removal comes with its operations'.
-    assert {*CASES, "service-removed"} == {rule.id for rule in RULES}
+    # service-removed and service-added have their own tests below, as has protocol-changed.
+    assert not CASES.keys() & TRAIT_CASES.keys()
+    assert {*CASES, *TRAIT_CASES, "service-removed", "service-added", "protocol-changed"} == {
+        rule.id for rule in RULES}
 
 
 def test_a_service_gone_from_botocore_is_removed_with_its_operations(
@@ -131,9 +226,9 @@ def test_a_service_gone_from_botocore_is_removed_with_its_operations(
     assert diff(store, "fixture", since="2026-01-02", until="2026-02-28") == []
 
 
-@pytest.mark.parametrize("rule_id", sorted(CASES))
+@pytest.mark.parametrize("rule_id", sorted({*CASES, *TRAIT_CASES}))
 def test_rule_fixture(rule_id: str, store: Store) -> None:
-    previous, current, (path, old, new) = CASES[rule_id]
+    previous, current, (path, old, new) = {**CASES, **TRAIT_CASES}[rule_id]
     _store_pair(store, previous, current)
     (finding,) = diff(store, "fixture", since="2026-01-01", until="2026-02-01")
     rule = next(r for r in RULES if r.id == rule_id)
