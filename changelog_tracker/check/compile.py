@@ -232,26 +232,29 @@ class Compiler:
         self._cache: dict[int, tuple[Shape, Entry]] = {}  # id -> (shape kept alive, compiled)
         self._bounded: dict[tuple[int, Constraints], tuple[Shape, Check]] = {}  # inputs, by their constraints
         self._subtrees: dict[tuple[int, Constraints], tuple[Shape, Entry]] = {}  # by constraints relative to them
-        self._overlays: dict[int, tuple[Overlay, Constraints]] = {}  # id -> (overlay kept alive, its constraints)
+        # (shape id, overlay id) -> (both kept alive, the validator)
+        self._overlays: dict[tuple[int, int], tuple[Shape, Overlay, Check]] = {}
 
     def __call__(self, shape: Shape, traits: Overlay | None = None) -> Check:
         """The validator of an operation's input ``shape``, with the checks its ``traits`` add."""
-        found = self._constraints(traits) if traits else ()
+        if not traits:
+            return self.entry(shape)[2]
+        hit = self._overlays.get((id(shape), id(traits)))  # per call: no hashing of the constraints
+        if hit is None:
+            hit = self._overlays[(id(shape), id(traits))] = (shape, traits, self._constrained(shape, traits))
+        return hit[2]
+
+    def __len__(self) -> int:
+        return len(self._cache) + len(self._bounded) + len(self._subtrees) + len(self._overlays)
+
+    def _constrained(self, shape: Shape, traits: Overlay) -> Check:
+        """One validator per shape and :func:`constraints` (equal overlays of two versions share it)."""
+        found = constraints(traits, self.mode)
         if not found:
             return self.entry(shape)[2]
         hit = self._bounded.get((id(shape), found))
         if hit is None:
             hit = self._bounded[(id(shape), found)] = (shape, self._at(shape, _INPUT, _Rules(dict(found))))
-        return hit[1]
-
-    def __len__(self) -> int:
-        return len(self._cache) + len(self._bounded) + len(self._subtrees) + len(self._overlays)
-
-    def _constraints(self, traits: Overlay) -> Constraints:
-        """:func:`constraints`, once per overlay object (overlays are read-only data)."""
-        hit = self._overlays.get(id(traits))
-        if hit is None or hit[0] is not traits:
-            hit = self._overlays[id(traits)] = (traits, constraints(traits, self.mode))
         return hit[1]
 
     def entry(self, shape: Shape) -> Entry:
@@ -338,6 +341,9 @@ _INPUT = "input"  # the request's root path in an overlay
 Limits = tuple[float | None, float | None]  # (least, most); None: no bound
 Constraints = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # (path, its checked traits), sorted
 _BOTOCORE_KEYS = frozenset({"min", "key_min", "host_label"})
+# No `pattern`, in either mode: of botocore 1.43.11's 4,994 distinct patterns 186 do not compile in Python's
+# re and 3,174 use `$`, `.`, `\d`/`\w`/`\s` or surrogate escapes, which mean other things there than
+# in the services' regex dialects; a wrong "invalid" is worse than an unchecked pattern.
 _STRICT_KEYS = _BOTOCORE_KEYS | {"max", "key_max"}
 _BOTOCORE_SIZED = frozenset({"string", "integer", "float", "list"})  # what ParamValidator range-checks
 _STRICT_SIZED = _BOTOCORE_SIZED | {"map", "blob"}
