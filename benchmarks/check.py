@@ -1,7 +1,9 @@
 """Payloads per second: our compiled validator (strict, enums checked) against botocore's ParamValidator.
 
 Same payloads, same model, same run: a few thousand valid payloads generated from the installed
-botocore's models of two large create calls (ECS RegisterTaskDefinition, WAFv2 CreateWebACL).
+botocore's models of two large create calls (ECS RegisterTaskDefinition, WAFv2 CreateWebACL). Ours
+checks the bounds the model's traits overlay knows (min/max, hostLabel), as a baseline's would;
+the ``bounds`` column counts the request paths that carry one (0: the source gave no traits).
 
     python -m benchmarks.check [--count 3000] [--seed 7]
 """
@@ -21,7 +23,8 @@ from botocore.model import Shape as BotoShape
 from botocore.validate import ParamValidator
 
 from changelog_tracker.check import validate
-from changelog_tracker.model import Shape
+from changelog_tracker.check.compile import constraints
+from changelog_tracker.model import Operation
 from changelog_tracker.sources.botocore import operations_from_json
 from changelog_tracker.sources.wheel import installed_models
 
@@ -30,7 +33,7 @@ SKIP = object()  # a value that cannot be generated (a recursive shape the page 
 
 
 class Generator:
-    """Random valid payloads from a botocore shape: every `min` respected, recursion never entered."""
+    """Random valid payloads from a botocore shape: every `min` and `max` respected, recursion never entered."""
 
     def __init__(self, seed: int, optional: float = 0.7, depth: int = 5) -> None:
         self.rng, self.optional, self.depth = random.Random(seed), optional, depth
@@ -73,8 +76,8 @@ class Generator:
         if kind == "string":
             return self.rng.choice(shape.enum) if shape.enum else self._text(shape)
         makers: dict[str, Callable[[], Any]] = {
-            "integer": lambda: self.rng.randint(int(low), int(low) + 1000),
-            "long": lambda: self.rng.randint(int(low), int(low) + 10**6),
+            "integer": lambda: self.rng.randint(int(low), int(shape.metadata.get("max", int(low) + 1000))),
+            "long": lambda: self.rng.randint(int(low), int(shape.metadata.get("max", int(low) + 10**6))),
             "double": lambda: float(low) + self.rng.random() * 100,
             "float": lambda: float(low) + self.rng.random() * 100,
             "boolean": lambda: self.rng.random() < 0.5,
@@ -85,7 +88,7 @@ class Generator:
 
     def _size(self, shape: BotoShape, low: int, high: int) -> int:
         least = max(int(shape.metadata.get("min", 0)), low)
-        return self.rng.randint(least, max(least, high))
+        return self.rng.randint(least, max(least, min(high, int(shape.metadata.get("max", high)))))
 
     def _text(self, shape: BotoShape) -> str:
         return "".join(self.rng.choices(string.ascii_letters, k=self._size(shape, 1, 12)))
@@ -103,16 +106,18 @@ def seconds(run: Callable[[], int]) -> float:
     return time.perf_counter() - start
 
 
-def bench(op: OperationModel, ours: Shape, count: int, seed: int, repeat: int = 5) -> tuple[int, float, float, float]:
+def bench(
+    op: OperationModel, ours: Operation, count: int, seed: int, repeat: int = 5
+) -> tuple[int, float, float, float]:
     """(payloads, our rate, botocore's rate, our compile time); runs alternate, best of ``repeat`` each."""
-    batch = payloads(op, count, seed)
+    batch, shape, traits = payloads(op, count, seed), ours.input, ours.traits
     botocore = ParamValidator()
     assert all(not botocore.validate(p, op.input_shape).has_errors() for p in batch), "generated an invalid payload"
-    compile_time = seconds(lambda: len(validate(ours, batch[0])))  # the first call compiles every shape
-    assert all(not validate(ours, p) for p in batch), "we reject a payload botocore accepts"
+    compile_time = seconds(lambda: len(validate(shape, batch[0], "strict", traits)))  # the first call compiles
+    assert all(not validate(shape, p, "strict", traits) for p in batch), "we reject a payload botocore accepts"
 
     def run_ours() -> int:
-        return sum(1 for p in batch if not validate(ours, p, "strict"))
+        return sum(1 for p in batch if not validate(shape, p, "strict", traits))
 
     def run_botocore() -> int:
         return sum(1 for p in batch if not botocore.validate(p, op.input_shape).has_errors())
@@ -130,13 +135,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     models = installed_models([service for service, _ in CALLS])
-    print(f"{'operation':<32} {'payloads':>8} {'ours/s':>10} {'botocore/s':>11} {'ratio':>6} {'compile':>8}")
+    print(f"{'operation':<32} {'payloads':>8} {'ours/s':>10} {'botocore/s':>11} {'ratio':>6} {'compile':>8} bounds")
     for service, name in CALLS:
         op = ServiceModel(models[service], service_name=service).operation_model(name)
-        shape = next(o.input for o in operations_from_json(models[service], service) if o.api_name == name)
-        size, ours, theirs, compiled = bench(op, shape, args.count, args.seed)
+        operation = next(o for o in operations_from_json(models[service], service) if o.api_name == name)
+        size, ours, theirs, compiled = bench(op, operation, args.count, args.seed)
         row = f"{service + ' ' + name:<32} {size:>8} {ours:>10.0f} {theirs:>11.0f} {ours / theirs:>5.1f}x"
-        print(f"{row} {compiled * 1000:>6.1f}ms")
+        print(f"{row} {compiled * 1000:>6.1f}ms {len(constraints(operation.traits, 'strict')):>6}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from ..graph.store import Store, Version
 from ..query.lookup import find_operation
 from ..rules.judge import Finding, History, diff
 from ..taxonomy import ChangeKind, Preset
-from .compile import MISSING_REQUIRED, NOT_IN_ENUM, UNKNOWN_MEMBER, WRONG_TYPE, Error
+from .compile import INVALID_LENGTH, INVALID_RANGE, MISSING_REQUIRED, NOT_IN_ENUM, UNKNOWN_MEMBER, WRONG_TYPE, Error
 
 # The change kinds that explain each error kind when found at the error's own (shape) path.
 _EXPLAINS: dict[str, frozenset[ChangeKind]] = {
@@ -18,6 +18,8 @@ _EXPLAINS: dict[str, frozenset[ChangeKind]] = {
     MISSING_REQUIRED: frozenset({ChangeKind.BECAME_REQUIRED, ChangeKind.MEMBER_ADDED}),
     NOT_IN_ENUM: frozenset({ChangeKind.ENUM_VALUE_REMOVED}),
     WRONG_TYPE: frozenset({ChangeKind.TYPE_CHANGED}),
+    INVALID_LENGTH: frozenset({ChangeKind.CONSTRAINT_TIGHTENED}),
+    INVALID_RANGE: frozenset({ChangeKind.CONSTRAINT_TIGHTENED}),
 }
 
 

@@ -78,12 +78,8 @@ def check_payloads(
     if not state:
         raise NotFoundError(f"{key} has no release on or before {when}")
     version = find_operation(state, operation, key, when)
-    return [_verdict(p.name, _errors(store, version, p.value, mode)) for p in named]
-
-
-def _errors(store: Store, version: Version, value: Any, mode: str) -> list[Error]:
-    """``value`` against the version's input, with what its model knows (its traits: None if unknown)."""
-    return validate(_input(store, version), value, mode, store.traits(version))
+    shape, traits = _input(store, version), store.traits(version)  # what its model knows (None: unknown)
+    return [_verdict(p.name, validate(shape, p.value, mode, traits)) for p in named]
 
 
 def _input(store: Store, version: Version) -> Shape:

@@ -23,7 +23,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from changelog_tracker.check import Compiler, check_payloads, validate
+from changelog_tracker.check import MODES, Compiler, check_payloads, validate
+from changelog_tracker.check.compile import constraints
 from changelog_tracker.cli import main
 from changelog_tracker.cli.check import check as check_command
 from changelog_tracker.graph.store import Store
@@ -189,8 +190,11 @@ def _models(service: str) -> tuple[ServiceModel, dict[str, Operation]]:
 
 @cache
 def _traits(service: str, name: str) -> Overlay:
+    """The independent reader's overlay; the source's (operations_from_json) must check the same bounds."""
     models, ours = _models(service)
-    return request_overlay(models.operation_model(name).input_shape, ours[name].input)
+    found = request_overlay(models.operation_model(name).input_shape, ours[name].input)
+    assert all(constraints(ours[name].traits, mode) == constraints(found, mode) for mode in MODES), name
+    return found
 
 
 def strategy(shape: BotoShape, history: tuple[str, ...] = ()) -> st.SearchStrategy[Any] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from botocore.model import ServiceModel
 from click.testing import CliRunner
 
 from changelog_tracker.check import Compiler, Payload, check_payloads
@@ -19,6 +21,7 @@ from changelog_tracker.graph.store import Store
 from changelog_tracker.model import Structure
 from changelog_tracker.write.baseline import model_pages
 from changelog_tracker.write.ingest import store_pages
+from tests.check.overlay import request_overlay
 from tests.helpers import DATA, committed_model
 
 PAYLOADS = DATA / "payloads"
@@ -193,3 +196,48 @@ def test_history_ends_where_a_complete_source_dropped_the_service(
     assert [(r["release"], r["valid"]) for r in found["releases"]] == [("2026-03-10", True)]
     assert found["valid"] is False and found["broke_at"] == "2026-04-01"
     assert found["broken_by"]["rule"] == "operation-removed"
+
+
+# -- bounds across real releases: the traits overlay (from tests/check/overlay.py) on each model page ------
+def _with_traits(model: dict[str, Any], date: str) -> list[Any]:
+    """The model's pages, each operation carrying its request overlay (as a model source's would)."""
+    service = ServiceModel(model, service_name=AGENTCORE)
+    pages = model_pages({AGENTCORE: model}, dt.date.fromisoformat(date), f"model {date}")
+    return [dataclasses.replace(page, methods=tuple(_traced(m, service) for m in page.methods)) for page in pages]
+
+
+def _traced(method: Any, service: ServiceModel) -> Any:
+    op = method.operation
+    traits = request_overlay(service.operation_model(op.api_name).input_shape, op.input)
+    return dataclasses.replace(method, operation=dataclasses.replace(op, traits=traits))
+
+
+@pytest.fixture(scope="module")
+def bounds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("check-bounds") / "tracker.db"
+    with Store(db) as store:
+        for version, date in REAL:
+            store_pages(store, _with_traits(committed_model(AGENTCORE, version), date))
+    return db
+
+
+BROWSER = {"name": "b", "networkConfiguration": {"networkMode": "PUBLIC"},
+           "recording": {"s3Location": {"bucket": "bucket", "prefix": "p" * 1500}}}  # fmt: skip
+MEMORY = {"name": "m", "eventExpiryDuration": 5}
+
+
+def test_history_names_a_real_tightened_max(bounds_db: Path) -> None:
+    """1.42.64 gave recording.s3Location.prefix a max length of 1024: strict breaks there (botocore checks no max)."""
+    strict = _history(bounds_db, Payload("browser", BROWSER), operation="create_browser")
+    assert [v["valid"] for v in strict["releases"]] == [True, True, False, False]
+    assert strict["errors"][0]["kind"] == "invalid-length" and strict["broke_at"] == "2026-03-09"
+    assert strict["broken_by"] == _change("request-constraint-tightened", "recording.s3Location.prefix", "2026-03-09")
+    botocore = _history(bounds_db, Payload("browser", BROWSER), mode="botocore", operation="create_browser")
+    assert botocore["valid"] is True and botocore["broke_at"] is None
+
+
+def test_history_a_real_loosened_min_heals_a_payload(bounds_db: Path) -> None:
+    """1.42.64 lowered eventExpiryDuration's min from 7 to 3: botocore (ParamValidator) rejects 5 before it."""
+    found = _history(bounds_db, Payload("memory", MEMORY), mode="botocore", operation="create_memory")
+    assert [v["valid"] for v in found["releases"]] == [False, False, True, True]
+    assert found["valid"] is True and found["broke_at"] is None
