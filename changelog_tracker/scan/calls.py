@@ -429,7 +429,8 @@ class _Finder:
         elif isinstance(node, ast.AnnAssign):
             value = self.expr(node.value, scope) if node.value is not None else NONE
             stub = self.stub_type(node.annotation, scope)
-            if stub is not None and not isinstance(value, _CLIENTISH):
+            # the declared client type decides unless the value is itself known (`x: S3Client = a or b`: a, b unknown)
+            if stub is not None and not isinstance(value, Session | Client | Paginator | Waiter):
                 value = stub
             if node.value is not None or stub is not None:
                 self.assign(node.target, value, scope)

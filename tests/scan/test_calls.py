@@ -120,6 +120,15 @@ FOUND = [
         plain.list_topics()
         """, [(4, "sqs", "list_queues", "client"), (6, "sqs", "send_message", "client"),
               (8, "sns", "list_topics", "client")]),
+    ("annotated attribute over an unannotated argument (the annotation declares the client)", """
+        import boto3
+        from mypy_boto3_logs import CloudWatchLogsClient
+        class Reader:
+            def __init__(self, client=None):
+                self.client: CloudWatchLogsClient = client or boto3.client("logs")
+            def read(self):
+                return self.client.describe_log_streams(logGroupName="g")
+        """, [(7, "logs", "describe_log_streams", "client")]),
     ("paginators and waiters", """
         import boto3
         ecs = boto3.client("ecs")

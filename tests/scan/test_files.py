@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
-import pytest
-
 from changelog_tracker.scan.files import python_files, scan_paths
-from tests.helpers import DATA
-
-REAL_CODE = "CHANGELOG_TRACKER_SCAN_REAL"  # a checkout of the real project tests/data/scan/*/ORIGIN.md names
 
 CALL = 'import boto3\nboto3.client("s3").list_buckets()\n'
 LATIN1 = "# -*- coding: latin-1 -*-\nimport boto3\nboto3.client('s3').put_object(Key='\xe9')\n"
@@ -85,26 +78,3 @@ def test_bad_files_are_unresolved_entries_and_the_scan_goes_on(tmp_path: Path) -
     ]
     assert (result.files, result.lines) == (5, 2 + 3 + 2)
     assert ticks == [(n, 5, "scanning files") for n in range(1, 6)]
-
-
-REAL = DATA / "scan" / "serverless-patterns"
-
-
-@pytest.mark.skipif(not os.environ.get(REAL_CODE), reason=f"{REAL_CODE} names no checkout (see {REAL}/ORIGIN.md)")
-def test_real_code_call_sites_equal_the_hand_count() -> None:
-    expected = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
-    folder = Path(os.environ[REAL_CODE]) / expected["folder"]
-    result = scan_paths([folder])
-
-    def where(file: str) -> str:
-        return Path(file).relative_to(folder).as_posix()
-
-    assert [
-        {"file": where(c.file), "line": c.line, "service": c.service, "method": c.method, "via": c.via}
-        for c in result.calls
-    ] == expected["calls"]
-    assert [{"file": where(u.file), "line": u.line, "reason": u.reason} for u in result.unresolved] == expected[
-        "unresolved"
-    ]
-    missed = {(m["file"], m["line"]) for m in expected["not_found"]}
-    assert missed.isdisjoint((where(c.file), c.line) for c in result.calls)
