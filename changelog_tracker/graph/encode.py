@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +26,9 @@ class NodeEncoder:
     def __init__(self) -> None:
         self.nodes: dict[str, str] = {}  # id -> body JSON, since the last take()
         self.unions: set[str] = set()  # text pages cannot tell unions: kept beside the ids
+        self.blobs: dict[str, str] = {}  # id -> JSON of documentation trees, overlays, manifests
         self._ids: dict[int, tuple[Shape, str]] = {}  # id(shape) -> (shape kept alive, node id)
+        self._docs: dict[int, tuple[Shape, str | None]] = {}  # id(shape) -> (shape, doc tree id)
 
     def node_id(self, shape: Shape) -> str:
         seen = self._ids.get(id(shape))
@@ -42,11 +44,39 @@ class NodeEncoder:
         self._ids[id(shape)] = (shape, node)
         return node
 
-    def take(self) -> tuple[dict[str, str], set[str]]:
-        """The nodes and union flags met since the last call."""
-        taken = self.nodes, self.unions
-        self.nodes, self.unions = {}, set()
+    def take(self) -> tuple[dict[str, str], set[str], dict[str, str]]:
+        """The nodes, union flags and blobs met since the last call."""
+        taken = self.nodes, self.unions, self.blobs
+        self.nodes, self.unions, self.blobs = {}, set(), {}
         return taken
+
+    def blob(self, value: Any) -> str:
+        """A JSON value's blob id (content-addressed like nodes: equal values are one row)."""
+        text = canonical(value)
+        blob = node_id_of(text)
+        self.blobs[blob] = text
+        return blob
+
+    def doc_id(self, shape: Shape) -> str | None:
+        """The id of the documentation tree beside ``shape``'s node (None: no documentation in it).
+
+        Members' documentation, content-addressed as shapes are: a structure's tree lists
+        [member, text, child tree] for its members with any; identical documented subtrees, across
+        operations and releases, are one row (member documentation was most of a store's bytes)."""
+        seen = self._docs.get(id(shape))
+        if seen is not None:
+            return seen[1]
+        tree: dict[str, Any] | None = None
+        if isinstance(shape, Structure):
+            members = [[m.name, m.documentation, child] for m in shape.members
+                       if (child := self.doc_id(m.shape)) is not None or m.documentation]  # fmt: skip
+            tree = {"m": members} if members else None
+        elif isinstance(shape, ListShape | MapShape):
+            child = self.doc_id(shape.member if isinstance(shape, ListShape) else shape.value)
+            tree = None if child is None else {"l" if isinstance(shape, ListShape) else "v": child}
+        found = None if tree is None else self.blob(tree)
+        self._docs[id(shape)] = (shape, found)
+        return found
 
     def body(self, shape: Shape) -> str:
         """The node's canonical JSON (sorted keys, no spaces), written directly: pages have tens of
@@ -71,20 +101,29 @@ def node_id_of(body: str) -> str:
     return hashlib.blake2b(body.encode(), digest_size=12).hexdigest()
 
 
+def canonical(value: Any) -> str:
+    """The stored text of a JSON value (sorted keys, no spaces): equal values, equal text, one row."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
 _JSON = {True: "true", False: "false", None: "null"}
 _json_string = lru_cache(maxsize=1 << 16)(json.dumps)  # member names repeat across a page
 
 
 @dataclass(frozen=True, slots=True)
 class VersionRow:
-    """One operation as of one release, its shapes as node ids."""
+    """One operation as of one release: its shapes as node ids, documentation and traits as blob ids."""
 
     operation: str
     api_name: str | None
     input: str
     output: str | None
-    documentation: str
-    member_docs: str  # JSON: {'input.a.b[]': text, ...}
+    docs: str  # blob: [operation documentation, input doc tree, output doc tree]
+    traits: str | None  # blob: the model's overlay; None: a page's (derived when read)
+
+    def entry(self) -> list[str | None]:
+        """The version as a manifest holds it (and the versions table's columns after the key)."""
+        return [self.api_name, self.input, self.output, self.docs, self.traits]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +135,7 @@ class PageRecord:
     note: str | None
     complete: bool
     methods: list[dict[str, Any]]
+    model_digest: str | None = None  # a model source's digest of its files (sync reuses an unchanged one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,27 +145,50 @@ class EncodedPage:
     versions: list[VersionRow]
     nodes: dict[str, str]  # the nodes it brought (id -> body JSON)
     unions: set[str]
+    blobs: dict[str, str] = field(default_factory=dict)  # the blobs it brought (id -> JSON)
+    methods: str = ""  # blob id of record.methods
+    manifest: str | None = None  # a complete source: blob id of {operation: VersionRow.entry()}
+    traits: str | None = None  # blob id of Page.traits (service-level facts of a model)
 
 
 def encode_page(page: Page, encoder: NodeEncoder) -> EncodedPage:
-    """A dated, named page -> rows. Nodes the encoder saw for an earlier page are not repeated."""
+    """A dated, named page -> rows. Nodes and blobs the encoder saw for an earlier page are not repeated."""
     assert page.service is not None and page.date is not None
     versions = [_version(m.operation, encoder) for m in page.methods]
     methods = [_method_record(m) for m in page.methods]
     record = PageRecord(
-        page.service, page.date.isoformat(), page.source, page.full_name, page.release_note, page.complete, methods
+        page.service,
+        page.date.isoformat(),
+        page.source,
+        page.full_name,
+        page.release_note,
+        page.complete,
+        methods,
+        page.model_digest,
     )
-    sides = [[v.operation, v.input, v.output] for v in versions]
-    # Everything stored but the file name: a page differing only in its note is another page.
-    said = [record.service, record.release, record.complete, record.full_name, record.note, methods, sides]
-    body = json.dumps(said, sort_keys=True)
-    return EncodedPage(record, hashlib.sha256(body.encode()).hexdigest()[:24], versions, *encoder.take())
+    methods_id = encoder.blob(methods)
+    traits = None if page.traits is None else encoder.blob(page.traits)
+    manifest = encoder.blob({v.operation: v.entry() for v in versions}) if page.complete else None
+    nodes, unions, blobs = encoder.take()
+    digest = page_digest(record, versions, traits)
+    return EncodedPage(record, digest, versions, nodes, unions, blobs, methods_id, manifest, traits)
+
+
+def page_digest(record: PageRecord, versions: list[VersionRow], traits: str | None) -> str:
+    """Everything stored but the file name and documentation: a page differing only in its note
+    (or a model only in its traits) is another page."""
+    sides = [[v.operation, v.input, v.output, *([v.traits] if v.traits else [])] for v in versions]
+    said = [record.service, record.release, record.complete, record.full_name, record.note, record.methods, sides]
+    body = json.dumps(said + ([traits] if traits else []), sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()[:24]
 
 
 def _version(op: Operation, encoder: NodeEncoder) -> VersionRow:
     output = None if op.output is None else encoder.node_id(op.output)
-    docs = json.dumps(member_docs(op), sort_keys=True, separators=(",", ":"))
-    return VersionRow(op.name, op.api_name, encoder.node_id(op.input), output, op.documentation, docs)
+    sides = [encoder.doc_id(op.input), None if op.output is None else encoder.doc_id(op.output)]
+    docs = encoder.blob([op.documentation, *sides])
+    traits = None if op.traits is None else encoder.blob(op.traits)
+    return VersionRow(op.name, op.api_name, encoder.node_id(op.input), output, docs, traits)
 
 
 def _method_record(method: PageMethod) -> dict[str, Any]:
@@ -137,7 +200,7 @@ def _method_record(method: PageMethod) -> dict[str, Any]:
 
 
 def member_docs(op: Operation) -> dict[str, str]:
-    """{'input.a.b[]': text, ...}: member documentation by path, kept beside the shared graph."""
+    """{'input.a.b[]': text, ...}: member documentation by path (what the store's doc trees hold)."""
     docs: dict[str, str] = {}
     for side, shape in (("input", op.input), ("output", op.output)):
         _collect_docs(shape, side, docs)
@@ -145,8 +208,7 @@ def member_docs(op: Operation) -> dict[str, str]:
 
 
 def _collect_docs(shape: Shape | None, path: str, docs: dict[str, str]) -> None:
-    # What model.walk yields, members only: walk visits every shape and costs twice this here,
-    # on every operation of an ingest (measured on ec2+sagemaker+glue: 240 ms against 113 ms).
+    # What model.walk yields, members only: walk visits every shape and costs twice this here.
     if isinstance(shape, Structure):
         prefix = members_of(path)
         for m in shape.members:

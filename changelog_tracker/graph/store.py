@@ -11,6 +11,7 @@ writers wait for each other boundedly and name themselves (graph/lock.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -21,20 +22,27 @@ from typing import Any
 
 from ..errors import StoreError, TrackerError
 from ..model import CUT_SIDE, Operation, Overlay, Shape, Structure
+from ..paths import LIST, MAP, members_of
 from . import lock, opening
-from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, node_id_of
+from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, canonical, node_id_of, page_digest
 from .nodes import NodeBody, NodeReader
 
 SCHEMA = [
     "CREATE TABLE nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # Content-addressed JSON beside the shape nodes (graph/encode.py): documentation trees, trait
+    # overlays, page method lists, complete sources' manifests. Equal values are one row.
+    "CREATE TABLE blobs (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # Operation versions of pages (partial sources), and same-day merges with a complete source.
     """CREATE TABLE versions (
     service TEXT NOT NULL, operation TEXT NOT NULL, release TEXT NOT NULL,
-    api_name TEXT, input TEXT, output TEXT, documentation TEXT NOT NULL DEFAULT '',
-    member_docs TEXT NOT NULL DEFAULT '{}',
+    api_name TEXT, input TEXT, output TEXT, docs TEXT NOT NULL, traits TEXT,
     PRIMARY KEY (service, operation, release))""",
+    # A complete source's operations are its manifest (operation -> version entry), shared by every
+    # release whose model of the service is the same: an unchanged service adds a pages row only.
     """CREATE TABLE pages (
     service TEXT NOT NULL, release TEXT NOT NULL, digest TEXT NOT NULL, source TEXT NOT NULL,
     full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods TEXT NOT NULL,
+    manifest TEXT, traits TEXT, model_digest TEXT,
     PRIMARY KEY (service, release, digest))""",
     "CREATE TABLE names (name TEXT PRIMARY KEY, service TEXT NOT NULL)",
     "CREATE TABLE unions (id TEXT PRIMARY KEY)",  # tagged unions, where any source said so
@@ -42,13 +50,15 @@ SCHEMA = [
     # ended there. A baseline of some services (--service) is complete for those only (pages).
     "CREATE TABLE coverage (release TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (release, source))",
 ]
-_VERSION_COLUMNS = "api_name, input, output, documentation, member_docs"
+_VERSION_COLUMNS = "api_name, input, output, docs, traits"
 # The newest complete source for a service on or before a date: its own complete pages, and the
 # full baselines that lack it (it ended there).
 _COMPLETE = """SELECT MAX(release) FROM (
     SELECT release FROM pages WHERE service=:service AND complete=1 AND release<=:at
     UNION SELECT release FROM coverage WHERE release<=:at
       AND release NOT IN (SELECT release FROM pages WHERE service=:service))"""
+_NO_METHODS = node_id_of(canonical([]))  # the methods blob of a page that lists none
+Entry = tuple[str | None, ...]  # a version's columns after its key: VersionRow.entry()
 
 
 class ConflictError(TrackerError):
@@ -65,6 +75,8 @@ class Version:
     input: str | None
     output: str | None
     api_name: str | None
+    docs: str = ""  # blob id of its documentation (Store.documentation reads it)
+    traits: str | None = None  # blob id of its source's overlay; None: derived (Store.traits)
 
 
 _SIDES = ("api name", "request", "response")
@@ -90,6 +102,13 @@ class Store:
         self.reader = NodeReader(self.node, self.is_union)
         self._unions: set[str] | None = None
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
+        self._blobs: dict[str, Any] = {}  # nor do blobs
+        self._paths: dict[tuple[str, str], dict[str, str]] = {}  # (side, root node) -> {path: node}
+        # Answers derived from rows that writes change: kept while the database is unchanged.
+        self._states: dict[tuple[str, str], dict[str, Version]] = {}
+        self._overlays: dict[Version, Overlay | None] = {}
+        self._seen_version = -1
+        self._in_transaction = False
 
     def __enter__(self) -> Store:
         return self
@@ -109,7 +128,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All-or-nothing writes under the write lock, waited for (bounded) when another holds it."""
+        """All-or-nothing writes under the write lock, waited for (bounded) when another holds it.
+
+        A transaction inside another joins it (sync stores a release of many calls as one)."""
+        if self._in_transaction:
+            yield
+            return
+        self._in_transaction = True
+        try:
+            with self._outer_transaction():
+                yield
+        finally:
+            self._in_transaction = False
+            self._forget()  # a rollback undoes what derived answers saw
+
+    @contextmanager
+    def _outer_transaction(self) -> Iterator[None]:
         self._begin(self.db)
         lock.record_writer(self.path)
         try:
@@ -135,8 +169,12 @@ class Store:
     def put_page(self, page: EncodedPage) -> bool:
         """Store a page's versions (its nodes first: put_nodes); False when this very page was stored before.
 
-        Pages of one service and release may list different methods (feed pages can be split); a
-        method two of them list must agree (a side one cut is the other's), else ConflictError."""
+        A complete source's operations are one manifest; a page's are version rows. Pages of one
+        service and release may list different methods (feed pages can be split); a method two
+        of them list must agree (a side one cut is the other's), else ConflictError: the merge is
+        a version row, whatever the order they came in."""
+        self._forget()
+        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", page.blobs.items())
         record = page.record
         if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
             self.db.execute(
@@ -144,12 +182,13 @@ class Store:
                 (record.source, record.service, record.release, page.digest, record.source),
             )
             return False
-        rows = [self._merged(record, v) for v in page.versions]
+        others = self._manifest_entries(record.service, record.release)
+        rows = [self._merged(record, v, others) for v in page.versions]
         self.db.executemany("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?,?,?,?)", [r for r in rows if r])
         if record.full_name:
             self.put_name(record.full_name, record.service)
         self.db.execute(
-            "INSERT INTO pages VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 record.service,
                 record.release,
@@ -158,34 +197,90 @@ class Store:
                 record.full_name,
                 record.note,
                 int(record.complete),
-                json.dumps(record.methods, sort_keys=True),
+                page.methods,
+                page.manifest,
+                page.traits,
+                record.model_digest,
             ),
         )
         return True
 
+    def put_unchanged(self, service: str, release: str, source: str, digest: str) -> bool:
+        """Record that ``service`` at ``release`` (read from ``source``) is the stored complete model
+        page whose ``model_digest`` is ``digest`` (its newest one): a pages row sharing its manifest,
+        as converting it again would store. False (nothing written): no such page. Call it in a
+        ``transaction``."""
+        row = self.db.execute(
+            """SELECT full_name, note, methods, manifest, traits FROM pages
+               WHERE service=? AND complete=1 AND model_digest=? AND manifest IS NOT NULL
+               ORDER BY release DESC, digest LIMIT 1""",
+            (service, digest),
+        ).fetchone()
+        if row is None:
+            return False
+        full_name, note, methods_id, manifest_id, traits = row
+        methods: list[dict[str, Any]] = self._blob(methods_id)
+        manifest = self._blob(manifest_id)
+        versions = [VersionRow(m["operation"], *manifest[m["operation"]]) for m in methods]
+        record = PageRecord(service, release, source, full_name, note, True, methods, digest)
+        digest_of_page = page_digest(record, versions, traits)
+        self.put_page(EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits))
+        return True
+
     def put_coverage(self, release: str, source: str) -> None:
         """``source`` of ``release`` covered every service: one it lacks is gone from then on."""
+        self._forget()
         self.db.execute("INSERT OR IGNORE INTO coverage VALUES (?, ?)", (release, source))
+
+    def _forget(self) -> None:
+        self._states.clear()
+        self._overlays.clear()
 
     def _has_page(self, record: PageRecord, digest: str) -> bool:
         sql = "SELECT 1 FROM pages WHERE service=? AND release=? AND digest=?"
         return self.db.execute(sql, (record.service, record.release, digest)).fetchone() is not None
 
-    def _merged(self, record: PageRecord, row: VersionRow) -> tuple[Any, ...] | None:
-        """The version row to write (None: the stored one stands), whatever order sources came in."""
+    def _manifest_entries(self, service: str, release: str) -> dict[str, Entry]:
+        """The operations of the complete sources of ``service`` stored at ``release`` (where two
+        list an operation, a version row of that day holds their merge)."""
+        entries: dict[str, Entry] = {}
+        for manifest in self._manifests(service, release):
+            for operation, entry in manifest.items():
+                entries.setdefault(operation, tuple(entry))
+        return entries
+
+    def _manifests(self, service: str, release: str) -> list[dict[str, list[str | None]]]:
+        sql = "SELECT manifest FROM pages WHERE service=? AND release=? AND manifest IS NOT NULL ORDER BY digest"
+        return [self._blob(r[0]) for r in self.db.execute(sql, (service, release))]
+
+    def _merged(self, record: PageRecord, row: VersionRow, others: dict[str, Entry]) -> tuple[Any, ...] | None:
+        """The version row to write (None: what is stored, or the page's manifest, stands), so
+        that the day's answer is the merge of its sources whatever order they came in."""
         key = (record.service, row.operation, record.release)
-        new = (row.api_name, row.input, row.output, row.documentation, row.member_docs)
-        old = self.db.execute(
+        new = tuple(row.entry())
+        stored = self.db.execute(
             f"SELECT {_VERSION_COLUMNS} FROM versions WHERE service=? AND operation=? AND release=?", key
         ).fetchone()
-        if old is None:
-            return (*key, *new)
+        old = others.get(row.operation) if stored is None else tuple(stored)
+        if old is None:  # the first source of the day to list it
+            return None if record.complete else (*key, *new)
         sides = [
             self._agreed(record, row.operation, side, a, b) for side, a, b in zip(_SIDES, old[:3], new[:3], strict=True)
         ]
-        docs = max(old[3:], new[3:], key=lambda d: (len(d[0]) + len(d[1]), d))  # the fuller documentation
-        merged = (*sides, *docs)
-        return None if merged == tuple(old) else (*key, *merged)
+        docs = max(old[3], new[3], key=self._fullness)  # type: ignore[arg-type]
+        known = [t for t in (old[4], new[4]) if t is not None]  # a model's overlay over a page's none
+        merged = (*sides, docs, max(known) if known else None)
+        # A day's operation is its version row, else its one manifest entry: two manifests that
+        # list it differently need a row.
+        if merged == old and (stored is not None or not record.complete or merged == new):
+            return None
+        return (*key, *merged)
+
+    def _fullness(self, docs: str) -> tuple[int, tuple[str, str]]:
+        """The fuller documentation of two sources wins a merge (ties by text: any order, one answer)."""
+        text, members = self._documentation(docs)
+        written = canonical(members)
+        return len(text) + len(written), (text, written)
 
     def _agreed(self, record: PageRecord, operation: str, side: str, old: str | None, new: str | None) -> str | None:
         """One side of a method two same-day sources give: equal, or one of them unknown (a cut
@@ -202,7 +297,7 @@ class Store:
 
     def _page_listing(self, service: str, release: str, operation: str) -> str:
         rows = self.db.execute("SELECT source, methods FROM pages WHERE service=? AND release=?", (service, release))
-        sources = sorted(src for src, methods in rows if any(m["operation"] == operation for m in self._json(methods)))
+        sources = sorted(src for src, methods in rows if any(m["operation"] == operation for m in self._blob(methods)))
         return sources[0] if sources else "the store"
 
     def is_union(self, node: str) -> bool:
@@ -241,14 +336,26 @@ class Store:
     def _damaged(self, what: str) -> StoreError:
         return StoreError(self.path, f"the store is damaged ({what}): restore it or {opening.REBUILD}")
 
+    def _blob(self, blob: str) -> Any:
+        """A stored JSON value by id (checked against its id, then cached: do not change it)."""
+        if blob in self._blobs:
+            return self._blobs[blob]
+        row = self.db.execute("SELECT body FROM blobs WHERE id=?", (blob,)).fetchone()
+        if row is None or node_id_of(row[0]) != blob:
+            raise self._damaged(f"stored value {blob!r} is " + ("missing" if row is None else "damaged"))
+        value = self._blobs[blob] = self._json(row[0])
+        return value
+
     def shape(self, node: str | None) -> Shape | None:
         return None if node is None else self.reader.shape(node)
 
+    _LISTING = "SELECT DISTINCT service FROM pages WHERE methods != ?"  # services with an operation
+
     def has_service(self, service: str) -> bool:
-        return self.db.execute("SELECT 1 FROM versions WHERE service=? LIMIT 1", (service,)).fetchone() is not None
+        return self.db.execute(self._LISTING + " AND service=?", (_NO_METHODS, service)).fetchone() is not None
 
     def services(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT service FROM versions ORDER BY service")]
+        return [r[0] for r in self.db.execute(self._LISTING + " ORDER BY service", (_NO_METHODS,))]
 
     def releases(self, service: str | None = None) -> list[str]:
         """Dates at which something was stored (and, for a service, a full baseline ended it), oldest first."""
@@ -262,46 +369,158 @@ class Store:
         return [r[0] for r in self.db.execute(sql, {"service": service})]
 
     def pages(self, service: str | None = None) -> list[PageRecord]:
-        sql = "SELECT service, release, source, full_name, note, complete, methods FROM pages"
+        sql = "SELECT service, release, source, full_name, note, complete, methods, model_digest FROM pages"
         rows = self.db.execute(
             sql + (" WHERE service=?" if service else "") + " ORDER BY release, service, source",
             (service,) if service else (),
         )
-        return [PageRecord(s, r, src, fn, note, bool(c), self._json(m)) for s, r, src, fn, note, c, m in rows]
+        return [
+            PageRecord(s, r, src, fn, note, bool(c), self._blob(m), digest)
+            for s, r, src, fn, note, c, m, digest in rows
+        ]
+
+    def coverage(self) -> dict[str, str]:
+        """Release -> source of every full baseline (a complete source of every service)."""
+        return dict(self.db.execute("SELECT release, MIN(source) FROM coverage GROUP BY release ORDER BY release"))
 
     def state(self, service: str, at: str) -> dict[str, Version]:
-        """Every operation of ``service`` as of ``at`` (newest version on or before it)."""
+        """Every operation of ``service`` as of ``at``: the manifest of the newest complete source on
+        or before it, overridden by the versions of pages after it (and merges of its day)."""
+        self._check_unchanged()
+        cached = self._states.get((service, at))
+        if cached is None:
+            cached = self._states[(service, at)] = self._state(service, at)
+        return dict(cached)
+
+    def _state(self, service: str, at: str) -> dict[str, Version]:
         complete = self.db.execute(_COMPLETE, {"service": service, "at": at}).fetchone()[0]
+        found = {}
+        if complete is not None:
+            for op, (api, inp, out, docs, traits) in self._manifest_entries(service, complete).items():
+                found[op] = Version(service, op, complete, inp, out, api, docs or "", traits)
         rows = self.db.execute(
-            """SELECT operation, MAX(release), input, output, api_name FROM versions
-               WHERE service=? AND release<=? GROUP BY operation ORDER BY operation""",
-            (service, at),
+            """SELECT operation, MAX(release), input, output, api_name, docs, traits FROM versions
+               WHERE service=? AND release<=? AND release>=? GROUP BY operation""",
+            (service, at, complete or ""),
         )
-        return {
-            op: Version(service, op, rel, inp, out, api)
-            for op, rel, inp, out, api in rows
-            if complete is None or rel >= complete
-        }
+        for op, rel, inp, out, api, docs, traits in rows:
+            found[op] = Version(service, op, rel, inp, out, api, docs, traits)
+        return dict(sorted(found.items()))
+
+    def _check_unchanged(self) -> None:
+        """Forget derived answers when another connection wrote to the store since."""
+        seen = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if seen != self._seen_version:
+            self._forget()
+            self._seen_version = seen
 
     def operation(self, version: Version) -> Operation:
+        """The operation as stored, its ``traits`` filled (Store.traits)."""
         inputs = self.shape(version.input) or Structure()
-        return Operation(version.operation, inputs, self.shape(version.output), version.api_name)
+        output = self.shape(version.output)
+        return Operation(version.operation, inputs, output, version.api_name, traits=self.traits(version))
 
     def documentation(self, version: Version) -> tuple[str, dict[str, str]]:
-        row = self.db.execute(
-            "SELECT documentation, member_docs FROM versions WHERE service=? AND operation=? AND release=?",
-            (version.service, version.operation, version.release),
-        ).fetchone()
-        return row[0], self._json(row[1])
+        """The operation's documentation and its members' by path ({'input.a.b[]': text, ...})."""
+        return self._documentation(version.docs)
+
+    def _documentation(self, docs: str) -> tuple[str, dict[str, str]]:
+        text, *trees = self._blob(docs)
+        members: dict[str, str] = {}
+        for side, tree in zip(("input", "output"), trees, strict=True):
+            self._member_docs(tree, side, members)
+        return text, members
+
+    def _member_docs(self, tree: str | None, path: str, into: dict[str, str]) -> None:
+        """A documentation tree (encode.NodeEncoder.doc_id) back into member paths."""
+        if tree is None:
+            return
+        body = self._blob(tree)
+        if "m" in body:
+            prefix = members_of(path)
+            for name, text, child in body["m"]:
+                if text:
+                    into[prefix + name] = text
+                self._member_docs(child, prefix + name, into)
+        else:
+            self._member_docs(body.get("l"), path + LIST, into)
+            self._member_docs(body.get("v"), path + MAP, into)
 
     def traits(self, version: Version) -> Overlay | None:
         """What the model knows about ``version`` beyond its shapes, by member path (model.Overlay):
-        a path absent, or None for the whole operation, is unknown. (Issue 13: to be stored.)"""
-        return None
+        a path absent, or None for the whole operation, is unknown.
+
+        A model source stored its overlay; a page's version takes, for each path whose node is the
+        one of the previous state of the operation, that state's entry (derived the same way), and
+        '' only when neither side changed. Derived when read, so any order of ingests agrees."""
+        self._check_unchanged()
+        chain = []  # versions without an overlay, newest first, back to one with (or to none)
+        current: Version | None = version
+        while current is not None and current.traits is None and current not in self._overlays:
+            chain.append(current)
+            current = self.state(current.service, _day_before(current.release)).get(current.operation)
+        if current is None:
+            overlay = None
+        else:
+            overlay = self._overlays[current] if current.traits is None else self._blob(current.traits)
+        for later in reversed(chain):
+            overlay = None if overlay is None or current is None else self._carried(current, later, overlay)
+            self._overlays[later] = overlay
+            current = later
+        return None if overlay is None else dict(overlay)
+
+    def _carried(self, old: Version, new: Version, overlay: Overlay) -> Overlay | None:
+        if (old.input, old.output) == (new.input, new.output):
+            return overlay
+        before, after = self._path_nodes(old), self._path_nodes(new)
+        kept = {path: entry for path, entry in overlay.items() if path and before.get(path, "") == after.get(path)}
+        return kept or None
+
+    def _path_nodes(self, version: Version) -> dict[str, str]:
+        """{member path: node id} of both sides (the paths of model.walk: map keys are no path)."""
+        paths: dict[str, str] = {}
+        for side, root in (("input", version.input), ("output", version.output)):
+            if root is not None:
+                paths.update(self._side_paths(side, root))
+        return paths
+
+    def _side_paths(self, side: str, root: str) -> dict[str, str]:
+        found = self._paths.get((side, root))
+        if found is None:
+            found = self._paths[(side, root)] = {}
+            stack = [(side, root)]
+            while stack:
+                path, node = stack.pop()
+                found[path] = node
+                body = self.node(node)
+                if body["type"] == "structure":
+                    prefix = members_of(path)
+                    stack += [(prefix + name, child) for name, _required, child in body["members"]]
+                elif body["type"] == "list":
+                    stack.append((path + LIST, body["member"]))
+                elif body["type"] == "map":
+                    stack.append((path + MAP, body["value"]))
+        return found
 
     def service_traits(self, service: str, at: str) -> dict[str, Any] | None:
         """Service-level facts of the newest model source on or before ``at`` ({"protocol": ...}); None: unknown."""
-        return None
+        row = self.db.execute(
+            """SELECT traits FROM pages WHERE service=? AND release<=? AND traits IS NOT NULL
+               ORDER BY release DESC, traits LIMIT 1""",
+            (service, at),
+        ).fetchone()
+        return None if row is None else dict(self._blob(row[0]))
+
+    def model_digest(self, service: str, before: str) -> str | None:
+        """The ``Page.model_digest`` of the newest complete page of ``service`` strictly before
+        release ``before`` (None: none stored, or it carries none): sync converts a model again only
+        when its files changed since (put_unchanged otherwise)."""
+        row = self.db.execute(
+            """SELECT model_digest FROM pages WHERE service=? AND complete=1 AND release<?
+               ORDER BY release DESC, model_digest IS NULL, digest LIMIT 1""",
+            (service, before),
+        ).fetchone()
+        return None if row is None else row[0]
 
     def ended(self, service: str) -> str | None:
         """The date of the first complete source (covering every service) that lacks ``service``
@@ -312,3 +531,7 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
+
+
+def _day_before(release: str) -> str:
+    return (dt.date.fromisoformat(release) - dt.timedelta(days=1)).isoformat()
