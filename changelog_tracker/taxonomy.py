@@ -28,6 +28,25 @@ class ChangeKind(StrEnum):
     BECAME_REQUIRED = "became-required"
     BECAME_OPTIONAL = "became-optional"
     TYPE_CHANGED = "type-changed"
+    # What only a model knows (traits overlays, differ/traits.py): never a change into or out of unknown.
+    CONSTRAINT_TIGHTENED = "constraint-tightened"
+    CONSTRAINT_LOOSENED = "constraint-loosened"
+    PATTERN_CHANGED = "pattern-changed"
+    DEPRECATED = "deprecated"
+    UNDEPRECATED = "undeprecated"
+    ERROR_ADDED = "error-added"
+    ERROR_REMOVED = "error-removed"
+    PAGINATOR_ADDED = "paginator-added"
+    PAGINATOR_REMOVED = "paginator-removed"
+    PAGINATOR_CHANGED = "paginator-changed"
+    WAITER_ADDED = "waiter-added"
+    WAITER_REMOVED = "waiter-removed"
+    BECAME_UNION = "became-union"
+    UNION_REMOVED = "union-removed"
+    KEY_ENUM_VALUE_ADDED = "key-enum-value-added"
+    KEY_ENUM_VALUE_REMOVED = "key-enum-value-removed"
+    PROTOCOL_CHANGED = "protocol-changed"
+    SERVICE_ADDED = "service-added"
 
 
 class Severity(StrEnum):

@@ -230,7 +230,8 @@ def _kinds_in_help(command: F) -> F:
     for kind in ChangeKind:
         stem, _, tail = kind.rpartition("-")
         groups.setdefault(stem, []).append(tail)
-    text = "Kinds: " + ", ".join(f"{stem}-{'/'.join(tails)}" for stem, tails in groups.items()) + "; each under a rule"
+    words = (f"{stem}-{'/'.join(tails)}" if stem else "/".join(tails) for stem, tails in groups.items())
+    text = "Kinds: " + ", ".join(words) + "; each under a rule"
     lines = textwrap.wrap(text, width=84, break_on_hyphens=False)
     command.__doc__ = (command.__doc__ or "").replace("{kinds}", "\n    ".join(lines))
     return command

@@ -6,6 +6,7 @@ unchanged is skipped without being read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +14,13 @@ from typing import Any
 from ..graph.encode import CUT_NODE
 from ..graph.nodes import NodeBody
 from ..graph.store import Store, Version
+from ..model import Overlay
 from ..paths import LIST, MAP, join
 from ..taxonomy import ChangeKind as K
 from ..taxonomy import Direction
+from .traits import OPERATION, TraitEdit, overlay_edits, protocols
+
+ReadTraits = Callable[[Version], Overlay | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +46,82 @@ def service_removed(service: str) -> Change:
     return Change(service, "", Direction.REQUEST, "", K.SERVICE_REMOVED)
 
 
-def diff_states(store: Store, service: str, old: dict[str, Version], new: dict[str, Version]) -> list[Change]:
-    """Every change between two states of one service, sorted by operation, direction, path."""
+def service_added(service: str) -> Change:
+    """The service itself is new: a complete source before it lacked it (not merely first stored)."""
+    return Change(service, "", Direction.REQUEST, "", K.SERVICE_ADDED)
+
+
+def service_changes(service: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Change]:
+    """The service-level edits between two states' facts (``Store.service_traits``, None: unknown)."""
+    changed = protocols(old, new)
+    return [] if changed is None else [Change(service, "", Direction.REQUEST, "", K.PROTOCOL_CHANGED, *changed)]
+
+
+def diff_states(
+    store: Store, service: str, old: dict[str, Version], new: dict[str, Version], traits: ReadTraits | None = None
+) -> list[Change]:
+    """Every change between two states of one service, by operation: its shapes' edits (by side and
+    path), then its traits' (``traits`` reads an overlay: ``store.traits`` unless given, e.g. cached)."""
     changes: list[Change] = []
-    fetch = store.node
+    fetch, read = store.node, traits or store.traits
     for name in sorted(old.keys() | new.keys()):
         before, after = old.get(name), new.get(name)
         if before is None:
             changes.append(Change(service, name, Direction.REQUEST, "", K.OPERATION_ADDED))
         elif after is None:
             changes.append(Change(service, name, Direction.REQUEST, "", K.OPERATION_REMOVED))
-        else:
+        elif before != after:  # one stored row: nothing can differ
             changes.extend(_diff_operation(fetch, service, name, before, after))
+            changes.extend(_trait_changes(fetch, read, service, before, after))
     return changes
+
+
+def _trait_changes(
+    fetch: Callable[[str], NodeBody], read: ReadTraits, service: str, old: Version, new: Version
+) -> Iterator[Change]:
+    if old.traits is not None and old.traits == new.traits:
+        return  # one stored overlay (content-addressed): nothing to read
+    before = read(old)
+    after = None if before is None else read(new)
+    if before is None or after is None:
+        return  # a whole side unknown: nothing to compare
+    for edit in overlay_edits(before, after):
+        parent = _parent_nodes(fetch, edit, old, new)
+        yield Change(service, new.operation, edit.direction, edit.path, edit.kind, edit.old, edit.new, *parent)
+
+
+# A side-relative path's steps: member names, '[]' list members, '{}' map values.
+_STEP = re.compile(r"\[\]|\{\}|[^.\[\]{}]+")
+
+
+def _parent_nodes(
+    fetch: Callable[[str], NodeBody], edit: TraitEdit, old: Version, new: Version
+) -> tuple[str | None, str | None]:
+    """The (new, old) node ids of the structure holding the changed member, as member edits carry
+    them, so impact lists the operations using that structure, not every one using "string" or
+    "list<string>" (the side's root itself at a root; none for the operation: no shared shape)."""
+    if edit.at == OPERATION:
+        return None, None
+    steps = _STEP.findall(edit.path)
+    names = [i for i, step in enumerate(steps) if step not in (LIST, MAP)]
+    steps = steps[: names[-1]] if names else []
+    if edit.at.startswith("input"):
+        return _node_at(fetch, new.input, steps), _node_at(fetch, old.input, steps)
+    return _node_at(fetch, new.output, steps), _node_at(fetch, old.output, steps)
+
+
+def _node_at(fetch: Callable[[str], NodeBody], node: str | None, steps: list[str]) -> str | None:
+    for step in steps:
+        if node is None or node == CUT_NODE:
+            return None
+        body = fetch(node)
+        if body["type"] == "structure":
+            node = next((child for name, _required, child in body["members"] if name == step), None)
+        elif body["type"] == ("list" if step == LIST else "map" if step == MAP else None):
+            node = body["member" if step == LIST else "value"]
+        else:
+            return None  # the path leaves the graph (a recursion cut): no parent to name
+    return node
 
 
 def _diff_operation(

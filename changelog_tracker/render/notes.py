@@ -19,7 +19,6 @@ from ..query.release_notes import ReleaseNote, release_notes
 from ..rules.config import Config
 from ..rules.judge import Finding
 from ..rules.registry import SEVERITIES
-from ..taxonomy import ChangeKind
 from .env import Format, environment
 from .findings import Row, row
 
@@ -64,7 +63,7 @@ def laid_out(notes: Iterable[ReleaseNote]) -> list[NoteView]:
 
 
 def entry(finding: Finding) -> NoteLine:
-    names_operation = finding.change.kind in (ChangeKind.OPERATION_ADDED, ChangeKind.OPERATION_REMOVED)
+    names_operation = "{operation}" in finding.rule.template  # the message says it already
     return NoteLine(None if names_operation else finding.change.operation, finding.message, finding.accepted)
 
 

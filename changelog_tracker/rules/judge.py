@@ -14,10 +14,11 @@ from typing import Any
 
 import networkx as nx
 
-from ..differ import Change, diff_states, service_removed
+from ..differ import Change, diff_states, service_added, service_changes, service_removed
 from ..errors import TrackerError
 from ..graph.store import Store, Version
 from ..graph.view import shape_graph
+from ..model import Overlay
 from ..query.lookup import as_of, find_operation, service_name
 from ..suggest import did_you_mean
 from ..taxonomy import ChangeKind, Direction, Preset
@@ -99,12 +100,15 @@ def diff(
     if since > end:
         raise TrackerError(f"--from {since} is after --to {end}")
     services = [service_name(store, service)] if service else store.services()
+    config = config or Config()
     findings: list[Finding] = []
     for key in services:
         history = History(store, key)
-        tracked = history.tracked_since(since)
+        tracked, rules = history.tracked_since(since), chosen[preset]
+        if tracked and tracked <= end and history.added_service():  # the mirror of service-removed
+            findings.extend(_judged(history, [service_added(key)], {}, tracked, tracked, config, tracked, rules))
         for old, new in history.steps(tracked or since, end, transitive):
-            findings.extend(_judge(history, operation, old, new, config or Config(), tracked, chosen[preset]))
+            findings.extend(_judge(history, operation, old, new, config, tracked, rules))
     return findings
 
 
@@ -130,6 +134,8 @@ class History:
         self.pages = [(page, {m["operation"]: m["status"] for m in page.methods}) for page in store.pages(service)]
         self._states: dict[str, dict[str, Version]] = {}
         self._edits: dict[tuple[str, Version | None, Version | None], list[Change]] = {}
+        self._traits: dict[Version, Overlay | None] = {}
+        self._facts: dict[str, dict[str, Any] | None] = {}
 
     def state(self, at: str) -> dict[str, Version]:
         if at not in self._states:
@@ -138,6 +144,24 @@ class History:
 
     def tracked_since(self, since: str) -> str | None:
         return self.dates[0] if self.dates and since < self.dates[0] else None
+
+    def added_service(self) -> bool:
+        """Whether the service was added at its first state: a full baseline before it lacked it.
+        (Without one, the store only started knowing it there: first seen, not a change.)"""
+        return bool(self.dates) and any(release < self.dates[0] for release in self.store.coverage())
+
+    def traits(self, version: Version) -> Overlay | None:
+        """The version's overlay, read once: finding a change's release diffs its versions again."""
+        if version not in self._traits:
+            self._traits[version] = self.store.traits(version)
+        return self._traits[version]
+
+    def service_edits(self, old: str, new: str) -> list[Change]:
+        """The service-level changes (its protocol) between the states as of two dates."""
+        for at in (old, new):
+            if at not in self._facts:
+                self._facts[at] = self.store.service_traits(self.service, at)
+        return service_changes(self.service, self._facts[old], self._facts[new])
 
     def steps(self, since: str, until: str, transitive: bool) -> list[tuple[str, str]]:
         """The (old, new) pairs to compare; none when nothing was stored in the range."""
@@ -169,17 +193,21 @@ class History:
             return self.ended
         brought = new
         for date in reversed([d for d in self.dates if old < d <= new]):
-            if change not in self._operation_edits(change.operation, base, date):
+            if change not in self._edits_at(change.operation, base, old, date):
                 break
             brought = date
         return brought
+
+    def _edits_at(self, operation: str, base: Version | None, old: str, at: str) -> list[Change]:
+        """The changes as of ``at`` over the compared state: the operation's, or the service's own ('')."""
+        return self._operation_edits(operation, base, at) if operation else self.service_edits(old, at)
 
     def _operation_edits(self, operation: str, base: Version | None, at: str) -> list[Change]:
         version = self.state(at).get(operation)
         key = (operation, base, version)
         if key not in self._edits:
             before, after = ({operation: v} if v else {} for v in (base, version))
-            self._edits[key] = diff_states(self.store, self.service, before, after)
+            self._edits[key] = diff_states(self.store, self.service, before, after, self.traits)
         return self._edits[key]
 
 
@@ -202,9 +230,25 @@ def _judge(
     # An operation the store started knowing inside the range is compared from its first version.
     first = {n: history.first_seen(n, old, new) for n in after.keys() - before.keys() if not history.added(n, old, new)}
     base = before | first
-    changes = diff_states(history.store, service, base, after)
+    changes = history.service_edits(old, new) + diff_states(history.store, service, base, after, history.traits)
     if history.ended and old < history.ended <= new:
         changes.insert(0, service_removed(service))
+    yield from _judged(history, changes, base, old, new, config, tracked, rules, first)
+
+
+def _judged(
+    history: History,
+    changes: list[Change],
+    base: dict[str, Version],
+    old: str,
+    new: str,
+    config: Config,
+    tracked: str | None,
+    rules: frozenset[str],
+    first: dict[str, Version] | None = None,
+) -> Iterable[Finding]:
+    """Each change under its rule (those of the preset), with its release, impact and acceptance."""
+    first = first or {}
     impacts = _Impact(history, old, new)
     for change in changes:
         rule = rule_for(change)

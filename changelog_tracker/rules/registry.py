@@ -9,8 +9,10 @@ adding a row (and its previous/current fixture in the tests).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..differ import Change
 from ..taxonomy import ChangeKind as K
@@ -36,6 +38,32 @@ def _optional(change: Change) -> bool:
     return not _required(change)
 
 
+def _operation_level(change: Change) -> bool:
+    return change.path == ""
+
+
+def _member_level(change: Change) -> bool:
+    return change.path != ""
+
+
+def _delta(old: Any, new: Any) -> str:
+    """Two dicts' differing keys in words ('max 500 to 180, min none to 1'), for the {delta} field."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return ""
+    words = [f"{key} {_word(old.get(key))} to {_word(new.get(key))}" for key in sorted(old.keys() | new.keys())
+             if old.get(key) != new.get(key)]
+    return ", ".join(words)
+
+
+def _word(value: Any) -> str:
+    return "none" if value is None else json.dumps(value, sort_keys=True)
+
+
+def _note(value: Any) -> str:
+    """A deprecation's message, for the {note} field: ' ("use X")', or nothing when it has none."""
+    return f" ({json.dumps(value)})" if isinstance(value, str) and value else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One rule: which changes it matches, how bad they are, who they break, where it is selected, what it says."""
@@ -46,7 +74,7 @@ class Rule:
     severity: Sev
     breaks: Preset | None  # who is broken (payloads or readers), or None when nobody is
     presets: tuple[Preset, ...]  # the named presets selecting it, besides "all" (which selects every rule)
-    template: str  # the message; fields: path, direction, service, operation, old, new
+    template: str  # the message; fields: path, direction, service, operation, old, new, delta, note
     when: Callable[[Change], bool] = _always  # what else the change must satisfy, beyond kind and direction
 
     def matches(self, change: Change) -> bool:
@@ -57,6 +85,7 @@ class Rule:
         return self.template.format(
             path=c.path or f"(the whole {c.direction})",
             direction=c.direction, service=c.service, operation=c.operation, old=c.old, new=c.new,
+            delta=_delta(c.old, c.new), note=_note(c.new if c.new is not None else c.old),
         )
 
 
@@ -130,6 +159,120 @@ RULES: tuple[Rule, ...] = (
         "response-type-changed", K.TYPE_CHANGED, RESPONSE, Sev.BREAKING, READERS, (READERS,),
         "response {path} changed type from {old} to {new}: old readers break",
     ),
+    # What only a model knows (differ/traits.py), judged alike by who reads the side.
+    Rule(
+        "request-constraint-tightened", K.CONSTRAINT_TIGHTENED, REQUEST, Sev.BREAKING, PAYLOADS, (PAYLOADS,),
+        "request {path} limits tightened ({delta}): old payloads outside them are rejected",
+    ),
+    Rule(
+        "request-constraint-loosened", K.CONSTRAINT_LOOSENED, REQUEST, Sev.SAFE, None, (PAYLOADS,),
+        "request {path} limits loosened ({delta})",
+    ),
+    Rule(
+        "response-constraint-loosened", K.CONSTRAINT_LOOSENED, RESPONSE, Sev.DANGEROUS, READERS, (READERS,),
+        "response {path} limits loosened ({delta}): readers that size buffers or validate must handle it",
+    ),
+    Rule(
+        "response-constraint-tightened", K.CONSTRAINT_TIGHTENED, RESPONSE, Sev.SAFE, None, (READERS,),
+        "response {path} limits tightened ({delta})",
+    ),
+    Rule(
+        "request-pattern-changed", K.PATTERN_CHANGED, REQUEST, Sev.DANGEROUS, PAYLOADS, (PAYLOADS,),
+        "request {path} pattern changed ({delta}): old payloads may no longer match",
+    ),
+    Rule(
+        "response-pattern-changed", K.PATTERN_CHANGED, RESPONSE, Sev.SAFE, None, (READERS,),
+        "response {path} pattern changed ({delta})",
+    ),
+    Rule(
+        "operation-deprecated", K.DEPRECATED, REQUEST, Sev.DANGEROUS, PAYLOADS, (PAYLOADS,),
+        "operation {operation} is deprecated{note}: calls to it may stop working", when=_operation_level,
+    ),
+    Rule(
+        "operation-undeprecated", K.UNDEPRECATED, REQUEST, Sev.SAFE, None, (PAYLOADS,),
+        "operation {operation} is no longer deprecated", when=_operation_level,
+    ),
+    Rule(
+        "request-member-deprecated", K.DEPRECATED, REQUEST, Sev.DANGEROUS, PAYLOADS, (PAYLOADS,),
+        "request member {path} is deprecated{note}: payloads setting it may stop working", when=_member_level,
+    ),
+    Rule(
+        "request-member-undeprecated", K.UNDEPRECATED, REQUEST, Sev.SAFE, None, (PAYLOADS,),
+        "request member {path} is no longer deprecated", when=_member_level,
+    ),
+    Rule(
+        "response-member-deprecated", K.DEPRECATED, RESPONSE, Sev.DANGEROUS, READERS, (READERS,),
+        "response member {path} is deprecated{note}: readers of it may stop getting it",
+    ),
+    Rule(
+        "response-member-undeprecated", K.UNDEPRECATED, RESPONSE, Sev.SAFE, None, (READERS,),
+        "response member {path} is no longer deprecated",
+    ),
+    Rule(
+        "error-added", K.ERROR_ADDED, RESPONSE, Sev.DANGEROUS, READERS, (READERS,),
+        "{operation} may now fail with {new}: handlers matching every error must handle it",
+    ),
+    Rule(
+        "error-removed", K.ERROR_REMOVED, RESPONSE, Sev.SAFE, None, (READERS,),
+        "{operation} no longer fails with {old}",
+    ),
+    Rule(
+        "paginator-added", K.PAGINATOR_ADDED, REQUEST, Sev.SAFE, None, (PAYLOADS,),
+        "{operation} can be paginated",
+    ),
+    Rule(
+        "paginator-removed", K.PAGINATOR_REMOVED, REQUEST, Sev.BREAKING, PAYLOADS, (PAYLOADS,),
+        "{operation} can no longer be paginated: code using its paginator fails",
+    ),
+    Rule(
+        "paginator-changed", K.PAGINATOR_CHANGED, REQUEST, Sev.DANGEROUS, PAYLOADS, (PAYLOADS,),
+        "the paginator of {operation} changed ({delta}): code relying on its tokens or keys may break",
+    ),
+    Rule(
+        "waiter-added", K.WAITER_ADDED, REQUEST, Sev.SAFE, None, (PAYLOADS,),
+        "new waiter {new} on {operation}",
+    ),
+    Rule(
+        "waiter-removed", K.WAITER_REMOVED, REQUEST, Sev.BREAKING, PAYLOADS, (PAYLOADS,),
+        "waiter {old} on {operation} was removed: code waiting with it fails",
+    ),
+    Rule(
+        "request-became-union", K.BECAME_UNION, REQUEST, Sev.BREAKING, PAYLOADS, (PAYLOADS,),
+        "request {path} became a tagged union: old payloads setting more than one member are rejected",
+    ),
+    Rule(
+        "response-became-union", K.BECAME_UNION, RESPONSE, Sev.DANGEROUS, READERS, (READERS,),
+        "response {path} became a tagged union: only one of its members is set, readers expecting several break",
+    ),
+    Rule(
+        "request-union-removed", K.UNION_REMOVED, REQUEST, Sev.SAFE, None, (PAYLOADS,),
+        "request {path} is no longer a tagged union",
+    ),
+    Rule(
+        "response-union-removed", K.UNION_REMOVED, RESPONSE, Sev.DANGEROUS, READERS, (READERS,),
+        "response {path} is no longer a tagged union: readers expecting exactly one member may find several",
+    ),
+    Rule(
+        "request-key-enum-value-added", K.KEY_ENUM_VALUE_ADDED, REQUEST, Sev.SAFE, None, (PAYLOADS,),
+        "request map {path} accepts the new key {new!r}",
+    ),
+    Rule(
+        "request-key-enum-value-removed", K.KEY_ENUM_VALUE_REMOVED, REQUEST, Sev.BREAKING, PAYLOADS, (PAYLOADS,),
+        "request map {path} no longer accepts the key {old!r}: old payloads using it are rejected",
+    ),
+    Rule(
+        "response-key-enum-value-added", K.KEY_ENUM_VALUE_ADDED, RESPONSE, Sev.DANGEROUS, READERS, (READERS,),
+        "response map {path} may now have the key {new!r}: readers matching every key must handle it",
+    ),
+    Rule(
+        "response-key-enum-value-removed", K.KEY_ENUM_VALUE_REMOVED, RESPONSE, Sev.SAFE, None, (READERS,),
+        "response map {path} no longer has the key {old!r}",
+    ),
+    Rule(
+        "protocol-changed", K.PROTOCOL_CHANGED, REQUEST, Sev.DANGEROUS, PAYLOADS, (PAYLOADS, READERS),
+        "service {service} changed protocol from {old} to {new}: requests and responses are serialized anew",
+    ),
+    Rule("service-added", K.SERVICE_ADDED, REQUEST, Sev.SAFE, None, (PAYLOADS,), "new service {service}"),
 )
 
 

@@ -16,9 +16,9 @@ from changelog_tracker.render.findings import render_findings
 from changelog_tracker.rules import registry
 from changelog_tracker.rules.config import load_config
 from changelog_tracker.rules.judge import diff
-from changelog_tracker.rules.registry import RULES, Rule, presets, rule_for
+from changelog_tracker.rules.registry import RULES, Rule, by_id, presets, rule_for
 from changelog_tracker.taxonomy import ChangeKind, Direction, Preset, Severity
-from tests.rules.test_rules import CASES, _store_pair
+from tests.rules.test_rules import CASES, TRAIT_CASES, _store_pair
 
 LIST_GONE = "request-list-became-scalar"
 
@@ -52,7 +52,8 @@ def test_presets_are_declared_per_row_and_equal_the_direction_split() -> None:
     response = {r.id for r in RULES if r.direction == "response"}
     assert presets() == {
         "payloads": frozenset(request),
-        "readers": frozenset({"operation-removed", "service-removed"} | response),
+        # (a new protocol serializes requests and responses alike: both presets, issue 13)
+        "readers": frozenset({"operation-removed", "service-removed", "protocol-changed"} | response),
         "all": frozenset(r.id for r in RULES),
     }
     assert list(presets()) == [p.value for p in Preset]
@@ -112,5 +113,22 @@ def test_the_cli_choices_and_help_read_the_taxonomy() -> None:
     assert "[breaking|dangerous|safe]" in help_text and "--fail-on [breaking|dangerous]" in help_text
     listed = help_text.split("Kinds: ", 1)[1].split("; each under a rule", 1)[0]
     words = {w.strip(",") for w in listed.split()}
-    spelled = {f"{stem}-{tail}" for w in words for stem, _, tails in [w.rpartition("-")] for tail in tails.split("/")}
+    spelled = {f"{stem}-{tail}" if stem else tail
+               for w in words for stem, _, tails in [w.rpartition("-")] for tail in tails.split("/")}
     assert spelled == {k.value for k in ChangeKind}
+
+
+@pytest.mark.parametrize(("rule_id", "fails"), [("request-constraint-tightened", 1), ("error-added", 0)])
+def test_trait_rules_are_gated_by_fail_on_and_selected_by_presets(tmp_path: Path, rule_id: str, fails: int) -> None:
+    db = tmp_path / "tracker.db"
+    with Store(db) as store:
+        previous, current, _ = TRAIT_CASES[rule_id]
+        _store_pair(store, previous, current)
+    args = ["--store", str(db), "diff", "fixture", "--from", "2026-01-01", "--format", "json"]
+    gated = CliRunner().invoke(main, [*args, "--fail-on", "breaking"])
+    assert gated.exit_code == fails and [f["rule"] for f in json.loads(gated.stdout)] == [rule_id]
+    assert CliRunner().invoke(main, [*args, "--fail-on", "dangerous"]).exit_code == 1
+    rule = by_id()[rule_id]
+    for preset in ("payloads", "readers"):
+        shown = CliRunner().invoke(main, [*args, "--preset", preset])
+        assert [f["rule"] for f in json.loads(shown.stdout)] == ([rule_id] if preset in rule.presets else [])
