@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from .. import traits
 from ..differ.summaries import SummaryVerdict, verify_pages
 from ..errors import NotFoundError
 from ..graph.store import Store, Version
@@ -69,12 +70,27 @@ class Shown:
     operation: Operation
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """SPEC.md section 3's object (its keys unchanged: "input" and "output" stay the canonical
+        shapes), with the traits the store knows as extra keys: at the operation "errors",
+        "paginator", "waiters", "deprecated" (known: [], null, [], false for none), and "traits":
+        {member path: traits} for each known path (paths.py syntax: "input.Tags[].Key"). Unknown: no key."""
+        out = {
             "service": self.service,
             "operation": self.operation.name,
             "release": self.release,
             **self.operation.to_json(),
         }
+        overlay = self.operation.traits or {}
+        operation = overlay.get(traits.OPERATION)
+        if operation is not None:
+            out[traits.ERRORS] = operation.get(traits.ERRORS, [])
+            out[traits.PAGINATOR] = operation.get(traits.PAGINATOR)
+            out[traits.WAITERS] = operation.get(traits.WAITERS, [])
+            out[traits.DEPRECATED] = operation.get(traits.DEPRECATED, False)
+        members = {path: found for path, found in overlay.items() if path != traits.OPERATION}
+        if members:
+            out["traits"] = members
+        return out
 
 
 def show(store: Store, service: str, operation: str | None = None, at: dt.date | str | None = None) -> list[Shown]:
