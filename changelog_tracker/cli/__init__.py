@@ -169,7 +169,12 @@ def _skipped(lines: list[str], shown: int = 3) -> str:
     metavar="[WHEEL]",
     help="A botocore wheel file; with no value, the installed botocore.",
 )
-@click.option("--date", callback=parse_date, help="Release date (default: the date stamped on the wheel's files).")
+@click.option(
+    "--date",
+    callback=parse_date,
+    help="Release date (default: the date stamped on the wheel's files; for the installed botocore, on its"
+    " version's wheel, from the wheel cache or the package index).",
+)
 @click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
 @click.pass_context
 def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, services: tuple[str, ...]) -> None:
@@ -177,7 +182,9 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
 
     A drop lists only the methods that changed; a baseline gives the whole state, and
     operations it lacks count as removed from its date on. A baseline of every service (no
-    --service) also ends, at its date, any service the store knew that it lacks.
+    --service) also ends, at its date, any service the store knew that it lacks. The installed
+    botocore is dated by its release (never by when pip installed it): where that wheel is
+    neither cached nor on the index (offline), pass --date.
     """
     if wheel is None:
         raise click.UsageError("say where the models come from: --botocore [WHEEL]")
@@ -398,4 +405,8 @@ def _warn_stale(warnings: list[str]) -> None:
 
 
 # Commands that live beside their feature's code, imported only when called.
-_FEATURE_COMMANDS = {"check": "changelog_tracker.cli.check", "stubs": "changelog_tracker.cli.stubs"}
+_FEATURE_COMMANDS = {
+    "check": "changelog_tracker.cli.check",
+    "stubs": "changelog_tracker.cli.stubs",
+    "sync": "changelog_tracker.cli.sync",
+}

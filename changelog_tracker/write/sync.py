@@ -1,0 +1,245 @@
+"""``sync``: store every botocore release in a range that the store lacks, oldest first, each one
+whole in one transaction (killed anywhere, the store holds whole releases; run again, it goes on).
+
+Incremental by content: a service whose files hash as the stored model before the release
+(``Store.model_digest``) is recorded as unchanged (``Store.put_unchanged``), no conversion; only
+the changed services are read and converted, in worker processes on every core."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import TrackerError
+from ..graph.store import Store
+from ..model import Page
+from ..sources.releases import Releases, version_key, wheel_version
+from ..suggest import did_you_mean
+from .baseline import model_pages
+from .ingest import Progress, _die_with_parent, store_pages
+
+Bound = str | dt.date | None  # a version ("1.42.55"), a date, or no bound
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release to store: its wheel, date and every service's digest."""
+
+    version: str
+    wheel: Path
+    date: dt.date
+    digests: dict[str, str]
+
+
+@dataclass
+class Added:
+    """What storing one release did."""
+
+    version: str
+    release: str
+    source: str
+    changed: list[str]
+    unchanged: int
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, "release": self.release, "source": self.source, "changed": self.changed,
+                "unchanged": self.unchanged, "seconds": round(self.seconds, 3)}  # fmt: skip
+
+
+@dataclass
+class SyncReport:
+    added: list[Added] = field(default_factory=list)
+    stored: int = 0  # releases in the range the store already held
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"added": [a.to_json() for a in self.added], "already_stored": self.stored,
+                "seconds": round(self.seconds, 3)}  # fmt: skip
+
+
+def sync(
+    store: Store,
+    releases: Releases,
+    since: Bound = None,
+    until: Bound = None,
+    services: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Store the releases in ``since``..``until`` (both included) that the store lacks, oldest first.
+
+    Without ``since``: from the newest release the store holds (an empty store: the newest release
+    in range only). ``services``: complete for those only, as ``baseline --service``. Every wheel is
+    found, read and checked before anything is written: an error leaves the store as it was."""
+    started = time.monotonic()
+    wanted = list(services) if services else None
+    stored = stored_versions(store, wanted)
+    versions = in_range(releases, since, until, stored)
+    todo = [v for v in versions if v not in stored]
+    plan = fetch(releases, todo, progress)
+    if wanted:
+        _check_services(wanted, plan, store.services())
+    report = SyncReport(stored=len(versions) - len(todo))
+    with Converter() as convert:
+        for done, release in enumerate(plan):
+            report.added.append(store_release(store, release, wanted, convert, _stage(progress, done, len(plan))))
+            if progress:
+                progress(done + 1, len(plan), f"stored botocore {release.version}")
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def in_range(releases: Releases, since: Bound, until: Bound, stored: set[str]) -> list[str]:
+    """The versions from ``since`` to ``until``; dates are found from wheels by bisection (versions are
+    released in date order), so an index source downloads a few wheels, not all."""
+    versions = releases.versions
+    low = 0 if since is None else _index(releases, since, left=True)
+    high = len(versions) if until is None else _index(releases, until, left=False)
+    if since is None:
+        held = [i for i, v in enumerate(versions[:high]) if v in stored]
+        low = held[-1] if held else max(high - 1, 0)
+    return versions[low:high]
+
+
+def _index(releases: Releases, bound: str | dt.date, left: bool) -> int:
+    """Where ``bound`` cuts the versions: the first index at or after it (``left``), else past the last
+    one at or before it."""
+    versions = releases.versions
+    if isinstance(bound, str):
+        if bound not in versions:
+            near = did_you_mean(bound, versions[-200:])
+            raise TrackerError(f"no botocore release {bound} (from {versions[0]} to {versions[-1]}){near}")
+        return versions.index(bound) + (0 if left else 1)
+    dates = _Dates(releases)
+    cut = bisect.bisect_left if left else bisect.bisect_right
+    return cut(range(len(versions)), bound, key=dates.of)
+
+
+class _Dates:
+    def __init__(self, releases: Releases) -> None:
+        self.releases = releases
+        self.known: dict[int, dt.date] = {}
+
+    def of(self, index: int) -> dt.date:
+        if index not in self.known:
+            version = self.releases.versions[index]
+            self.known[index] = _examine(version, self.releases.wheel(version))[0]
+        return self.known[index]
+
+
+def stored_versions(store: Store, services: Sequence[str] | None) -> set[str]:
+    """The botocore versions the store holds whole (every service; with ``services``: each of those)."""
+    full = {v for source in store.coverage().values() if (v := wheel_version(source))}
+    if not services:
+        return full
+    held = [{v for p in store.pages(s) if p.complete and (v := wheel_version(p.source))} for s in services]
+    return full | set.intersection(*held)
+
+
+def fetch(releases: Releases, versions: Iterable[str], progress: Progress | None = None) -> list[Release]:
+    """Each version's wheel (downloaded if need be), date and digests, oldest first."""
+    todo = sorted(versions, key=version_key)
+    plan = []
+    for done, version in enumerate(todo):
+        if progress:
+            progress(done, len(todo), f"finding botocore {version}")
+        wheel = releases.wheel(version)
+        plan.append(Release(version, wheel, *_examine(version, wheel)))
+    return plan
+
+
+def _examine(version: str, wheel: Path) -> tuple[dt.date, dict[str, str]]:
+    """A wheel's release date and digests, or one line saying it is no botocore wheel."""
+    import zipfile
+
+    from ..sources.wheel import wheel_date, wheel_digests
+
+    try:
+        return wheel_date(wheel), wheel_digests(wheel)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
+        raise TrackerError(f"{wheel}: not a botocore {version} wheel ({err})") from None
+
+
+def _check_services(services: list[str], plan: list[Release], stored: list[str]) -> None:
+    known = {s for release in plan for s in release.digests}.union(stored)
+    for service in services:
+        if service not in known:
+            raise TrackerError(f"no botocore release in range has service {service!r}{did_you_mean(service, known)}")
+
+
+def store_release(
+    store: Store, release: Release, services: list[str] | None, convert: Converter, progress: Progress | None = None
+) -> Added:
+    """One release, in one transaction: unchanged services recorded by digest, changed ones converted."""
+    started = time.monotonic()
+    day, source = release.date.isoformat(), release.wheel.name
+    wanted = sorted(release.digests) if services is None else [s for s in services if s in release.digests]
+    unchanged = [s for s in wanted if store.model_digest(s, day) == release.digests[s]]
+    changed = [s for s in wanted if s not in set(unchanged)]
+    if progress:
+        progress(0, 1, f"botocore {release.version} ({day}): converting {len(changed)} of {len(wanted)} services")
+    pages = convert(release, changed)
+    with store.transaction():
+        missed = [s for s in unchanged if not store.put_unchanged(s, day, source, release.digests[s])]
+        store_pages(store, pages + convert(release, missed, parallel=False))
+        if services is None:
+            store.put_coverage(day, source)
+    return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
+                 time.monotonic() - started)  # fmt: skip
+
+
+def _stage(progress: Progress | None, done: int, total: int) -> Progress | None:
+    """A release's own steps shown on the overall bar (which counts releases, for the ETA)."""
+    if progress is None:
+        return None
+    outer = progress
+
+    def stage(_done: int, _total: int, text: str = "", /) -> None:
+        outer(done, total, text)
+
+    return stage
+
+
+class Converter:
+    """Converts services of a release into complete pages, in worker processes when there are many."""
+
+    PARALLEL = 4  # fewer services than this convert faster here than a pool starts
+
+    def __init__(self) -> None:
+        self.pool: Any = None
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()  # also on an error or a signal: no worker outlives the sync
+            self.pool.join()
+
+    def __call__(self, release: Release, services: list[str], parallel: bool = True) -> list[Page]:
+        jobs = [(release, [s]) for s in services]
+        workers = _cores()
+        if not parallel or workers < 2 or len(services) < self.PARALLEL:
+            return [page for job in jobs for page in _convert(job)]
+        if self.pool is None:
+            self.pool = multiprocessing.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+        return [page for pages in self.pool.imap(_convert, jobs) for page in pages]
+
+
+def _cores() -> int:
+    count: Callable[[], int | None] = getattr(os, "process_cpu_count", os.cpu_count)  # 3.13 counts usable cores
+    return count() or 1
+
+
+def _convert(job: tuple[Release, list[str]]) -> list[Page]:
+    from ..sources.wheel import wheel_files
+
+    release, services = job
+    return model_pages(wheel_files(release.wheel, services), release.date, release.wheel.name)
