@@ -100,12 +100,54 @@ def write_changed(out: Path, service: str, version: str, old: Files | None, new:
             write_model(out, service, version, new[k], kind)
 
 
+def trimmed(model: dict[str, Any], operations: list[str] | None) -> dict[str, Any]:
+    """The model with only ``operations`` (all: None) and the shapes they reach (input, output, errors)."""
+    if operations is None:
+        return model
+    ops = {name: model["operations"][name] for name in operations}
+    todo = [
+        ref["shape"] for op in ops.values() for ref in [op.get("input"), op.get("output"), *op.get("errors", [])] if ref
+    ]
+    keep: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in keep:
+            keep.add(name)
+            shape = model["shapes"][name]
+            refs = [*shape.get("members", {}).values(), shape.get("member"), shape.get("key"), shape.get("value")]
+            todo.extend(ref["shape"] for ref in refs if ref)
+    shapes = {name: shape for name, shape in model["shapes"].items() if name in keep}
+    return {**model, "operations": ops, "shapes": shapes}
+
+
+def write_fixtures(spec_path: Path) -> None:
+    """Real trait fixtures (SPEC: {case: {"versions": [a, b], "services": {service: [operation, ...] | null}}}):
+    ``<case>/<service>/<version>.json.gz`` beside the spec, each model trimmed to its operations,
+    absent where the release lacks the service."""
+    for case, spec in json.loads(spec_path.read_text()).items():
+        for version in spec["versions"]:
+            path = wheel.download_wheel(version)
+            present = set(wheel.wheel_services(path)) & set(spec["services"])
+            for service, model in wheel.wheel_models(path, sorted(present)).items():
+                write_model(spec_path.parent, service, version, trimmed(model, spec["services"][service]), case)
+
+
 @click.command()
-@click.argument("versions", nargs=-1, required=True)
-@click.option("--out", type=click.Path(path_type=Path), required=True)
-@click.option("-s", "--service", "services", multiple=True, required=True)
+@click.argument("versions", nargs=-1)
+@click.option("--out", type=click.Path(path_type=Path))
+@click.option("-s", "--service", "services", multiple=True)
 @click.option("--models", "with_models", is_flag=True, help="Also write models at every change, and a manifest.")
-def main(versions: tuple[str, ...], out: Path, services: tuple[str, ...], with_models: bool) -> None:
+@click.option(
+    "--fixtures", type=click.Path(path_type=Path, exists=True), help="Only write the trait fixtures of this spec."
+)
+def main(
+    versions: tuple[str, ...], out: Path | None, services: tuple[str, ...], with_models: bool, fixtures: Path | None
+) -> None:
+    if fixtures is not None:
+        write_fixtures(fixtures)
+        return
+    if not versions or out is None or not services:
+        raise click.UsageError("give VERSIONS, --out and -s (or --fixtures SPEC)")
     ordered = expand_versions(versions)
     (out / "drops").mkdir(parents=True, exist_ok=True)
     first = wheel.download_wheel(ordered[0])

@@ -273,7 +273,10 @@ def trait_diff(old: dict[str, Traits], new: dict[str, Traits]) -> set[TraitEdit]
             found = list(_path_edits(old[name][full], new[name][full], direction, full))
             if full == "":
                 found += _operation_edits(old[name][""], new[name][""])
-            edits.update((name, direction, path, rule, _hashable(a), _hashable(b)) for rule, a, b in found)
+            for rule, a, b in found:
+                # Errors are what readers of the response must handle: the response side.
+                side_of = "response" if rule.startswith("error-") else direction
+                edits.add((name, side_of, path, rule, _hashable(a), _hashable(b)))
     return edits
 
 
