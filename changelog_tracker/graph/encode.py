@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..model import CUT_SIDE, ListShape, MapShape, Operation, Page, PageMethod, Shape, Structure
+from ..model import CUT_SIDE, ListShape, MapShape, Operation, Page, PageMethod, Scalar, Shape, Structure
 from ..parse.delta import delta_to_json
 from ..paths import LIST, MAP, members_of
 
@@ -36,8 +36,11 @@ class NodeEncoder:
             return seen[1]
         if shape == CUT_SIDE:
             return CUT_NODE
-        text = self.body(shape)
-        node = node_id_of(text)
+        if isinstance(shape, Scalar):  # most nodes: a few distinct ones, written once
+            text, node = _scalar_node(shape, shape.json_value)
+        else:
+            text = self.body(shape)
+            node = node_id_of(text)
         self.nodes[node] = text
         if isinstance(shape, Structure) and shape.union:
             self.unions.add(node)
@@ -92,8 +95,15 @@ class NodeEncoder:
             return f'{{"member":"{self.node_id(shape.member)}","type":"list"}}'
         if isinstance(shape, MapShape):
             return f'{{"key":"{self.node_id(shape.key)}","type":"map","value":"{self.node_id(shape.value)}"}}'
-        trait = {"json_value": True} if shape.json_value else {}  # kept in the node, not in canonical JSON
-        return json.dumps(shape.to_json() | trait, separators=(",", ":"), sort_keys=True)
+        return _scalar_node(shape, shape.json_value)[0]
+
+
+@lru_cache(maxsize=1 << 16)
+def _scalar_node(shape: Scalar, json_value: bool) -> tuple[str, str]:
+    """A leaf's body and id (``json_value`` apart: equal scalars may differ in it)."""
+    trait = {"json_value": True} if json_value else {}  # kept in the node, not in canonical JSON
+    body = json.dumps(shape.to_json() | trait, separators=(",", ":"), sort_keys=True)
+    return body, node_id_of(body)
 
 
 def node_id_of(body: str) -> str:

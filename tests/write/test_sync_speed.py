@@ -1,0 +1,67 @@
+"""How sync converts a release (issue 12 item 3): workers hand back encoded rows (strings, not shape
+trees to encode again in the one writing process), each share of services opens the wheel once,
+and the rows are the same whichever way the services are shared out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from typing import Any
+
+import pytest
+
+from changelog_tracker.graph.encode import EncodedPage
+from changelog_tracker.write import sync as syncing
+from changelog_tracker.write.ingest import Prepared
+from changelog_tracker.write.sync import Converter, Release
+from tests.write.sync_wheels import MANIFEST, build_wheels
+
+VERSION = "1.42.60"
+SERVICES = sorted(MANIFEST["services"])
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    folder = tmp_path_factory.mktemp("wheels")
+    build_wheels(folder, VERSION, VERSION)
+    (wheel,) = folder.glob("*.whl")
+    return Release(VERSION, wheel, dt.date(2026, 3, 3), {})
+
+
+def rows(prepared: list[Prepared]) -> dict[str, tuple[str, list[str], dict[str, str]]]:
+    pages: list[EncodedPage] = [page for item in prepared for page in item.pages]
+    return {p.record.service: (p.digest, [v.input for v in p.versions], p.nodes) for p in pages}
+
+
+def test_workers_hand_back_encoded_pages(release: Release) -> None:
+    with Converter() as convert:
+        prepared = convert(release, SERVICES, {})
+    pages = [page for item in prepared for page in item.pages]
+    assert all(isinstance(page, EncodedPage) for page in pages)
+    assert sorted(p.record.service for p in pages) == SERVICES
+
+
+def test_a_share_opens_the_wheel_once(release: Release, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[object] = []
+    real = zipfile.ZipFile
+
+    def counting(file: str, *args: Any, **kwargs: Any) -> zipfile.ZipFile:
+        opened.append(file)
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile, "ZipFile", counting)
+    with Converter() as convert:
+        convert(release, SERVICES, {}, parallel=False)
+    assert len(opened) == 1
+
+
+def test_shared_out_or_not_the_rows_are_the_same(release: Release, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Converter() as convert:
+        serial = rows(convert(release, SERVICES, {}, parallel=False))
+    monkeypatch.setattr(syncing, "_cores", lambda: 2)
+    monkeypatch.setattr(Converter, "SHARES", 3)  # 6 shares of 12 services
+    with Converter() as convert:
+        shared = rows(convert(release, SERVICES, {}))
+    # Nodes a share met for an earlier page are not repeated: compare digests and roots.
+    assert {s: r[:2] for s, r in shared.items()} == {s: r[:2] for s, r in serial.items()}
+    assert set().union(*(r[2] for r in shared.values())) == set().union(*(r[2] for r in serial.values()))
