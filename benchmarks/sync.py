@@ -9,8 +9,8 @@ the same run (issue 12's acceptance figures):
 (c) the store's size after the releases against the same releases' model files gzipped (target <= 5%).
 
 A year (~250 releases) is extrapolated from (a) and (b). Every timing is a whole process (import
-included), best of ``--repeat`` taken in turns. ``--profile`` also runs the first release in this
-process with conversions in it (no workers) under cProfile and prints the top lines.
+included), best of ``--repeat`` taken in turns. ``--profile`` also runs the first release and the
+next one in this process with conversions in it (no workers) under cProfile and prints the top lines.
 
     python -m benchmarks.sync [--wheels ~/.cache/changelog-tracker/wheels] [--first 1.42.55]
                               [--following 10] [--repeat 1] [--profile]
@@ -106,21 +106,24 @@ def wheel_name(wheels: Path, version: str) -> str:
     return next(p.name for p in wheels.glob(f"botocore-{version}-*.whl"))
 
 
-def profile_first(wheels: Path, version: str, tmp: Path, top: int) -> None:
-    """The first release in this process, conversions here too (cProfile sees no workers)."""
+def profile(wheels: Path, versions: list[str], tmp: Path, top: int) -> None:
+    """The first release, then the next one, in this process, conversions here too (cProfile sees
+    no workers)."""
     from changelog_tracker.graph.store import Store
     from changelog_tracker.write import sync as syncing
 
     syncing._cores = lambda: 1  # serial: every conversion in the profile
-    profiler = cProfile.Profile()
+    releases = Releases.in_folder(wheels)
     with Store(tmp / "profiled.db") as store:
-        profiler.enable()
-        syncing.sync(store, Releases.in_folder(wheels), since=version, until=version)
-        profiler.disable()
-    stats = pstats.Stats(profiler)
-    for order in ("tottime", "cumulative"):
-        print(f"\nprofile of the first release, serial, top {top} by {order}:")
-        stats.sort_stats(order).print_stats(top)
+        for what, version in zip(("first", "next"), versions, strict=False):
+            profiler = cProfile.Profile()
+            profiler.enable()
+            syncing.sync(store, releases, since=version, until=version)
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            for order in ("tottime", "cumulative"):
+                print(f"\nprofile of the {what} release ({version}), serial, top {top} by {order}:")
+                stats.sort_stats(order).print_stats(top)
 
 
 def main() -> None:
@@ -129,7 +132,7 @@ def main() -> None:
     parser.add_argument("--first", default="1.42.55", help="The first release (a new store).")
     parser.add_argument("--following", type=int, default=10, help="How many releases after it.")
     parser.add_argument("--repeat", type=int, default=1, help="Runs of the first release (best is kept).")
-    parser.add_argument("--profile", action="store_true", help="Also profile the first release (serial).")
+    parser.add_argument("--profile", action="store_true", help="Also profile the first and next releases (serial).")
     parser.add_argument("--top", type=int, default=30, help="Profile lines shown.")
     args = parser.parse_args()
     versions = Releases.in_folder(args.wheels).versions
@@ -144,6 +147,7 @@ def main() -> None:
         print(f"(a) first full release ({services} services): sync {first:.1f} s, botocore's load {botocore:.1f} s:"
               f" {first / botocore:.2f}x (target <= 1.5x)")  # fmt: skip
         store = tmp / f"first{args.repeat - 1}.db"
+        first_size = store.stat().st_size
         if following:
             whole, out = run(sync_command(store, args.wheels, following[0], following[-1]))
             added = json.loads(out)["added"]
@@ -156,10 +160,15 @@ def main() -> None:
             print(f"    a year ({YEAR} releases): {year / 60:.1f} min (goal < 10 min)")
         size = store.stat().st_size
         gzipped = sum(_models_gzipped(args.wheels / wheel_name(args.wheels, v)) for v in chosen)
-        print(f"(c) store after {len(chosen)} releases {size / 1e6:.1f} MB; their model files gzipped"
-              f" {gzipped / 1e6:.1f} MB: {100 * size / gzipped:.1f}% (target <= 5%)")  # fmt: skip
+        ratio = 100 * size / gzipped
+        print(f"(c) store after {len(chosen)} releases {size / 1e6:.1f} MB (the first {first_size / 1e6:.1f} MB);"
+              f" their model files gzipped {gzipped / 1e6:.1f} MB: {ratio:.1f}% (target <= 5%)")  # fmt: skip
+        if following:
+            grown = first_size + (YEAR - 1) * (size - first_size) / len(following)
+            print(f"    a year: store {grown / 1e6:.0f} MB, models gzipped {YEAR * gzipped / len(chosen) / 1e6:.0f} MB:"
+                  f" {100 * grown * len(chosen) / (YEAR * gzipped):.1f}%")  # fmt: skip
         if args.profile:
-            profile_first(args.wheels, chosen[0], tmp, args.top)
+            profile(args.wheels, chosen[:2], tmp, args.top)
 
 
 if __name__ == "__main__":
