@@ -20,7 +20,7 @@ ROOT = PACKAGE.name
 
 # Lowest first. A layer lists module prefixes (relative to the package).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("leaves", ("errors", "paths", "taxonomy", "terminal", "suggest", "model")),
+    ("leaves", ("errors", "paths", "taxonomy", "terminal", "suggest", "model", "traits")),
     ("read", ("parse", "sources")),
     ("store", ("graph",)),
     ("write", ("write",)),

@@ -1,4 +1,5 @@
-"""Pages turned into the rows the store keeps: content-addressed nodes, versions, the page record.
+"""Pages turned into the rows the store keeps: content-addressed shape nodes and blobs (documentation
+trees, traits overlays, method lists, a complete source's manifest), versions, the page record.
 
 All of it is plain strings computed away from the database, so big ingests do it in their worker
 processes and hand back a few strings per operation instead of whole shape trees.

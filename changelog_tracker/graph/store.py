@@ -5,7 +5,10 @@ source (a botocore baseline) also says which operations exist: one it lacks, las
 before it, is gone from that date on; a full baseline (every service) that lacks a service
 ends the service. That is decided when reading, and sources of one day are merged the same
 whatever their order (or refused when they disagree), so the order in which pages arrive
-never changes an answer. Opening checks the file is a whole store of ours (graph/opening.py);
+never changes an answer. A complete source stores each service as a content-addressed manifest
+(operation -> shapes, documentation, traits), so a release that leaves a service unchanged adds one
+pages row for it; a page's traits overlay is derived when read, from the state before it (traits).
+Opening checks the file is a whole store of ours (graph/opening.py);
 writers wait for each other boundedly and name themselves (graph/lock.py).
 """
 
@@ -267,7 +270,7 @@ class Store:
         sides = [
             self._agreed(record, row.operation, side, a, b) for side, a, b in zip(_SIDES, old[:3], new[:3], strict=True)
         ]
-        docs = max(old[3], new[3], key=self._fullness)  # type: ignore[arg-type]
+        docs = max(str(old[3]), str(new[3]), key=self._fullness)
         known = [t for t in (old[4], new[4]) if t is not None]  # a model's overlay over a page's none
         merged = (*sides, docs, max(known) if known else None)
         # A day's operation is its version row, else its one manifest entry: two manifests that

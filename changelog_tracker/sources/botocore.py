@@ -18,7 +18,9 @@ from botocore.model import OperationModel, ServiceModel
 from botocore.model import Shape as BotoShape
 from botocore.utils import is_json_value_header
 
-from ..model import ListShape, MapShape, Member, Operation, Scalar, Shape, Structure
+from .. import traits
+from ..model import ListShape, MapShape, Member, Operation, Overlay, Scalar, Shape, Structure
+from ..paths import LIST, MAP, members_of
 
 # What the page's literal says; every other type (float, short, ...) is written `...`, read as float.
 _SCALAR_KINDS = {
@@ -32,26 +34,58 @@ _SCALAR_KINDS = {
 }
 RECURSIVE = Scalar("recursive")
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
 
 
 def plain_text(html: str) -> str:
     """botocore documentation is HTML; we keep plain text."""
-    return _SPACE.sub(" ", unescape(_TAG.sub(" ", html or ""))).strip()
+    return " ".join(unescape(_TAG.sub(" ", html or "")).split())  # str.split: the same whitespace as \s, faster
+
+
+# What a member's name follows under a (non-empty) path: members_of(path) == path + _MEMBER.
+_MEMBER = members_of(traits.INPUT).removeprefix(traits.INPUT)
+
+
+class _Node:
+    """The traits at one path of a converted side, and the nodes under it, each with the suffix
+    that names its path after this one (``.Name`` for a member, ``[]``, ``{}``) as ``model.walk`` does."""
+
+    __slots__ = ("children", "traits")
+
+    def __init__(self, traits: dict[str, Any], children: tuple[tuple[str, _Node], ...] = ()) -> None:
+        self.traits, self.children = traits, children
+
+
+def _fill(overlay: Overlay, path: str, node: _Node) -> None:
+    """Every path under ``node`` (at ``path``) into ``overlay``, with its traits."""
+    for suffix, child in node.children:
+        below = path + suffix
+        overlay[below] = child.traits
+        if child.children:
+            _fill(overlay, below, child)
 
 
 class _Shared:
-    """What the walks of one service share: converted sub-shapes, and which shapes reach which.
+    """What the walks of one service share: converted sub-shapes (with their trait nodes), which
+    shapes reach which, each shape's own traits, the paginators and waiters by operation.
 
     A sub-shape's page form depends only on its name, the side, and which of its ancestors its
     subtree can reach again (there the page cuts recursion). Below the top level no member
-    carries HTTP-binding or payload traits, so that key is exact.
+    carries HTTP-binding or payload traits, so that key is exact; a member reference's own traits
+    (deprecated, idempotencyToken...) are merged in by its parent, so the key holds for traits too.
     """
 
-    def __init__(self, shapes: dict[str, Any]) -> None:
-        self.shapes = shapes
-        self.converted: dict[tuple[str, bool, frozenset[str]], Shape] = {}
+    def __init__(
+        self, model: dict[str, Any], paginators: dict[str, Any] | None = None, waiters: dict[str, Any] | None = None
+    ) -> None:
+        self.shapes: dict[str, Any] = model.get("shapes", {})
+        self.operations: dict[str, Any] = model.get("operations", {})
+        self.converted: dict[tuple[str, bool, frozenset[str]], tuple[Shape, _Node]] = {}
         self._reach: dict[str, frozenset[str]] = {}
+        self._own: dict[str, dict[str, Any]] = {}
+        self.paginators: dict[str, Any] = (paginators or {}).get("pagination", {})
+        self.waiters: dict[str, list[str]] = {}
+        for name, waiter in sorted((waiters or {}).get("waiters", {}).items()):
+            self.waiters.setdefault(waiter.get("operation"), []).append(name)
 
     def reach(self, name: str) -> frozenset[str]:
         found = self._reach.get(name)
@@ -65,10 +99,48 @@ class _Shared:
             found = self._reach[name] = frozenset(seen)
         return found
 
+    def own(self, name: str) -> dict[str, Any]:
+        """The traits shape ``name`` itself carries (a member reference may add to them)."""
+        found = self._own.get(name)
+        if found is None:
+            found = self._own[name] = _traits({}, self.shapes.get(name, {}), self.shapes)
+        return found
+
+    def ref(self, ref: dict[str, Any]) -> dict[str, Any]:
+        """The traits at a member: its target's, with the reference's own merged over them as botocore does."""
+        name = ref["shape"]
+        return self.own(name) if _REF_TRAITS.isdisjoint(ref) else _traits(ref, self.shapes.get(name, {}), self.shapes)
+
 
 def _refs(shape: dict[str, Any]) -> list[str]:
     refs = [m["shape"] for m in shape.get("members", {}).values()]
     return refs + [shape[k]["shape"] for k in ("member", "key", "value") if k in shape]
+
+
+# Model keys that become traits where a member reference carries them (botocore merges a reference's
+# keys over its target shape's: botocore/model.py ShapeResolver.resolve_shape_ref).
+_REF_TRAITS = frozenset(
+    {"min", "max", "pattern", "deprecated", "deprecatedMessage", "union", "hostLabel", "idempotencyToken"}
+)
+_VALUES = (("min", traits.MIN), ("max", traits.MAX), ("pattern", traits.PATTERN))
+_KEY_VALUES = (("min", traits.KEY_MIN), ("max", traits.KEY_MAX), ("pattern", traits.KEY_PATTERN))
+_FLAGS = (("union", traits.UNION), ("hostLabel", traits.HOST_LABEL), ("idempotencyToken", traits.IDEMPOTENCY_TOKEN))
+
+
+def _traits(ref: dict[str, Any], target: dict[str, Any], shapes: dict[str, Any]) -> dict[str, Any]:
+    """The traits of a member reference ``ref`` to the shape ``target`` (``ref`` {}: the shape's own)."""
+    merged = {**target, **ref} if ref else target
+    out = {key: merged[raw] for raw, key in _VALUES if raw in merged}
+    out.update((key, True) for raw, key in _FLAGS if merged.get(raw))
+    if merged.get("deprecated"):
+        out[traits.DEPRECATED] = merged.get("deprecatedMessage") or True
+    if merged.get("type") == "map":  # a map: its key is a plain string on the page, its constraints are the map's
+        key = merged["key"]
+        key_shape = {**shapes.get(key["shape"], {}), **key}
+        out.update((name, key_shape[raw]) for raw, name in _KEY_VALUES if raw in key_shape)
+        if key_shape.get("enum"):
+            out[traits.KEY_ENUM] = sorted(key_shape["enum"])
+    return out
 
 
 class _Walker:
@@ -78,9 +150,10 @@ class _Walker:
         self.response, self.shared = response, shared
         self.streaming = op.get_streaming_output() if response else op.get_streaming_input()
 
-    def shape(self, shape: BotoShape, history: list[str]) -> Shape:
+    def shape(self, shape: BotoShape, history: list[str]) -> tuple[Shape, _Node]:
+        """The page form of ``shape`` and its trait node (the shape's own traits: a member merges its reference's)."""
         if shape.name in history:
-            return RECURSIVE
+            return RECURSIVE, _Node(self.shared.own(shape.name))
         key = None
         if len(history) >= 2:  # the top level and its members carry traits: never shared
             reach = self.shared.reach(shape.name)
@@ -97,50 +170,102 @@ class _Walker:
             self.shared.converted[key] = result
         return result
 
-    def _shape(self, shape: BotoShape, history: list[str]) -> Shape:
+    def _shape(self, shape: BotoShape, history: list[str]) -> tuple[Shape, _Node]:
+        own = self.shared.own(shape.name)
         if is_json_value_header(shape):
-            return Scalar("document", json_value=True)
+            return Scalar("document", json_value=True), _Node(own)
         if getattr(shape, "is_document_type", False):
-            return Scalar("document")
+            return Scalar("document"), _Node(own)
         if self.streaming is not None and shape == self.streaming:
-            return Scalar("blob", streaming=True)
+            return Scalar("blob", streaming=True), _Node(own)
         kind = shape.type_name
         if shape.serialization.get("eventstream"):
-            members = self.members(shape, history) if self.response else ()
-            return Structure(members, event_stream=True)
+            members, nodes = self.members(shape, history) if self.response else ((), ())
+            return Structure(members, event_stream=True), _Node(own, nodes)
         if kind == "structure":
-            return Structure(self.members(shape, history), union=bool(getattr(shape, "is_tagged_union", False)))
-        if kind == "list":
-            return ListShape(self.shape(shape.member, history))
-        if kind == "map":
-            return MapShape(Scalar("string"), self.shape(shape.value, history))
+            members, nodes = self.members(shape, history)
+            union = bool(getattr(shape, "is_tagged_union", False))
+            return Structure(members, union=union), _Node(own, nodes)
+        if kind in ("list", "map"):
+            child, ref = (shape.member, "member") if kind == "list" else (shape.value, "value")
+            converted, node = self.shape(child, history)
+            node = self._at_ref(node, self.shared.shapes[shape.name][ref])
+            if kind == "list":
+                return ListShape(converted), _Node(own, ((LIST, node),))
+            return MapShape(Scalar("string"), converted), _Node(own, ((MAP, node),))
         if kind == "string" and "enum" in shape.metadata:
-            return Scalar("string", tuple(shape.metadata["enum"]))
-        return Scalar(_SCALAR_KINDS.get(kind, "float"))  # the documenter writes `...` for unknown types
+            return Scalar("string", tuple(shape.metadata["enum"])), _Node(own)
+        return Scalar(_SCALAR_KINDS.get(kind, "float")), _Node(own)  # the documenter writes `...` for unknown types
 
-    def members(self, shape: Any, history: list[str]) -> tuple[Member, ...]:
-        required = set() if self.response else set(shape.required_members)
-        members = []
+    def members(self, shape: Any, history: list[str]) -> tuple[tuple[Member, ...], tuple[tuple[str, _Node], ...]]:
+        raw = self.shared.shapes[shape.name]
+        required = set(raw.get("required", ()))
+        members, nodes = [], []
         for name, member in shape.members.items():
-            converted = self.shape(member, history)
+            converted, node = self.shape(member, history)
+            node = self._at_ref(node, raw["members"][name], self.response and name in required)
             # The documenter writes a recursion cut without its [REQUIRED] flag (document_recursive_shape).
-            flag = name in required and converted != RECURSIVE
+            flag = not self.response and name in required and converted != RECURSIVE
             members.append(Member(name, converted, flag, plain_text(member.documentation)))
-        return tuple(members)
+            nodes.append((_MEMBER + name, node))
+        return tuple(members), tuple(nodes)
+
+    def _at_ref(self, node: _Node, ref: dict[str, Any], required: bool = False) -> _Node:
+        """``node`` reached through the member reference ``ref``: the reference's traits merged in."""
+        if _REF_TRAITS.isdisjoint(ref) and not required:
+            return node
+        merged = self.shared.ref(ref)
+        return _Node({**merged, traits.REQUIRED: True} if required else merged, node.children)
+
+
+def _overlay(sides: list[tuple[str, _Node]], operation: dict[str, Any]) -> Overlay:
+    """Every path ``model.walk`` visits on the converted sides, with its traits. The trait dicts are
+    shared by the paths and operations that reach one sub-shape (as botocore's cached models are
+    shared): read-only."""
+    out: Overlay = {traits.OPERATION: operation}
+    for side, node in sides:
+        out[side] = node.traits
+        _fill(out, side, node)
+    return out
+
+
+def _operation_traits(op: OperationModel, shared: _Shared) -> dict[str, Any]:
+    raw = shared.operations.get(op.name, {})
+    out: dict[str, Any] = {traits.ERRORS: sorted({error["shape"] for error in raw.get("errors", ())})}
+    if raw.get("deprecated"):
+        out[traits.DEPRECATED] = raw.get("deprecatedMessage") or True
+    if op.name in shared.paginators:
+        out[traits.PAGINATOR] = shared.paginators[op.name]
+    if shared.waiters.get(op.name):
+        out[traits.WAITERS] = list(shared.waiters[op.name])
+    return out
 
 
 def operation_from_model(op: OperationModel, shared: _Shared) -> Operation:
     inputs: Shape = Structure()
+    node = _Node({})
     if op.input_shape is not None:
-        inputs = _Walker(op, False, shared).shape(op.input_shape, [])
-    output = None if op.output_shape is None else _Walker(op, True, shared).shape(op.output_shape, [])
-    return Operation(xform_name(op.name), inputs, output, op.name, plain_text(op.documentation))
+        inputs, node = _Walker(op, False, shared).shape(op.input_shape, [])
+    sides = [(traits.INPUT, node)]
+    output = None
+    if op.output_shape is not None:
+        output, node = _Walker(op, True, shared).shape(op.output_shape, [])
+        sides.append((traits.OUTPUT, node))
+    overlay = _overlay(sides, _operation_traits(op, shared))
+    return Operation(xform_name(op.name), inputs, output, op.name, plain_text(op.documentation), overlay)
 
 
-def operations_from_json(model: dict[str, Any], service_name: str) -> Iterator[Operation]:
-    """Every operation of one service model (a parsed service-2.json), in model order."""
+def operations_from_json(
+    model: dict[str, Any],
+    service_name: str,
+    paginators: dict[str, Any] | None = None,
+    waiters: dict[str, Any] | None = None,
+) -> Iterator[Operation]:
+    """Every operation of one service model (a parsed service-2.json), in model order, each with
+    its traits overlay (``paginators``, ``waiters``: the parsed paginators-1.json and waiters-2.json
+    beside it, None where the service has none)."""
     service = ServiceModel(model, service_name=service_name)
-    shared = _Shared(model.get("shapes", {}))
+    shared = _Shared(model, paginators, waiters)
     for name in service.operation_names:
         yield operation_from_model(service.operation_model(name), shared)
 
@@ -148,14 +273,27 @@ def operations_from_json(model: dict[str, Any], service_name: str) -> Iterator[O
 class ModelCatalog:
     """A service's methods from its model, each converted only when asked for (see sources/naming.py)."""
 
-    def __init__(self, model: dict[str, Any], service_name: str) -> None:
+    def __init__(
+        self,
+        model: dict[str, Any],
+        service_name: str,
+        paginators: dict[str, Any] | None = None,
+        waiters: dict[str, Any] | None = None,
+    ) -> None:
         self.service = ServiceModel(model, service_name=service_name)
-        self._shared = _Shared(model.get("shapes", {}))
+        self._shared = _Shared(model, paginators, waiters)
         self._api_names: dict[str, str] = {xform_name(name): name for name in self.service.operation_names}
         self.names: list[str] = list(self._api_names)
 
     def operation(self, name: str) -> Operation:
         return operation_from_model(self.service.operation_model(self._api_names[name]), self._shared)
+
+
+def service_traits(model: dict[str, Any]) -> dict[str, Any]:
+    """The service-level facts of a model: its protocol(s) and API version."""
+    metadata = model.get("metadata", {})
+    keys = ((traits.PROTOCOL, "protocol"), (traits.PROTOCOLS, "protocols"), (traits.API_VERSION, "apiVersion"))
+    return {key: metadata[raw] for key, raw in keys if raw in metadata}
 
 
 def full_name(model: dict[str, Any]) -> str:
