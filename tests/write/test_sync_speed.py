@@ -65,3 +65,23 @@ def test_shared_out_or_not_the_rows_are_the_same(release: Release, monkeypatch: 
     # Nodes a share met for an earlier page are not repeated: compare digests and roots.
     assert {s: r[:2] for s, r in shared.items()} == {s: r[:2] for s, r in serial.items()}
     assert set().union(*(r[2] for r in shared.values())) == set().union(*(r[2] for r in serial.values()))
+
+
+def test_an_overlay_is_stored_as_its_canonical_json(release: Release) -> None:
+    from changelog_tracker.graph.encode import NodeEncoder, canonical, node_id_of
+    from changelog_tracker.sources.botocore import operations_from_json
+    from changelog_tracker.sources.wheel import wheel_files
+
+    files = next(iter(wheel_files(release.wheel, ["ecs"]).values()))
+    encoder = NodeEncoder()
+    overlays = [op.traits for op in operations_from_json(files.model, "ecs", files.paginators, files.waiters)]
+    for overlay in overlays:  # trait dicts shared among paths and operations: each written once, the same text
+        assert overlay is not None
+        blob = encoder.overlay(overlay)
+        assert blob == node_id_of(canonical(overlay)) and encoder.blobs[blob] == canonical(overlay)
+    weird: dict[str, dict[str, Any]] = {
+        'input.\u00e9"x': {"pattern": "^\\\\d+\u2603$", "max": 1.5},
+        "": {},
+        "input": {"deprecated": True},
+    }
+    assert encoder.blobs[encoder.overlay(weird)] == canonical(weird)
