@@ -10,8 +10,7 @@ from .. import traits
 from ..differ.summaries import SummaryVerdict, verify_pages
 from ..errors import NotFoundError
 from ..graph.store import Store, Version
-from ..model import Operation, Overlay, snake_case
-from ..paths import LIST, MAP, members_of
+from ..model import Operation, snake_case
 from ..sources.services import resolve
 from ..suggest import did_you_mean
 
@@ -71,46 +70,27 @@ class Shown:
     operation: Operation
 
     def to_json(self) -> dict[str, Any]:
-        """SPEC.md section 3's object, with the traits the store knows as extra keys: at the
-        operation "errors", "paginator", "waiters", "deprecated" (known: null/[]/false for none), and
-        "traits" on each member object (a side root, list member or map value: on its shape) whose
-        path is known. Unknown: no key."""
+        """SPEC.md section 3's object (its keys unchanged: "input" and "output" stay the canonical
+        shapes), with the traits the store knows as extra keys: at the operation "errors",
+        "paginator", "waiters", "deprecated" (known: [], null, [], false for none), and "traits":
+        {member path: traits} for each known path (paths.py syntax: "input.Tags[].Key"). Unknown: no key."""
         out = {
             "service": self.service,
             "operation": self.operation.name,
             "release": self.release,
             **self.operation.to_json(),
         }
-        overlay = self.operation.traits
-        if overlay is not None:
-            _add_traits(out, overlay)
+        overlay = self.operation.traits or {}
+        operation = overlay.get(traits.OPERATION)
+        if operation is not None:
+            out[traits.ERRORS] = operation.get(traits.ERRORS, [])
+            out[traits.PAGINATOR] = operation.get(traits.PAGINATOR)
+            out[traits.WAITERS] = operation.get(traits.WAITERS, [])
+            out[traits.DEPRECATED] = operation.get(traits.DEPRECATED, False)
+        members = {path: found for path, found in overlay.items() if path != traits.OPERATION}
+        if members:
+            out["traits"] = members
         return out
-
-
-def _add_traits(out: dict[str, Any], overlay: Overlay) -> None:
-    operation = overlay.get(traits.OPERATION)
-    if operation is not None:
-        out[traits.ERRORS] = operation.get(traits.ERRORS, [])
-        out[traits.PAGINATOR] = operation.get(traits.PAGINATOR)
-        out[traits.WAITERS] = operation.get(traits.WAITERS, [])
-        out[traits.DEPRECATED] = operation.get(traits.DEPRECATED, False)
-    for side in traits.SIDES:
-        if out.get(side) is not None:
-            _annotate(out[side], side, overlay, out[side])
-
-
-def _annotate(shape: dict[str, Any], path: str, overlay: Overlay, holder: dict[str, Any]) -> None:
-    """Traits on ``holder`` (the member object of ``shape``, the canonical JSON at ``path``, or the
-    shape itself), and on what is under it."""
-    if path in overlay:
-        holder["traits"] = overlay[path]
-    if shape["type"] == "structure":
-        for name, member in shape["members"].items():
-            _annotate(member["shape"], members_of(path) + name, overlay, member)
-    elif shape["type"] == "list":
-        _annotate(shape["member"], path + LIST, overlay, shape["member"])
-    elif shape["type"] == "map":
-        _annotate(shape["value"], path + MAP, overlay, shape["value"])
 
 
 def show(store: Store, service: str, operation: str | None = None, at: dt.date | str | None = None) -> list[Shown]:

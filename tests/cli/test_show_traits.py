@@ -2,53 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
+from pathlib import Path
 
+from click.testing import CliRunner
+
+from changelog_tracker.cli import main
+from changelog_tracker.graph.store import Store
+from changelog_tracker.model import Page, PageMethod
 from changelog_tracker.query.lookup import Shown
 from changelog_tracker.render.views import SHOW_FORMATS
-from tests.read.test_traits import converted
+from changelog_tracker.write.ingest import store_pages
+from tests.read.test_traits import converted, service_files
 
 FIXED = {"service", "operation", "release", "input", "output"}
+OPERATION = {"errors", "paginator", "waiters", "deprecated"}
 
 
 def test_known_traits_are_extra_keys_and_the_fixed_keys_keep_their_meaning() -> None:
     op = next(op for op in converted("s3control") if op.name == "get_access_point")
-    shown = Shown("s3control", "2026-03-10", op).to_json()
-    assert set(shown) == FIXED | {"errors", "paginator", "waiters", "deprecated"}
-    assert (shown["errors"], shown["paginator"], shown["waiters"], shown["deprecated"]) == ([], None, [], False)
-    account = shown["input"]["members"]["AccountId"]
-    assert account["traits"] == {"host_label": True, "max": 64, "pattern": op.traits["input.AccountId"]["pattern"]}  # type: ignore[index]
-    assert shown["input"]["traits"] == {} and shown["output"]["traits"] == {}
-    stripped = json.loads(json.dumps(shown))
-    for key in ("errors", "paginator", "waiters", "deprecated"):
-        del stripped[key]
-    _strip(stripped["input"]), _strip(stripped["output"])
-    assert {k: stripped[k] for k in ("input", "output")} == op.to_json()
-
-
-def _strip(shape: dict) -> None:  # type: ignore[type-arg]
-    shape.pop("traits", None)
-    for member in shape.get("members", {}).values():
-        member.pop("traits", None)
-        _strip(member["shape"])
-    for key in ("member", "value"):
-        if key in shape:
-            _strip(shape[key])
-
-
-def test_list_members_map_values_and_unknown_paths() -> None:
-    op = next(op for op in converted("s3control") if op.name == "list_access_points")
     assert op.traits is not None
-    overlay = dict(op.traits)
-    listed = "output.AccessPointList[]"
-    assert listed in overlay
-    del overlay["output.AccessPointList[].Name"]  # unknown: no key
-    shown = Shown("s3control", "2026-03-10", replace(op, traits=overlay)).to_json()
-    item = shown["output"]["members"]["AccessPointList"]["shape"]["member"]
-    assert item["traits"] == overlay[listed]
-    assert "traits" not in item["members"]["Name"] and "traits" in item["members"]["NetworkOrigin"]
-    assert shown["paginator"] == overlay[""].get("paginator") and shown["errors"] == overlay[""]["errors"]
+    shown = Shown("s3control", "2026-03-10", op).to_json()
+    assert set(shown) == FIXED | OPERATION | {"traits"}
+    assert (shown["errors"], shown["paginator"], shown["waiters"], shown["deprecated"]) == ([], None, [], False)
+    assert {"input": shown["input"], "output": shown["output"]} == op.to_json()
+    assert shown["traits"] == {path: found for path, found in op.traits.items() if path}
+    assert shown["traits"]["input.AccountId"]["host_label"] is True
+
+
+def test_unknown_paths_have_no_key() -> None:
+    op = next(op for op in converted("dynamodb") if op.name == "scan")
+    assert op.traits is not None
+    partial = {path: found for path, found in op.traits.items() if path in ("input", "input.TableName")}
+    shown = Shown("dynamodb", "2026-03-10", replace(op, traits=partial)).to_json()
+    assert set(shown) == FIXED | {"traits"} and set(shown["traits"]) == {"input", "input.TableName"}
+    shown = Shown("dynamodb", "2026-03-10", op).to_json()
+    assert shown["paginator"] == op.traits[""]["paginator"] and shown["errors"] == op.traits[""]["errors"]
 
 
 def test_a_page_operation_shows_the_fixed_keys_only() -> None:
@@ -56,4 +47,28 @@ def test_a_page_operation_shows_the_fixed_keys_only() -> None:
     shown = Shown("s3control", "2026-03-10", replace(op, traits=None))
     assert set(shown.to_json()) == FIXED
     text = SHOW_FORMATS["json"].write([shown], True)
-    assert "traits" not in text and "errors" not in text
+    assert '"traits"' not in text and '"errors"' not in text
+
+
+def test_show_json_of_a_stored_model_carries_its_traits(tmp_path: Path) -> None:
+    path = tmp_path / "tracker.db"
+    ops = converted("dynamodb")
+    page = Page(
+        "botocore",
+        dt.date(2026, 3, 10),
+        None,
+        tuple(PageMethod(op, "new") for op in ops),
+        service="dynamodb",
+        complete=True,
+    )
+    with Store(path) as store:
+        store_pages(store, [page])
+    result = CliRunner().invoke(main, ["--store", str(path), "show", "dynamodb", "describe_table", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    [op] = [op for op in ops if op.name == "describe_table"]
+    assert op.traits is not None
+    assert shown["waiters"] == ["TableExists", "TableNotExists"] and shown["errors"] == op.traits[""]["errors"]
+    assert shown["traits"] == {p: t for p, t in op.traits.items() if p}
+    assert {"input": shown["input"], "output": shown["output"]} == op.to_json()
+    assert service_files("dynamodb")[0]["operations"]["DescribeTable"]["errors"]
