@@ -85,3 +85,19 @@ def test_an_overlay_is_stored_as_its_canonical_json(release: Release) -> None:
         "input": {"deprecated": True},
     }
     assert encoder.blobs[encoder.overlay(weird)] == canonical(weird)
+
+
+def test_models_convert_without_botocore_model_objects(release: Release, monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's Shape objects were most of a conversion: the walk reads the JSON itself."""
+    import botocore.model
+
+    from changelog_tracker.sources.botocore import operations_from_json
+    from changelog_tracker.sources.wheel import wheel_files
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("built a botocore model object")
+
+    for name in ("ServiceModel", "OperationModel", "ShapeResolver"):
+        monkeypatch.setattr(botocore.model, name, refused)
+    files = wheel_files(release.wheel)
+    assert all(list(operations_from_json(f.model, s, f.paginators, f.waiters)) for s, f in files.items())
