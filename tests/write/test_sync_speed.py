@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,3 +102,19 @@ def test_models_convert_without_botocore_model_objects(release: Release, monkeyp
         monkeypatch.setattr(botocore.model, name, refused)
     files = wheel_files(release.wheel)
     assert all(list(operations_from_json(f.model, s, f.paginators, f.waiters)) for s, f in files.items())
+
+
+def test_a_new_release_of_a_complete_page_asks_nothing_per_operation(release: Release, tmp_path: Path) -> None:
+    """The day's first source of a complete page: its manifest answers, no query per operation."""
+    from changelog_tracker.graph.store import Store
+    from changelog_tracker.write.ingest import _store
+
+    with Converter() as convert:
+        prepared = convert(release, ["ecs"], {}, parallel=False)
+    with Store(tmp_path / "t.db") as store:
+        asked: list[str] = []
+        store.db.set_trace_callback(asked.append)
+        _store(store, prepared)
+        store.db.set_trace_callback(None)
+        per_operation = [sql for sql in asked if "FROM versions WHERE service=" in sql and "operation=" in sql]
+        assert per_operation == [] and store.state("ecs", "2026-03-03")
