@@ -61,6 +61,9 @@ def _fill(overlay: Overlay, path: str, node: _Node) -> None:
             _fill(overlay, below, child)
 
 
+Ref = dict[str, Any]  # a member reference: {"shape": name, and the member's own keys}
+
+
 class _Shared:
     """What the walks of one service share: converted sub-shapes (with their trait nodes), which
     shapes reach which, each shape's own traits, the paginators and waiters by operation.
@@ -117,9 +120,6 @@ class _Shared:
         """The traits at a member: its target's, with the reference's own merged over them as botocore does."""
         name = ref["shape"]
         return self.own(name) if _REF_TRAITS.isdisjoint(ref) else _traits(ref, self.shapes.get(name, {}), self.shapes)
-
-
-Ref = dict[str, Any]  # a member reference: {"shape": name, and the member's own keys}
 
 
 def _refs(shape: dict[str, Any]) -> list[str]:
