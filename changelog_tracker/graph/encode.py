@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from ..model import CUT_SIDE, ListShape, MapShape, Operation, Page, PageMethod, Shape, Structure
+from ..model import CUT_SIDE, ListShape, MapShape, Operation, Overlay, Page, PageMethod, Scalar, Shape, Structure
 from ..parse.delta import delta_to_json
 from ..paths import LIST, MAP, members_of
 
@@ -30,6 +32,7 @@ class NodeEncoder:
         self.blobs: dict[str, str] = {}  # id -> JSON of documentation trees, overlays, manifests
         self._ids: dict[int, tuple[Shape, str]] = {}  # id(shape) -> (shape kept alive, node id)
         self._docs: dict[int, tuple[Shape, str | None]] = {}  # id(shape) -> (shape, doc tree id)
+        self._traits: dict[int, tuple[dict[str, Any], str]] = {}  # id(trait dict) -> (dict, its JSON)
 
     def node_id(self, shape: Shape) -> str:
         seen = self._ids.get(id(shape))
@@ -37,8 +40,11 @@ class NodeEncoder:
             return seen[1]
         if shape == CUT_SIDE:
             return CUT_NODE
-        text = self.body(shape)
-        node = node_id_of(text)
+        if isinstance(shape, Scalar):  # most nodes: a few distinct ones, written once
+            text, node = _scalar_node(shape, shape.json_value)
+        else:
+            text = self.body(shape)
+            node = node_id_of(text)
         self.nodes[node] = text
         if isinstance(shape, Structure) and shape.union:
             self.unions.add(node)
@@ -57,6 +63,22 @@ class NodeEncoder:
         blob = node_id_of(text)
         self.blobs[blob] = text
         return blob
+
+    def overlay(self, overlay: Overlay) -> str:
+        """An overlay's blob id, its text exactly ``canonical(overlay)``'s, written from each trait dict's
+        JSON once: a converter shares one dict among the paths and operations reaching a sub-shape, and
+        json.dumps of every overlay was a fifth of a full release."""
+        items = ",".join(f"{_json_text(path)}:{self._trait_text(overlay[path])}" for path in sorted(overlay))
+        text = "{" + items + "}"
+        blob = node_id_of(text)
+        self.blobs[blob] = text
+        return blob
+
+    def _trait_text(self, traits: dict[str, Any]) -> str:
+        seen = self._traits.get(id(traits))
+        if seen is None:
+            seen = self._traits[id(traits)] = (traits, canonical(traits))  # the dict kept alive: ids stay unique
+        return seen[1]
 
     def doc_id(self, shape: Shape) -> str | None:
         """The id of the documentation tree beside ``shape``'s node (None: no documentation in it).
@@ -93,8 +115,15 @@ class NodeEncoder:
             return f'{{"member":"{self.node_id(shape.member)}","type":"list"}}'
         if isinstance(shape, MapShape):
             return f'{{"key":"{self.node_id(shape.key)}","type":"map","value":"{self.node_id(shape.value)}"}}'
-        trait = {"json_value": True} if shape.json_value else {}  # kept in the node, not in canonical JSON
-        return json.dumps(shape.to_json() | trait, separators=(",", ":"), sort_keys=True)
+        return _scalar_node(shape, shape.json_value)[0]
+
+
+@lru_cache(maxsize=1 << 16)
+def _scalar_node(shape: Scalar, json_value: bool) -> tuple[str, str]:
+    """A leaf's body and id (``json_value`` apart: equal scalars may differ in it)."""
+    trait = {"json_value": True} if json_value else {}  # kept in the node, not in canonical JSON
+    body = json.dumps(shape.to_json() | trait, separators=(",", ":"), sort_keys=True)
+    return body, node_id_of(body)
 
 
 def node_id_of(body: str) -> str:
@@ -109,6 +138,7 @@ def canonical(value: Any) -> str:
 
 _JSON = {True: "true", False: "false", None: "null"}
 _json_string = lru_cache(maxsize=1 << 16)(json.dumps)  # member names repeat across a page
+_json_text: Callable[[str], str] = encode_basestring_ascii  # a string as json.dumps writes it (C)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +218,7 @@ def _version(op: Operation, encoder: NodeEncoder) -> VersionRow:
     output = None if op.output is None else encoder.node_id(op.output)
     sides = [encoder.doc_id(op.input), None if op.output is None else encoder.doc_id(op.output)]
     docs = encoder.blob([op.documentation, *sides])
-    traits = None if op.traits is None else encoder.blob(op.traits)
+    traits = None if op.traits is None else encoder.overlay(op.traits)
     return VersionRow(op.name, op.api_name, encoder.node_id(op.input), output, docs, traits)
 
 

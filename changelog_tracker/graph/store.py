@@ -186,7 +186,9 @@ class Store:
             )
             return False
         others = self._manifest_entries(record.service, record.release)
-        rows = [self._merged(record, v, others) for v in page.versions]
+        rows: list[tuple[Any, ...] | None] = []  # the day's first source of a complete page: its manifest answers
+        if not record.complete or others or self._has_rows(record):
+            rows = [self._merged(record, v, others) for v in page.versions]
         self.db.executemany("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?,?,?,?)", [r for r in rows if r])
         if record.full_name:
             self.put_name(record.full_name, record.service)
@@ -238,6 +240,10 @@ class Store:
     def _forget(self) -> None:
         self._states.clear()
         self._overlays.clear()
+
+    def _has_rows(self, record: PageRecord) -> bool:
+        sql = "SELECT 1 FROM versions WHERE service=? AND release=? LIMIT 1"
+        return self.db.execute(sql, (record.service, record.release)).fetchone() is not None
 
     def _has_page(self, record: PageRecord, digest: str) -> bool:
         sql = "SELECT 1 FROM pages WHERE service=? AND release=? AND digest=?"

@@ -14,9 +14,6 @@ from html import unescape
 from typing import Any
 
 from botocore import xform_name
-from botocore.model import OperationModel, ServiceModel
-from botocore.model import Shape as BotoShape
-from botocore.utils import is_json_value_header
 
 from .. import traits
 from ..model import ListShape, MapShape, Member, Operation, Overlay, Scalar, Shape, Structure
@@ -64,6 +61,9 @@ def _fill(overlay: Overlay, path: str, node: _Node) -> None:
             _fill(overlay, below, child)
 
 
+Ref = dict[str, Any]  # a member reference: {"shape": name, and the member's own keys}
+
+
 class _Shared:
     """What the walks of one service share: converted sub-shapes (with their trait nodes), which
     shapes reach which, each shape's own traits, the paginators and waiters by operation.
@@ -98,6 +98,16 @@ class _Shared:
                         stack.append(ref)
             found = self._reach[name] = frozenset(seen)
         return found
+
+    def resolved(self, ref: Ref) -> dict[str, Any]:
+        """The shape ``ref`` points at, the reference's own keys merged over it (as botocore's ShapeResolver)."""
+        target: dict[str, Any] = self.shapes[ref["shape"]]
+        return target if len(ref) == 1 else {**target, **ref}
+
+    def documentation(self, ref: Ref) -> str:
+        """A member's documentation: its reference's, else its target shape's (botocore merges them so)."""
+        text = ref["documentation"] if "documentation" in ref else self.shapes[ref["shape"]].get("documentation")
+        return str(text or "")
 
     def own(self, name: str) -> dict[str, Any]:
         """The traits shape ``name`` itself carries (a member reference may add to them)."""
@@ -144,73 +154,84 @@ def _traits(ref: dict[str, Any], target: dict[str, Any], shapes: dict[str, Any])
 
 
 class _Walker:
-    """One operation side: knows the shapes the documenter treats specially."""
+    """One operation side, walked on the raw JSON (botocore's Shape objects cost most of a
+    conversion): a member reference's own keys are merged over its target as botocore's
+    ShapeResolver does, and the shapes the documenter treats specially are told as botocore tells them."""
 
-    def __init__(self, op: OperationModel, response: bool, shared: _Shared) -> None:
+    def __init__(self, top: Ref, response: bool, shared: _Shared) -> None:
         self.response, self.shared = response, shared
-        self.streaming = op.get_streaming_output() if response else op.get_streaming_input()
+        # OperationModel.get_streaming_input/output: the top shape's payload member, when it is a blob.
+        shape = shared.resolved(top)
+        payload, members = shape.get("payload"), shape.get("members", {})
+        blob = payload in members and shared.resolved(members[payload])["type"] == "blob"
+        self.streaming = payload if blob else None
 
-    def shape(self, shape: BotoShape, history: list[str]) -> tuple[Shape, _Node]:
-        """The page form of ``shape`` and its trait node (the shape's own traits: a member merges its reference's)."""
-        if shape.name in history:
-            return RECURSIVE, _Node(self.shared.own(shape.name))
+    def shape(self, ref: Ref, history: list[str]) -> tuple[Shape, _Node]:
+        """The page form of the shape ``ref`` points at and its trait node (the shape's own traits: a
+        member merges its reference's)."""
+        name = ref["shape"]
+        if name in history:
+            return RECURSIVE, _Node(self.shared.own(name))
         key = None
         if len(history) >= 2:  # the top level and its members carry traits: never shared
-            reach = self.shared.reach(shape.name)
-            key = (shape.name, self.response, frozenset(h for h in history if h in reach))
+            reach = self.shared.reach(name)
+            key = (name, self.response, frozenset(h for h in history if h in reach))
             done = self.shared.converted.get(key)
             if done is not None:
                 return done
-        history.append(shape.name)
+        history.append(name)
         try:
-            result = self._shape(shape, history)
+            result = self._shape(name, self.shared.resolved(ref), history)
         finally:
             history.pop()
         if key is not None:
             self.shared.converted[key] = result
         return result
 
-    def _shape(self, shape: BotoShape, history: list[str]) -> tuple[Shape, _Node]:
-        own = self.shared.own(shape.name)
-        if is_json_value_header(shape):
-            return Scalar("document", json_value=True), _Node(own)
-        if getattr(shape, "is_document_type", False):
+    def _shape(self, name: str, shape: dict[str, Any], history: list[str]) -> tuple[Shape, _Node]:
+        own = self.shared.own(name)
+        kind = shape["type"]
+        if kind == "string" and shape.get("jsonvalue") and shape.get("location") == "header":
+            return Scalar("document", json_value=True), _Node(own)  # botocore.utils.is_json_value_header
+        if kind == "structure" and shape.get("document"):
             return Scalar("document"), _Node(own)
-        if self.streaming is not None and shape == self.streaming:
-            return Scalar("blob", streaming=True), _Node(own)
-        kind = shape.type_name
-        if shape.serialization.get("eventstream"):
+        if shape.get("eventstream"):
             members, nodes = self.members(shape, history) if self.response else ((), ())
             return Structure(members, event_stream=True), _Node(own, nodes)
         if kind == "structure":
             members, nodes = self.members(shape, history)
-            union = bool(getattr(shape, "is_tagged_union", False))
-            return Structure(members, union=union), _Node(own, nodes)
+            return Structure(members, union=bool(shape.get("union"))), _Node(own, nodes)
         if kind in ("list", "map"):
-            child, ref = (shape.member, "member") if kind == "list" else (shape.value, "value")
-            converted, node = self.shape(child, history)
-            node = self._at_ref(node, self.shared.shapes[shape.name][ref])
+            ref = shape["member"] if kind == "list" else shape["value"]
+            converted, node = self.shape(ref, history)
+            node = self._at_ref(node, ref)
             if kind == "list":
                 return ListShape(converted), _Node(own, ((LIST, node),))
             return MapShape(Scalar("string"), converted), _Node(own, ((MAP, node),))
-        if kind == "string" and "enum" in shape.metadata:
-            return Scalar("string", tuple(shape.metadata["enum"])), _Node(own)
+        if kind == "string" and "enum" in shape:
+            return Scalar("string", tuple(shape["enum"])), _Node(own)
         return Scalar(_SCALAR_KINDS.get(kind, "float")), _Node(own)  # the documenter writes `...` for unknown types
 
-    def members(self, shape: Any, history: list[str]) -> tuple[tuple[Member, ...], tuple[tuple[str, _Node], ...]]:
-        raw = self.shared.shapes[shape.name]
-        required = set(raw.get("required", ()))
+    def members(
+        self, shape: dict[str, Any], history: list[str]
+    ) -> tuple[tuple[Member, ...], tuple[tuple[str, _Node], ...]]:
+        required = set(shape.get("required", ()))
+        top = len(history) == 1
         members, nodes = [], []
-        for name, member in shape.members.items():
-            converted, node = self.shape(member, history)
-            node = self._at_ref(node, raw["members"][name], self.response and name in required)
+        for name, ref in shape.get("members", {}).items():
+            converted: Shape
+            if top and name == self.streaming:
+                converted, node = Scalar("blob", streaming=True), _Node(self.shared.own(ref["shape"]))
+            else:
+                converted, node = self.shape(ref, history)
+            node = self._at_ref(node, ref, self.response and name in required)
             # The documenter writes a recursion cut without its [REQUIRED] flag (document_recursive_shape).
             flag = not self.response and name in required and converted != RECURSIVE
-            members.append(Member(name, converted, flag, plain_text(member.documentation)))
+            members.append(Member(name, converted, flag, plain_text(self.shared.documentation(ref))))
             nodes.append((_MEMBER + name, node))
         return tuple(members), tuple(nodes)
 
-    def _at_ref(self, node: _Node, ref: dict[str, Any], required: bool = False) -> _Node:
+    def _at_ref(self, node: _Node, ref: Ref, required: bool = False) -> _Node:
         """``node`` reached through the member reference ``ref``: the reference's traits merged in."""
         if _REF_TRAITS.isdisjoint(ref) and not required:
             return node
@@ -229,30 +250,32 @@ def _overlay(sides: list[tuple[str, _Node]], operation: dict[str, Any]) -> Overl
     return out
 
 
-def _operation_traits(op: OperationModel, shared: _Shared) -> dict[str, Any]:
-    raw = shared.operations.get(op.name, {})
+def _operation_traits(name: str, shared: _Shared) -> dict[str, Any]:
+    raw = shared.operations[name]
     out: dict[str, Any] = {traits.ERRORS: sorted({error["shape"] for error in raw.get("errors", ())})}
     if raw.get("deprecated"):
         out[traits.DEPRECATED] = raw.get("deprecatedMessage") or True
-    if op.name in shared.paginators:
-        out[traits.PAGINATOR] = shared.paginators[op.name]
-    if shared.waiters.get(op.name):
-        out[traits.WAITERS] = list(shared.waiters[op.name])
+    if name in shared.paginators:
+        out[traits.PAGINATOR] = shared.paginators[name]
+    if shared.waiters.get(name):
+        out[traits.WAITERS] = list(shared.waiters[name])
     return out
 
 
-def operation_from_model(op: OperationModel, shared: _Shared) -> Operation:
+def operation_from_model(name: str, shared: _Shared) -> Operation:
+    """The operation ``name`` (its key in the model's ``operations``)."""
+    op = shared.operations[name]
     inputs: Shape = Structure()
     node = _Node({})
-    if op.input_shape is not None:
-        inputs, node = _Walker(op, False, shared).shape(op.input_shape, [])
+    if "input" in op:
+        inputs, node = _Walker(op["input"], False, shared).shape(op["input"], [])
     sides = [(traits.INPUT, node)]
     output = None
-    if op.output_shape is not None:
-        output, node = _Walker(op, True, shared).shape(op.output_shape, [])
+    if "output" in op:
+        output, node = _Walker(op["output"], True, shared).shape(op["output"], [])
         sides.append((traits.OUTPUT, node))
-    overlay = _overlay(sides, _operation_traits(op, shared))
-    return Operation(xform_name(op.name), inputs, output, op.name, plain_text(op.documentation), overlay)
+    overlay = _overlay(sides, _operation_traits(name, shared))
+    return Operation(xform_name(name), inputs, output, name, plain_text(op.get("documentation", "")), overlay)
 
 
 def operations_from_json(
@@ -264,10 +287,9 @@ def operations_from_json(
     """Every operation of one service model (a parsed service-2.json), in model order, each with
     its traits overlay (``paginators``, ``waiters``: the parsed paginators-1.json and waiters-2.json
     beside it, None where the service has none)."""
-    service = ServiceModel(model, service_name=service_name)
     shared = _Shared(model, paginators, waiters)
-    for name in service.operation_names:
-        yield operation_from_model(service.operation_model(name), shared)
+    for name in shared.operations:
+        yield operation_from_model(name, shared)
 
 
 class ModelCatalog:
@@ -280,13 +302,12 @@ class ModelCatalog:
         paginators: dict[str, Any] | None = None,
         waiters: dict[str, Any] | None = None,
     ) -> None:
-        self.service = ServiceModel(model, service_name=service_name)
         self._shared = _Shared(model, paginators, waiters)
-        self._api_names: dict[str, str] = {xform_name(name): name for name in self.service.operation_names}
+        self._api_names: dict[str, str] = {xform_name(name): name for name in self._shared.operations}
         self.names: list[str] = list(self._api_names)
 
     def operation(self, name: str) -> Operation:
-        return operation_from_model(self.service.operation_model(self._api_names[name]), self._shared)
+        return operation_from_model(self._api_names[name], self._shared)
 
 
 def service_traits(model: dict[str, Any]) -> dict[str, Any]:

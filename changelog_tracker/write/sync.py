@@ -19,11 +19,10 @@ from typing import Any
 
 from ..errors import TrackerError
 from ..graph.store import Store
-from ..model import Page
 from ..sources.releases import Releases, version_key, wheel_version
 from ..suggest import did_you_mean
 from .baseline import model_pages
-from .ingest import Progress, _die_with_parent, store_pages
+from .ingest import Placing, Prepared, Progress, _die_with_parent, _encode, _store
 
 Bound = str | dt.date | None  # a version ("1.42.55"), a date, or no bound
 
@@ -185,10 +184,11 @@ def store_release(
     changed = [s for s in wanted if s not in set(unchanged)]
     if progress:
         progress(0, 1, f"botocore {release.version} ({day}): converting {len(changed)} of {len(wanted)} services")
-    pages = convert(release, changed)
+    learned = store.names()
+    pages = convert(release, changed, learned)
     with store.transaction():
         missed = [s for s in unchanged if not store.put_unchanged(s, day, source, release.digests[s])]
-        store_pages(store, pages + convert(release, missed, parallel=False))
+        _store(store, pages + convert(release, missed, learned, parallel=False))
         if services is None:
             store.put_coverage(day, source)
     return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
@@ -208,9 +208,12 @@ def _stage(progress: Progress | None, done: int, total: int) -> Progress | None:
 
 
 class Converter:
-    """Converts services of a release into complete pages, in worker processes when there are many."""
+    """Converts services of a release into encoded complete pages (the rows to write), in worker
+    processes when there are many: each worker reads and encodes a share of the services, opening
+    the wheel once (opening a botocore wheel reads its directory of some 2000 files)."""
 
     PARALLEL = 4  # fewer services than this convert faster here than a pool starts
+    SHARES = 4  # shares of the services per worker: the big services even out, few wheel openings
 
     def __init__(self) -> None:
         self.pool: Any = None
@@ -223,14 +226,18 @@ class Converter:
             self.pool.terminate()  # also on an error or a signal: no worker outlives the sync
             self.pool.join()
 
-    def __call__(self, release: Release, services: list[str], parallel: bool = True) -> list[Page]:
-        jobs = [(release, [s]) for s in services]
+    def __call__(
+        self, release: Release, services: list[str], learned: dict[str, str], parallel: bool = True
+    ) -> list[Prepared]:
+        """``learned``: the store's service names (``Store.names``), which place a page."""
         workers = _cores()
         if not parallel or workers < 2 or len(services) < self.PARALLEL:
-            return [page for job in jobs for page in _convert(job)]
+            return [_convert((release, services, learned))] if services else []
         if self.pool is None:
             self.pool = multiprocessing.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
-        return [page for pages in self.pool.imap(_convert, jobs) for page in pages]
+        shares = workers * self.SHARES
+        jobs = [(release, services[i::shares], learned) for i in range(min(shares, len(services)))]
+        return list(self.pool.imap(_convert, jobs))
 
 
 def _cores() -> int:
@@ -238,8 +245,9 @@ def _cores() -> int:
     return count() or 1
 
 
-def _convert(job: tuple[Release, list[str]]) -> list[Page]:
+def _convert(job: tuple[Release, list[str], dict[str, str]]) -> Prepared:
     from ..sources.wheel import wheel_files
 
-    release, services = job
-    return model_pages(wheel_files(release.wheel, services), release.date, release.wheel.name)
+    release, services, learned = job
+    pages = model_pages(wheel_files(release.wheel, services), release.date, release.wheel.name)
+    return _encode(pages, Placing(learned=learned))
