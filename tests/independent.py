@@ -155,9 +155,11 @@ def _join(path: str, name: str) -> str:
 
 
 def edits_of(findings: list[Any]) -> set[Edit]:
-    """Our findings in the oracle's terms."""
+    """Our shape findings in the oracle's terms (trait findings are trait_diff's: see below)."""
     out: set[Edit] = set()
     for f in findings:
+        if f.rule.id in TRAIT_RULES:
+            continue
         c = f.change
         detail: Any = None
         if c.kind.startswith("enum-value"):
