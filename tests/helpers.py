@@ -19,3 +19,17 @@ def committed_model(service: str, version: str) -> dict[str, Any]:
     with gzip.open(DATA / "models" / service / f"{version}.json.gz", "rt", encoding="utf-8") as handle:
         model: dict[str, Any] = json.load(handle)
     return model
+
+
+def store_answers(db: Path) -> str:
+    """What a store says: log, and every service's operations (JSON) at every release; two stores
+    with equal answers are the same to every reader (the crash and resume tests compare these)."""
+    from changelog_tracker import Store, log, show
+
+    with Store(db) as store:
+        shown = {
+            f"{service}@{release}": [s.to_json() for s in show(store, service, at=release)]
+            for service in store.services()
+            for release in store.releases(service)
+        }
+        return json.dumps({"log": [e.to_json() for e in log(store)], "show": shown}, sort_keys=True)

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -22,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from changelog_tracker import Store, log, show
-from tests.helpers import DATA, SEED_2025, SEED_2026
+from tests.helpers import DATA, SEED_2025, SEED_2026, store_answers
 
 ROOT = Path(__file__).parents[2]
 DROPS = [ROOT / "data" / "drops", DATA / "history" / "drops"]  # 77 real pages, 8 MB
@@ -39,17 +37,6 @@ def _run(db: Path, *args: str | Path, wait: float | None = None) -> subprocess.C
     return subprocess.run(_command(db, *args), capture_output=True, text=True, check=False, timeout=120, env=env)
 
 
-def _answers(db: Path) -> str:
-    """What the store says: log, and every service's operations at every release."""
-    with Store(db) as store:
-        shown = {
-            f"{service}@{release}": [s.to_json() for s in show(store, service, at=release)]
-            for service in store.services()
-            for release in store.releases(service)
-        }
-        return json.dumps({"log": [e.to_json() for e in log(store)], "show": shown}, sort_keys=True)
-
-
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, float]:
     """The answers of an ingest nothing disturbed, and how long it took."""
@@ -57,7 +44,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, float]:
     started = time.monotonic()
     result = _run(db, "ingest", *DROPS)
     assert result.returncode == 0, result.stderr
-    return _answers(db), time.monotonic() - started
+    return store_answers(db), time.monotonic() - started
 
 
 def test_kill_9_at_random_moments_then_reingest_gives_the_clean_answers(
@@ -79,7 +66,7 @@ def test_kill_9_at_random_moments_then_reingest_gives_the_clean_answers(
             assert opened.returncode == 2 and "no store at" in opened.stderr
     result = _run(db, "ingest", *DROPS)
     assert result.returncode == 0, result.stderr
-    assert _answers(db) == answers
+    assert store_answers(db) == answers
 
 
 def test_two_ingests_at_once_both_land(clean: tuple[str, float], tmp_path: Path) -> None:
@@ -91,7 +78,7 @@ def test_two_ingests_at_once_both_land(clean: tuple[str, float], tmp_path: Path)
     outcomes = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outcomes
     assert not [err for _, err in outcomes if "Traceback" in err or "database is locked" in err]
-    assert _answers(db) == clean[0]
+    assert store_answers(db) == clean[0]
 
 
 HOLD = """

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from changelog_tracker import Store, log, show
+from changelog_tracker import Store, log
 from changelog_tracker.cli import main
 from changelog_tracker.rules.judge import diff
+from tests.helpers import store_answers
 from tests.independent import canonical_ops, diff_ops, edits_of
 from tests.write.sync_wheels import DATES, MANIFEST, build_wheels, changed_at, committed, versions
 
@@ -47,17 +48,6 @@ def synced(wheels: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     result = run(db, "sync", "--find-links", wheels, "--since", FIRST, "--format", "json")
     assert result.exit_code == 0, result.output
     return db, json.loads(result.stdout)
-
-
-def answers(db: Path) -> str:
-    """What the store says: log, and every service's operations (JSON) at every release."""
-    with Store(db) as store:
-        shown = {
-            f"{service}@{release}": [s.to_json() for s in show(store, service, at=release)]
-            for service in store.services()
-            for release in store.releases(service)
-        }
-        return json.dumps({"log": [e.to_json() for e in log(store)], "show": shown}, sort_keys=True)
 
 
 def test_sync_stores_eleven_dated_releases(synced: tuple[Path, dict[str, Any]]) -> None:
@@ -215,7 +205,7 @@ def _command(db: Path, *args: str | Path) -> list[str]:
 def test_kill_9_at_random_moments_then_sync_again_gives_one_clean_runs_answers(
     synced: tuple[Path, dict[str, Any]], wheels: Path, tmp_path: Path, seed: int
 ) -> None:
-    clean = answers(synced[0])
+    clean = store_answers(synced[0])
     db = tmp_path / "tracker.db"
     sync = _command(db, "sync", "--find-links", wheels, "--since", FIRST)
     started = time.monotonic()
@@ -234,7 +224,7 @@ def test_kill_9_at_random_moments_then_sync_again_gives_one_clean_runs_answers(
                     held.setdefault(page.release, set()).add(page.service)
                 assert all(services == set(MANIFEST["services"]) for services in held.values()), moment
     assert subprocess.run(sync, capture_output=True, check=False, timeout=300).returncode == 0
-    assert answers(db) == clean
+    assert store_answers(db) == clean
 
 
 def test_the_summary_names_each_release_and_what_changed(wheels: Path, tmp_path: Path) -> None:
