@@ -106,6 +106,7 @@ class Store:
         self._unions: set[str] | None = None
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
         self._blobs: dict[str, Any] = {}  # nor do blobs
+        self._trees: dict[str, Overlay] = {}  # overlays read from trees, by blob id
         self._paths: dict[tuple[str, str], dict[str, str]] = {}  # (side, root node) -> {path: node}
         # Answers derived from rows that writes change: kept while the database is unchanged.
         self._states: dict[tuple[str, str], dict[str, Version]] = {}
@@ -471,12 +472,41 @@ class Store:
         if current is None:
             overlay = None
         else:
-            overlay = self._overlays[current] if current.traits is None else self._blob(current.traits)
+            overlay = self._overlays[current] if current.traits is None else self._stored_overlay(current.traits)
         for later in reversed(chain):
             overlay = None if overlay is None or current is None else self._carried(current, later, overlay)
             self._overlays[later] = overlay
             current = later
         return None if overlay is None else dict(overlay)
+
+    def _stored_overlay(self, blob: str) -> Overlay:
+        """A stored overlay: flat, or a tree beside the shape nodes (encode.NodeEncoder.traits_id) whose
+        walk gives every path, ``{}`` where the tree has no entry."""
+        stored = self._blob(blob)
+        if isinstance(stored, dict):
+            return stored
+        found = self._trees.get(blob)
+        if found is None:
+            operation, *roots = stored
+            found = {"": operation}
+            for side, root, tree in zip(("input", "output"), roots[:2], roots[2:], strict=True):
+                if root is not None:
+                    found.update((path, {}) for path in self._side_paths(side, root))
+                    self._tree_traits(tree, side, found)
+            found = self._trees[blob] = dict(sorted(found.items()))  # the order a flat overlay reads in
+        return found
+
+    def _tree_traits(self, tree: str | None, path: str, into: Overlay) -> None:
+        if tree is None:
+            return
+        body = self._blob(tree)
+        if "t" in body:
+            into[path] = body["t"]
+        prefix = members_of(path)
+        for name, child in body.get("m", ()):
+            self._tree_traits(child, prefix + name, into)
+        self._tree_traits(body.get("l"), path + LIST, into)
+        self._tree_traits(body.get("v"), path + MAP, into)
 
     def traits_origin(self, version: Version) -> str | None:
         """The blob id of the stored overlay ``version``'s traits come from (its own, or the one a
