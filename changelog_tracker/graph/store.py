@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ from .nodes import NodeBody, NodeReader
 SCHEMA = [
     "CREATE TABLE nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     # Content-addressed JSON beside the shape nodes (graph/encode.py): documentation trees, trait
-    # overlays, page method lists, complete sources' manifests. Equal values are one row.
+    # overlays, page method lists, complete sources' manifests. Equal values are one row; a long
+    # body is stored zlib-compressed (a BLOB: _packed).
     "CREATE TABLE blobs (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     # Operation versions of pages (partial sources), and same-day merges with a complete source.
     """CREATE TABLE versions (
@@ -61,6 +63,7 @@ _COMPLETE = """SELECT MAX(release) FROM (
     UNION SELECT release FROM coverage WHERE release<=:at
       AND release NOT IN (SELECT release FROM pages WHERE service=:service))"""
 _NO_METHODS = node_id_of(canonical([]))  # the methods blob of a page that lists none
+_PACK_FROM = 128  # characters: shorter blobs (most tree nodes) do not shrink
 Entry = tuple[str | None, ...]  # a version's columns after its key: VersionRow.entry()
 
 
@@ -178,7 +181,8 @@ class Store:
         of them list must agree (a side one cut is the other's), else ConflictError: the merge is
         a version row, whatever the order they came in."""
         self._forget()
-        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", page.blobs.items())
+        packed = ((blob, _packed(text)) for blob, text in page.blobs.items())
+        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", packed)
         record = page.record
         if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
             self.db.execute(
@@ -351,9 +355,10 @@ class Store:
         if blob in self._blobs:
             return self._blobs[blob]
         row = self.db.execute("SELECT body FROM blobs WHERE id=?", (blob,)).fetchone()
-        if row is None or node_id_of(row[0]) != blob:
+        text = None if row is None else _unpacked(row[0])
+        if text is None or node_id_of(text) != blob:
             raise self._damaged(f"stored value {blob!r} is " + ("missing" if row is None else "damaged"))
-        value = self._blobs[blob] = self._json(row[0])
+        value = self._blobs[blob] = self._json(text)
         return value
 
     def shape(self, node: str | None) -> Shape | None:
@@ -579,6 +584,24 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
+
+
+def _packed(text: str) -> str | bytes:
+    """A blob's stored body: zlib-compressed (an SQLite BLOB) where that is smaller, as most documentation is."""
+    if len(text) < _PACK_FROM:
+        return text
+    packed = zlib.compress(text.encode(), 6)
+    return packed if len(packed) < len(text) else text
+
+
+def _unpacked(body: str | bytes) -> str | None:
+    """A stored body's text (None: it does not decompress)."""
+    if isinstance(body, str):
+        return body
+    try:
+        return zlib.decompress(body).decode()
+    except (zlib.error, UnicodeDecodeError):
+        return None
 
 
 def _day_before(release: str) -> str:
