@@ -32,12 +32,11 @@ from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, canonical, no
 from .nodes import NodeBody, NodeReader
 
 SCHEMA = [
-    # Content-addressed tables are keyed by their ids alone (WITHOUT ROWID: no second index of them).
-    "CREATE TABLE nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     # Content-addressed JSON beside the shape nodes (graph/encode.py): documentation trees, trait
     # overlays, page method lists, complete sources' manifests. Equal values are one row; a long
     # body is stored zlib-compressed (a BLOB: _packed).
-    "CREATE TABLE blobs (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE blobs (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     # Operation versions of pages (partial sources), and same-day merges with a complete source.
     """CREATE TABLE versions (
     service TEXT NOT NULL, operation TEXT NOT NULL, release TEXT NOT NULL,

@@ -213,10 +213,3 @@ def test_long_blobs_are_stored_compressed_and_read_back_the_same() -> None:
         for op in ops:
             assert store.documentation(state[op.name]) == (op.documentation, member_docs(op))
             assert store.traits(state[op.name]) == op.traits
-
-
-def test_content_addressed_tables_are_keyed_by_their_ids_alone() -> None:
-    """WITHOUT ROWID: an id is stored once, not again in an index of it (8 of a first release's 58 MB)."""
-    with Store(":memory:") as store:
-        indexes = {r[0] for r in store.db.execute("SELECT tbl_name FROM sqlite_schema WHERE type='index'")}
-        assert not indexes & {"nodes", "blobs"}
