@@ -74,6 +74,47 @@ class NodeEncoder:
         self.blobs[blob] = text
         return blob
 
+    def traits_id(self, op: Operation) -> str | None:
+        """The blob id of ``op``'s overlay (None: unknown), stored as a tree beside its shape nodes when
+        it lists exactly the paths of the shapes' walk and ``''`` (a model's overlay does): a blob
+        ``[operation traits, input node, output node, input tree, output tree]``, each tree a
+        content-addressed ``{"t": traits, "m": [[member, tree]...] | "l" | "v": tree}`` of its non-empty
+        entries only (the ``{}`` of every other path is implied by the walk), so identical sub-overlays,
+        across operations and releases, are one row: the flat overlays were most of a store's bytes.
+        Any other overlay is stored flat (``overlay``)."""
+        overlay = op.traits
+        if overlay is None:
+            return None
+        paths: set[str] = {""}
+        trees = [self._trait_tree(op.input, "input", overlay, paths),
+                 None if op.output is None else self._trait_tree(op.output, "output", overlay, paths)]  # fmt: skip
+        if paths != overlay.keys():
+            return self.overlay(overlay)
+        output = None if op.output is None else self.node_id(op.output)
+        return self.blob([overlay[""], self.node_id(op.input), output, *trees])
+
+    def _trait_tree(self, shape: Shape, path: str, overlay: Overlay, paths: set[str]) -> str | None:
+        """The tree of ``overlay``'s entries at and under ``path`` (None: all empty), adding the walk's paths."""
+        paths.add(path)
+        tree: dict[str, Any] = {}
+        if isinstance(shape, Structure):
+            prefix = members_of(path)
+            children = ((m.name, self._trait_tree(m.shape, prefix + m.name, overlay, paths)) for m in shape.members)
+            members = [[name, child] for name, child in children if child is not None]
+            if members:
+                tree["m"] = members
+        elif isinstance(shape, ListShape | MapShape):
+            kind, step = ("l", LIST) if isinstance(shape, ListShape) else ("v", MAP)
+            child = self._trait_tree(
+                shape.member if isinstance(shape, ListShape) else shape.value, path + step, overlay, paths
+            )
+            if child is not None:
+                tree[kind] = child
+        traits = overlay.get(path)
+        if traits:
+            tree["t"] = traits
+        return self.blob(tree) if tree else None
+
     def _trait_text(self, traits: dict[str, Any]) -> str:
         seen = self._traits.get(id(traits))
         if seen is None:
@@ -218,7 +259,7 @@ def _version(op: Operation, encoder: NodeEncoder) -> VersionRow:
     output = None if op.output is None else encoder.node_id(op.output)
     sides = [encoder.doc_id(op.input), None if op.output is None else encoder.doc_id(op.output)]
     docs = encoder.blob([op.documentation, *sides])
-    traits = None if op.traits is None else encoder.overlay(op.traits)
+    traits = encoder.traits_id(op)
     return VersionRow(op.name, op.api_name, encoder.node_id(op.input), output, docs, traits)
 
 

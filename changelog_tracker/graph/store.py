@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ from .nodes import NodeBody, NodeReader
 SCHEMA = [
     "CREATE TABLE nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     # Content-addressed JSON beside the shape nodes (graph/encode.py): documentation trees, trait
-    # overlays, page method lists, complete sources' manifests. Equal values are one row.
+    # overlays, page method lists, complete sources' manifests. Equal values are one row; a long
+    # body is stored zlib-compressed (a BLOB: _packed).
     "CREATE TABLE blobs (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     # Operation versions of pages (partial sources), and same-day merges with a complete source.
     """CREATE TABLE versions (
@@ -61,6 +63,7 @@ _COMPLETE = """SELECT MAX(release) FROM (
     UNION SELECT release FROM coverage WHERE release<=:at
       AND release NOT IN (SELECT release FROM pages WHERE service=:service))"""
 _NO_METHODS = node_id_of(canonical([]))  # the methods blob of a page that lists none
+_PACK_FROM = 128  # characters: shorter blobs (most tree nodes) do not shrink
 Entry = tuple[str | None, ...]  # a version's columns after its key: VersionRow.entry()
 
 
@@ -106,6 +109,7 @@ class Store:
         self._unions: set[str] | None = None
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
         self._blobs: dict[str, Any] = {}  # nor do blobs
+        self._trees: dict[str, Overlay] = {}  # overlays read from trees, by blob id
         self._paths: dict[tuple[str, str], dict[str, str]] = {}  # (side, root node) -> {path: node}
         # Answers derived from rows that writes change: kept while the database is unchanged.
         self._states: dict[tuple[str, str], dict[str, Version]] = {}
@@ -177,7 +181,8 @@ class Store:
         of them list must agree (a side one cut is the other's), else ConflictError: the merge is
         a version row, whatever the order they came in."""
         self._forget()
-        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", page.blobs.items())
+        packed = ((blob, _packed(text)) for blob, text in page.blobs.items())
+        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", packed)
         record = page.record
         if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
             self.db.execute(
@@ -350,9 +355,10 @@ class Store:
         if blob in self._blobs:
             return self._blobs[blob]
         row = self.db.execute("SELECT body FROM blobs WHERE id=?", (blob,)).fetchone()
-        if row is None or node_id_of(row[0]) != blob:
+        text = None if row is None else _unpacked(row[0])
+        if text is None or node_id_of(text) != blob:
             raise self._damaged(f"stored value {blob!r} is " + ("missing" if row is None else "damaged"))
-        value = self._blobs[blob] = self._json(row[0])
+        value = self._blobs[blob] = self._json(text)
         return value
 
     def shape(self, node: str | None) -> Shape | None:
@@ -471,12 +477,41 @@ class Store:
         if current is None:
             overlay = None
         else:
-            overlay = self._overlays[current] if current.traits is None else self._blob(current.traits)
+            overlay = self._overlays[current] if current.traits is None else self._stored_overlay(current.traits)
         for later in reversed(chain):
             overlay = None if overlay is None or current is None else self._carried(current, later, overlay)
             self._overlays[later] = overlay
             current = later
         return None if overlay is None else dict(overlay)
+
+    def _stored_overlay(self, blob: str) -> Overlay:
+        """A stored overlay: flat, or a tree beside the shape nodes (encode.NodeEncoder.traits_id) whose
+        walk gives every path, ``{}`` where the tree has no entry."""
+        stored = self._blob(blob)
+        if isinstance(stored, dict):
+            return stored
+        found = self._trees.get(blob)
+        if found is None:
+            operation, *roots = stored
+            found = {"": operation}
+            for side, root, tree in zip(("input", "output"), roots[:2], roots[2:], strict=True):
+                if root is not None:
+                    found.update((path, {}) for path in self._side_paths(side, root))
+                    self._tree_traits(tree, side, found)
+            found = self._trees[blob] = dict(sorted(found.items()))  # the order a flat overlay reads in
+        return found
+
+    def _tree_traits(self, tree: str | None, path: str, into: Overlay) -> None:
+        if tree is None:
+            return
+        body = self._blob(tree)
+        if "t" in body:
+            into[path] = body["t"]
+        prefix = members_of(path)
+        for name, child in body.get("m", ()):
+            self._tree_traits(child, prefix + name, into)
+        self._tree_traits(body.get("l"), path + LIST, into)
+        self._tree_traits(body.get("v"), path + MAP, into)
 
     def traits_origin(self, version: Version) -> str | None:
         """The blob id of the stored overlay ``version``'s traits come from (its own, or the one a
@@ -549,6 +584,24 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
+
+
+def _packed(text: str) -> str | bytes:
+    """A blob's stored body: zlib-compressed (an SQLite BLOB) where that is smaller, as most documentation is."""
+    if len(text) < _PACK_FROM:
+        return text
+    packed = zlib.compress(text.encode(), 6)
+    return packed if len(packed) < len(text) else text
+
+
+def _unpacked(body: str | bytes) -> str | None:
+    """A stored body's text (None: it does not decompress)."""
+    if isinstance(body, str):
+        return body
+    try:
+        return zlib.decompress(body).decode()
+    except (zlib.error, UnicodeDecodeError):
+        return None
 
 
 def _day_before(release: str) -> str:

@@ -167,5 +167,5 @@ def test_a_format_1_store_is_refused_with_the_rebuild_message(first: Path, tmp_p
     with sqlite3.connect(db) as raw:
         raw.execute("PRAGMA user_version = 1")
     raw.close()
-    with pytest.raises(StoreError, match=f"older format \\(1, today 2\\): {opening.REBUILD}"):
+    with pytest.raises(StoreError, match=f"older format \\(1, today {opening.FORMAT_VERSION}\\): {opening.REBUILD}"):
         Store(db, create=False)

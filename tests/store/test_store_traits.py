@@ -168,3 +168,48 @@ IN_ORDER = _in_order(list(range(len(PAGES))))
 def test_any_order_of_ingests_gives_the_same_traits(order: list[int]) -> None:
     assert '"a:input' in IN_ORDER and '"b:input' in IN_ORDER  # both models' overlays are answers
     assert _in_order(order) == IN_ORDER
+
+
+def _blob_bytes(page: Page) -> int:
+    with Store(":memory:") as store:
+        store_pages(store, [page])
+        total: int = store.db.execute("SELECT SUM(LENGTH(body)) FROM blobs").fetchone()[0]
+        return total
+
+
+def test_a_models_real_overlays_are_trees_of_their_traits_only_and_read_back_the_same() -> None:
+    """Every path of a model's overlay is listed, most with ``{}``: stored flat they were most of a
+    store's bytes. As trees beside the shape nodes only the traits are stored, and the walk of the
+    nodes gives the ``{}`` of every other path back; an overlay listing other paths stays flat."""
+    ops = list(operations_from_json(OLD, SERVICE))
+    odd = replace(ops[0], name="Odd", traits={"": {}, "input.NotAMember": {"min": 1}})
+    day = dt.date(2026, 3, 1)
+    methods = tuple(PageMethod(op, "new") for op in [*ops, odd])
+    page = Page("a.whl", day, full_name(OLD), methods, service=SERVICE, complete=True, traits=SERVICE_TRAITS)
+    with Store(":memory:") as store:
+        store_pages(store, [page])
+        state = store.state(SERVICE, day.isoformat())
+        for method in page.methods:
+            assert store.traits(state[method.operation.name]) == method.operation.traits
+        assert list(store.traits(state[ops[0].name]) or {}) == sorted(ops[0].traits or {})  # the flat order
+    unknown = tuple(PageMethod(replace(op, traits=None), "new") for op in ops)
+    stored = _blob_bytes(replace(page, methods=methods[:-1])) - _blob_bytes(replace(page, methods=unknown))
+    flat = sum(len(json.dumps(op.traits, sort_keys=True, separators=(",", ":"))) for op in ops)
+    assert stored < flat / 2
+
+
+def test_long_blobs_are_stored_compressed_and_read_back_the_same() -> None:
+    """Documentation trees are most of what is left: zlib-compressed where that is smaller."""
+    from changelog_tracker.graph.encode import member_docs
+
+    ops = list(operations_from_json(OLD, SERVICE))
+    page = Page("a.whl", dt.date(2026, 3, 1), full_name(OLD), tuple(PageMethod(op, "new") for op in ops),
+                service=SERVICE, complete=True)  # fmt: skip
+    with Store(":memory:") as store:
+        store_pages(store, [page])
+        kinds = dict(store.db.execute("SELECT typeof(body), COUNT(*) FROM blobs GROUP BY 1").fetchall())
+        assert kinds.get("blob", 0) > 0 and kinds.get("text", 0) > 0  # short ones stay text
+        state = store.state(SERVICE, "2026-03-01")
+        for op in ops:
+            assert store.documentation(state[op.name]) == (op.documentation, member_docs(op))
+            assert store.traits(state[op.name]) == op.traits
