@@ -119,10 +119,11 @@ class Prepared:
 def prepare(document: Document, placing: Placing) -> Prepared:
     """Parse, place and encode one document: all that needs no store (worker processes run it)."""
     pages, skipped = parse_document(document)
-    return replace(_encode(pages, placing), skipped=skipped)
+    return replace(encode_pages(pages, placing), skipped=skipped)
 
 
-def _encode(pages: list[Page], placing: Placing, progress: Progress | None = None) -> Prepared:
+def encode_pages(pages: list[Page], placing: Placing, progress: Progress | None = None) -> Prepared:
+    """Place and encode pages into rows (ingest's workers and sync's share this; no store needed)."""
     warned: list[str] = []
     encoder = NodeEncoder()
     encoded = []
@@ -143,7 +144,7 @@ def prepare_all(documents: list[Document], placing: Placing, progress: Progress 
     # Biggest first: the longest document must not start last (pages range from 1 KB to 5 MB).
     jobs = [(i, documents[i], placing) for i in sorted(range(len(documents)), key=lambda i: -len(documents[i].data))]
     # Pool's exit terminates its workers, also when an error or a signal (SIGINT, SIGTERM) ends the run.
-    with multiprocessing.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+    with multiprocessing.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         for done, (index, prepared, error) in enumerate(pool.imap_unordered(_prepare_job, jobs), 1):
             if error is not None:
                 errors[index] = error
@@ -166,7 +167,7 @@ def _prepare_job(job: tuple[int, Document, Placing]) -> tuple[int, Prepared | No
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Pool worker start: end with the ingest that started it, however it ends (kill -9 too).
 
     Linux delivers SIGKILL when the parent dies (prctl); elsewhere, or should that fail, a
@@ -204,7 +205,7 @@ def ingest(
     learned = store.names()
     chosen = None if service is None else known_service(service, learned, store.services())
     prepared = prepare_all(collect(paths), Placing(chosen, date, learned), progress)
-    return _store(store, prepared, progress=progress)
+    return store_prepared(store, prepared, progress=progress)
 
 
 def store_pages(
@@ -219,17 +220,18 @@ def store_pages(
 
     ``covers_all``: the pages are complete and cover every service of their release (a full
     baseline), so a service they lack has ended."""
-    prepared = [_encode(pages, Placing(service, date, store.names()), progress)]
+    prepared = [encode_pages(pages, Placing(service, date, store.names()), progress)]
     coverage = {(p.record.release, p.record.source) for p in prepared[0].pages} if covers_all else set()
-    return _store(store, prepared, coverage, progress)
+    return store_prepared(store, prepared, coverage, progress)
 
 
-def _store(
+def store_prepared(
     store: Store,
     prepared: list[Prepared],
     coverage: AbstractSet[tuple[str, str]] = frozenset(),
     progress: Progress | None = None,
 ) -> IngestReport:
+    """Write encoded pages (and full-baseline coverage) in one transaction: the store side of ingest and sync."""
     report = IngestReport()
     for item in prepared:
         for message in item.warnings:

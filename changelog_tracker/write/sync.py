@@ -22,7 +22,7 @@ from ..graph.store import Store
 from ..sources.releases import Releases, version_key, wheel_version
 from ..suggest import did_you_mean
 from .baseline import model_pages
-from .ingest import Placing, Prepared, Progress, _die_with_parent, _encode, _store
+from .ingest import Placing, Prepared, Progress, die_with_parent, encode_pages, store_prepared
 
 Bound = str | dt.date | None  # a version ("1.42.55"), a date, or no bound
 
@@ -188,7 +188,7 @@ def store_release(
     pages = convert(release, changed, learned)
     with store.transaction():
         missed = [s for s in unchanged if not store.put_unchanged(s, day, source, release.digests[s])]
-        _store(store, pages + convert(release, missed, learned, parallel=False))
+        store_prepared(store, pages + convert(release, missed, learned, parallel=False))
         if services is None:
             store.put_coverage(day, source)
     return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
@@ -234,7 +234,7 @@ class Converter:
         if not parallel or workers < 2 or len(services) < self.PARALLEL:
             return [_convert((release, services, learned))] if services else []
         if self.pool is None:
-            self.pool = multiprocessing.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+            self.pool = multiprocessing.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),))
         shares = workers * self.SHARES
         jobs = [(release, services[i::shares], learned) for i in range(min(shares, len(services)))]
         return list(self.pool.imap(_convert, jobs))
@@ -250,4 +250,4 @@ def _convert(job: tuple[Release, list[str], dict[str, str]]) -> Prepared:
 
     release, services, learned = job
     pages = model_pages(wheel_files(release.wheel, services), release.date, release.wheel.name)
-    return _encode(pages, Placing(learned=learned))
+    return encode_pages(pages, Placing(learned=learned))

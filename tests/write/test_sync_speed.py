@@ -107,14 +107,14 @@ def test_models_convert_without_botocore_model_objects(release: Release, monkeyp
 def test_a_new_release_of_a_complete_page_asks_nothing_per_operation(release: Release, tmp_path: Path) -> None:
     """The day's first source of a complete page: its manifest answers, no query per operation."""
     from changelog_tracker.graph.store import Store
-    from changelog_tracker.write.ingest import _store
+    from changelog_tracker.write.ingest import store_prepared
 
     with Converter() as convert:
         prepared = convert(release, ["ecs"], {}, parallel=False)
     with Store(tmp_path / "t.db") as store:
         asked: list[str] = []
         store.db.set_trace_callback(asked.append)
-        _store(store, prepared)
+        store_prepared(store, prepared)
         store.db.set_trace_callback(None)
         per_operation = [sql for sql in asked if "FROM versions WHERE service=" in sql and "operation=" in sql]
         assert per_operation == [] and store.state("ecs", "2026-03-03")
