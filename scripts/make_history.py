@@ -70,27 +70,7 @@ def write_model(out: Path, service: str, version: str, model: dict[str, Any] | N
 
 def service_files(path: Path, services: Iterable[str]) -> dict[str, Files]:
     """{service: (service-2, paginators-1 or None, waiters-2 or None)} of the newest api-version."""
-    models = wheel.wheel_models(path, services)
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        folders = {s: m.rsplit("/", 1)[0] for s, m in wheel._newest_model_members(names).items() if s in models}
-        return {
-            s: (
-                m,
-                _beside(archive, names, f"{folders[s]}/paginators-1.json"),
-                _beside(archive, names, f"{folders[s]}/waiters-2.json"),
-            )
-            for s, m in models.items()
-        }
-
-
-def _beside(archive: zipfile.ZipFile, names: set[str], member: str) -> dict[str, Any] | None:
-    for name in (member, member + ".gz"):
-        if name in names:
-            raw = archive.read(name)
-            loaded: dict[str, Any] = json.loads(gzip.decompress(raw) if name.endswith(".gz") else raw)
-            return loaded
-    return None
+    return {s: (f.model, f.paginators, f.waiters) for s, f in wheel.wheel_files(path, services).items()}
 
 
 def write_changed(out: Path, service: str, version: str, old: Files | None, new: Files) -> None:
