@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,15 +27,16 @@ from ..errors import StoreError, TrackerError
 from ..model import CUT_SIDE, Operation, Overlay, Shape, Structure
 from ..paths import LIST, MAP, members_of
 from . import lock, opening
+from .bodies import key, pack, unpack
 from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, canonical, node_id_of, page_digest
 from .nodes import NodeBody, NodeReader
 
 SCHEMA = [
-    "CREATE TABLE nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # Shape nodes by the integer key of their id, each body compressed where that is smaller (bodies.py).
+    "CREATE TABLE nodes (key INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     # Content-addressed JSON beside the shape nodes (graph/encode.py): documentation trees, trait
-    # overlays, page method lists, complete sources' manifests. Equal values are one row; a long
-    # body is stored zlib-compressed (a BLOB: _packed).
-    "CREATE TABLE blobs (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # overlays, page method lists, complete sources' manifests. Equal values are one row, kept as nodes are.
+    "CREATE TABLE blobs (key INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     # Operation versions of pages (partial sources), and same-day merges with a complete source.
     """CREATE TABLE versions (
     service TEXT NOT NULL, operation TEXT NOT NULL, release TEXT NOT NULL,
@@ -50,7 +50,7 @@ SCHEMA = [
     manifest TEXT, traits TEXT, model_digest TEXT,
     PRIMARY KEY (service, release, digest))""",
     "CREATE TABLE names (name TEXT PRIMARY KEY, service TEXT NOT NULL)",
-    "CREATE TABLE unions (id TEXT PRIMARY KEY)",  # tagged unions, where any source said so
+    "CREATE TABLE unions (key INTEGER PRIMARY KEY)",  # tagged unions (node keys), where any source said so
     # Releases of a complete source covering every service (a full baseline): a service it lacks
     # ended there. A baseline of some services (--service) is complete for those only (pages).
     "CREATE TABLE coverage (release TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (release, source))",
@@ -63,7 +63,6 @@ _COMPLETE = """SELECT MAX(release) FROM (
     UNION SELECT release FROM coverage WHERE release<=:at
       AND release NOT IN (SELECT release FROM pages WHERE service=:service))"""
 _NO_METHODS = node_id_of(canonical([]))  # the methods blob of a page that lists none
-_PACK_FROM = 128  # characters: shorter blobs (most tree nodes) do not shrink
 Entry = tuple[str | None, ...]  # a version's columns after its key: VersionRow.entry()
 
 
@@ -106,7 +105,7 @@ class Store:
         self.on_wait = on_wait
         self.db, self._made = opening.connect(self.path, create, SCHEMA, self._begin, on_wait)
         self.reader = NodeReader(self.node, self.is_union)
-        self._unions: set[str] | None = None
+        self._unions: set[int] | None = None  # node keys
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
         self._blobs: dict[str, Any] = {}  # nor do blobs
         self._trees: dict[str, Overlay] = {}  # overlays read from trees, by blob id
@@ -168,9 +167,9 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     def put_nodes(self, nodes: dict[str, str], unions: set[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?)", nodes.items())
+        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?)", _rows(nodes))
         if unions:
-            self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((u,) for u in unions))
+            self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((key(u),) for u in unions))
             self._unions = None
 
     def put_page(self, page: EncodedPage) -> bool:
@@ -181,8 +180,7 @@ class Store:
         of them list must agree (a side one cut is the other's), else ConflictError: the merge is
         a version row, whatever the order they came in."""
         self._forget()
-        packed = ((blob, _packed(text)) for blob, text in page.blobs.items())
-        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", packed)
+        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", _rows(page.blobs))
         record = page.record
         if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
             self.db.execute(
@@ -316,8 +314,8 @@ class Store:
 
     def is_union(self, node: str) -> bool:
         if self._unions is None:
-            self._unions = {row[0] for row in self.db.execute("SELECT id FROM unions")}
-        return node in self._unions
+            self._unions = {row[0] for row in self.db.execute("SELECT key FROM unions")}
+        return key(node) in self._unions
 
     def put_name(self, name: str, service: str) -> None:
         self.db.execute(
@@ -334,10 +332,11 @@ class Store:
             return body
         if node == CUT_NODE:
             return CUT_SIDE.to_json()
-        row = self.db.execute("SELECT body FROM nodes WHERE id=?", (node,)).fetchone()
-        if row is None or node_id_of(row[0]) != node:  # content-addressed: a body must hash to its id
+        row = self.db.execute("SELECT body FROM nodes WHERE key=?", (key(node),)).fetchone()
+        text = None if row is None else unpack(row[0])
+        if text is None or node_id_of(text) != node:  # content-addressed: a body must hash to its id
             raise self._damaged(f"shape node {node!r} is " + ("missing" if row is None else "damaged"))
-        loaded: NodeBody = self._json(row[0])
+        loaded: NodeBody = self._json(text)
         self._bodies[node] = loaded
         return loaded
 
@@ -354,8 +353,8 @@ class Store:
         """A stored JSON value by id (checked against its id, then cached: do not change it)."""
         if blob in self._blobs:
             return self._blobs[blob]
-        row = self.db.execute("SELECT body FROM blobs WHERE id=?", (blob,)).fetchone()
-        text = None if row is None else _unpacked(row[0])
+        row = self.db.execute("SELECT body FROM blobs WHERE key=?", (key(blob),)).fetchone()
+        text = None if row is None else unpack(row[0])
         if text is None or node_id_of(text) != blob:
             raise self._damaged(f"stored value {blob!r} is " + ("missing" if row is None else "damaged"))
         value = self._blobs[blob] = self._json(text)
@@ -586,22 +585,8 @@ class Store:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
 
 
-def _packed(text: str) -> str | bytes:
-    """A blob's stored body: zlib-compressed (an SQLite BLOB) where that is smaller, as most documentation is."""
-    if len(text) < _PACK_FROM:
-        return text
-    packed = zlib.compress(text.encode(), 6)
-    return packed if len(packed) < len(text) else text
-
-
-def _unpacked(body: str | bytes) -> str | None:
-    """A stored body's text (None: it does not decompress)."""
-    if isinstance(body, str):
-        return body
-    try:
-        return zlib.decompress(body).decode()
-    except (zlib.error, UnicodeDecodeError):
-        return None
+def _rows(bodies: dict[str, str]) -> Iterator[tuple[int, str | bytes]]:
+    return ((key(body_id), pack(text)) for body_id, text in bodies.items())
 
 
 def _day_before(release: str) -> str:
