@@ -14,6 +14,7 @@ body.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -22,11 +23,23 @@ import zstandard
 DICTIONARY = Path(__file__).with_name("bodies.zdict")
 LEVEL = 3  # higher levels shrink bodies by 1-10% for 4-20 times the time
 _FORMAT = zstandard.FORMAT_ZSTD1_MAGICLESS  # no 4-byte magic number on every body
+_HEX = re.compile("(?:[0-9a-f]{2})*")
 
 
 def key(node: str) -> int:
     """The integer key of a node or blob id (24 hex digits): its first 8 bytes, signed as SQLite's."""
     return int.from_bytes(bytes.fromhex(node[:16]), "big", signed=True)
+
+
+def id_bytes(value: str | None) -> bytes | str | None:
+    """An id or digest as a row holds it: its bytes when it is lowercase hex (half the size), else as
+    given. Byte order is the hex text's order, so ORDER BY answers the same."""
+    return bytes.fromhex(value) if value is not None and _HEX.fullmatch(value) else value
+
+
+def id_text(value: bytes | str | None) -> str | None:
+    """The id or digest a row holds (``id_bytes`` undone)."""
+    return value.hex() if isinstance(value, bytes) else value
 
 
 @cache

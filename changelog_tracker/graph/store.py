@@ -27,7 +27,7 @@ from ..errors import StoreError, TrackerError
 from ..model import CUT_SIDE, Operation, Overlay, Shape, Structure
 from ..paths import LIST, MAP, members_of
 from . import lock, opening
-from .bodies import key, pack, unpack
+from .bodies import id_bytes, id_text, key, pack, unpack
 from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, canonical, node_id_of, page_digest
 from .nodes import NodeBody, NodeReader
 
@@ -44,10 +44,11 @@ SCHEMA = [
     PRIMARY KEY (service, operation, release))""",
     # A complete source's operations are its manifest (operation -> version entry), shared by every
     # release whose model of the service is the same: an unchanged service adds a pages row only.
+    # Ids and digests are kept as bytes (bodies.id_bytes): a year adds a row per service a release.
     """CREATE TABLE pages (
-    service TEXT NOT NULL, release TEXT NOT NULL, digest TEXT NOT NULL, source TEXT NOT NULL,
-    full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods TEXT NOT NULL,
-    manifest TEXT, traits TEXT, model_digest TEXT,
+    service TEXT NOT NULL, release TEXT NOT NULL, digest BLOB NOT NULL, source TEXT NOT NULL,
+    full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods BLOB NOT NULL,
+    manifest BLOB, traits BLOB, model_digest BLOB,
     PRIMARY KEY (service, release, digest))""",
     "CREATE TABLE names (name TEXT PRIMARY KEY, service TEXT NOT NULL)",
     "CREATE TABLE unions (key INTEGER PRIMARY KEY)",  # tagged unions (node keys), where any source said so
@@ -62,7 +63,7 @@ _COMPLETE = """SELECT MAX(release) FROM (
     SELECT release FROM pages WHERE service=:service AND complete=1 AND release<=:at
     UNION SELECT release FROM coverage WHERE release<=:at
       AND release NOT IN (SELECT release FROM pages WHERE service=:service))"""
-_NO_METHODS = node_id_of(canonical([]))  # the methods blob of a page that lists none
+_NO_METHODS = id_bytes(node_id_of(canonical([])))  # the methods blob of a page that lists none
 Entry = tuple[str | None, ...]  # a version's columns after its key: VersionRow.entry()
 
 
@@ -115,6 +116,9 @@ class Store:
         self._overlays: dict[Version, Overlay | None] = {}
         self._seen_version = -1
         self._in_transaction = False
+        # Bodies a transaction wrote, by table and key: inserted at its end in key order, which fills
+        # SQLite's pages (random keys, inserted as they come, leave them a third empty).
+        self._pending: dict[str, dict[int, str | bytes]] = {"nodes": {}, "blobs": {}}
 
     def __enter__(self) -> Store:
         return self
@@ -147,6 +151,8 @@ class Store:
         finally:
             self._in_transaction = False
             self._forget()  # a rollback undoes what derived answers saw
+            for pending in self._pending.values():
+                pending.clear()
 
     @contextmanager
     def _outer_transaction(self) -> Iterator[None]:
@@ -155,6 +161,7 @@ class Store:
         try:
             try:
                 yield
+                self._write_pending()
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
@@ -167,7 +174,7 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     def put_nodes(self, nodes: dict[str, str], unions: set[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?)", _rows(nodes))
+        self._put_bodies("nodes", nodes)
         if unions:
             self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((key(u),) for u in unions))
             self._unions = None
@@ -180,12 +187,12 @@ class Store:
         of them list must agree (a side one cut is the other's), else ConflictError: the merge is
         a version row, whatever the order they came in."""
         self._forget()
-        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", _rows(page.blobs))
+        self._put_bodies("blobs", page.blobs)
         record = page.record
         if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
             self.db.execute(
                 "UPDATE pages SET source=? WHERE service=? AND release=? AND digest=? AND source>?",
-                (record.source, record.service, record.release, page.digest, record.source),
+                (record.source, record.service, record.release, id_bytes(page.digest), record.source),
             )
             return False
         others = self._manifest_entries(record.service, record.release)
@@ -200,15 +207,15 @@ class Store:
             (
                 record.service,
                 record.release,
-                page.digest,
+                id_bytes(page.digest),
                 record.source,
                 record.full_name,
                 record.note,
                 int(record.complete),
-                page.methods,
-                page.manifest,
-                page.traits,
-                record.model_digest,
+                id_bytes(page.methods),
+                id_bytes(page.manifest),
+                id_bytes(page.traits),
+                id_bytes(record.model_digest),
             ),
         )
         return True
@@ -222,11 +229,12 @@ class Store:
             """SELECT full_name, note, methods, manifest, traits FROM pages
                WHERE service=? AND complete=1 AND model_digest=? AND manifest IS NOT NULL
                ORDER BY release DESC, digest LIMIT 1""",
-            (service, digest),
+            (service, id_bytes(digest)),
         ).fetchone()
         if row is None:
             return False
-        full_name, note, methods_id, manifest_id, traits = row
+        full_name, note = row[:2]
+        methods_id, manifest_id, traits = str(id_text(row[2])), str(id_text(row[3])), id_text(row[4])
         methods: list[dict[str, Any]] = self._blob(methods_id)
         manifest = self._blob(manifest_id)
         versions = [VersionRow(m["operation"], *manifest[m["operation"]]) for m in methods]
@@ -234,6 +242,34 @@ class Store:
         digest_of_page = page_digest(record, versions, traits)
         self.put_page(EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits))
         return True
+
+    def _put_bodies(self, table: str, bodies: dict[str, str]) -> None:
+        """Content-addressed bodies by id, compressed (bodies.py); written when the transaction ends."""
+        pending = self._pending[table]
+        for body_id, text in bodies.items():
+            body_key = key(body_id)
+            if body_key not in pending:  # a body many pages bring is compressed once
+                pending[body_key] = pack(text)
+        if not self._in_transaction:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        for table, pending in self._pending.items():
+            self.db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", sorted(pending.items()))
+            pending.clear()
+
+    def _stored_body(self, table: str, body_id: str, what: str) -> str:
+        """A body's text, written or pending, checked against its id (content-addressed: a body must
+        hash to its id, so a damaged row or another id's key never reads as this body)."""
+        body_key = key(body_id)
+        body = self._pending[table].get(body_key)
+        if body is None:
+            row = self.db.execute(f"SELECT body FROM {table} WHERE key=?", (body_key,)).fetchone()
+            body = None if row is None else row[0]
+        text = None if body is None else unpack(body)
+        if text is None or node_id_of(text) != body_id:
+            raise self._damaged(f"{what} {body_id!r} is " + ("missing" if body is None else "damaged"))
+        return text
 
     def put_coverage(self, release: str, source: str) -> None:
         """``source`` of ``release`` covered every service: one it lacks is gone from then on."""
@@ -250,7 +286,7 @@ class Store:
 
     def _has_page(self, record: PageRecord, digest: str) -> bool:
         sql = "SELECT 1 FROM pages WHERE service=? AND release=? AND digest=?"
-        return self.db.execute(sql, (record.service, record.release, digest)).fetchone() is not None
+        return self.db.execute(sql, (record.service, record.release, id_bytes(digest))).fetchone() is not None
 
     def _manifest_entries(self, service: str, release: str) -> dict[str, Entry]:
         """The operations of the complete sources of ``service`` stored at ``release`` (where two
@@ -263,7 +299,7 @@ class Store:
 
     def _manifests(self, service: str, release: str) -> list[dict[str, list[str | None]]]:
         sql = "SELECT manifest FROM pages WHERE service=? AND release=? AND manifest IS NOT NULL ORDER BY digest"
-        return [self._blob(r[0]) for r in self.db.execute(sql, (service, release))]
+        return [self._blob(str(id_text(r[0]))) for r in self.db.execute(sql, (service, release))]
 
     def _merged(self, record: PageRecord, row: VersionRow, others: dict[str, Entry]) -> tuple[Any, ...] | None:
         """The version row to write (None: what is stored, or the page's manifest, stands), so
@@ -309,7 +345,8 @@ class Store:
 
     def _page_listing(self, service: str, release: str, operation: str) -> str:
         rows = self.db.execute("SELECT source, methods FROM pages WHERE service=? AND release=?", (service, release))
-        sources = sorted(src for src, methods in rows if any(m["operation"] == operation for m in self._blob(methods)))
+        listing = [(src, self._blob(str(id_text(methods)))) for src, methods in rows]
+        sources = sorted(src for src, methods in listing if any(m["operation"] == operation for m in methods))
         return sources[0] if sources else "the store"
 
     def is_union(self, node: str) -> bool:
@@ -332,11 +369,7 @@ class Store:
             return body
         if node == CUT_NODE:
             return CUT_SIDE.to_json()
-        row = self.db.execute("SELECT body FROM nodes WHERE key=?", (key(node),)).fetchone()
-        text = None if row is None else unpack(row[0])
-        if text is None or node_id_of(text) != node:  # content-addressed: a body must hash to its id
-            raise self._damaged(f"shape node {node!r} is " + ("missing" if row is None else "damaged"))
-        loaded: NodeBody = self._json(text)
+        loaded: NodeBody = self._json(self._stored_body("nodes", node, "shape node"))
         self._bodies[node] = loaded
         return loaded
 
@@ -353,11 +386,7 @@ class Store:
         """A stored JSON value by id (checked against its id, then cached: do not change it)."""
         if blob in self._blobs:
             return self._blobs[blob]
-        row = self.db.execute("SELECT body FROM blobs WHERE key=?", (key(blob),)).fetchone()
-        text = None if row is None else unpack(row[0])
-        if text is None or node_id_of(text) != blob:
-            raise self._damaged(f"stored value {blob!r} is " + ("missing" if row is None else "damaged"))
-        value = self._blobs[blob] = self._json(text)
+        value = self._blobs[blob] = self._json(self._stored_body("blobs", blob, "stored value"))
         return value
 
     def shape(self, node: str | None) -> Shape | None:
@@ -389,7 +418,7 @@ class Store:
             (service,) if service else (),
         )
         return [
-            PageRecord(s, r, src, fn, note, bool(c), self._blob(m), digest)
+            PageRecord(s, r, src, fn, note, bool(c), self._blob(str(id_text(m))), id_text(digest))
             for s, r, src, fn, note, c, m, digest in rows
         ]
 
@@ -561,7 +590,7 @@ class Store:
                ORDER BY release DESC, traits LIMIT 1""",
             (service, at),
         ).fetchone()
-        return None if row is None else dict(self._blob(row[0]))
+        return None if row is None else dict(self._blob(str(id_text(row[0]))))
 
     def model_digest(self, service: str, before: str) -> str | None:
         """The ``Page.model_digest`` of the newest complete page of ``service`` strictly before
@@ -572,7 +601,7 @@ class Store:
                ORDER BY release DESC, model_digest IS NULL, digest LIMIT 1""",
             (service, before),
         ).fetchone()
-        return None if row is None else row[0]
+        return None if row is None else id_text(row[0])
 
     def ended(self, service: str) -> str | None:
         """The date of the first complete source (covering every service) that lacks ``service``
@@ -583,10 +612,6 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
-
-
-def _rows(bodies: dict[str, str]) -> Iterator[tuple[int, str | bytes]]:
-    return ((key(body_id), pack(text)) for body_id, text in bodies.items())
 
 
 def _day_before(release: str) -> str:
