@@ -225,6 +225,14 @@ class Store:
         page whose ``model_digest`` is ``digest`` (its newest one): a pages row sharing its manifest,
         as converting it again would store. False (nothing written): no such page. Call it in a
         ``transaction``."""
+        page = self.unchanged_page(service, release, source, digest)
+        if page is not None:
+            self.put_page(page)
+        return page is not None
+
+    def unchanged_page(self, service: str, release: str, source: str, digest: str) -> EncodedPage | None:
+        """The page ``put_unchanged`` writes, only read (sync reads them while workers convert the
+        changed services); None: no stored page of that ``model_digest``."""
         row = self.db.execute(
             """SELECT full_name, note, methods, manifest, traits FROM pages
                WHERE service=? AND complete=1 AND model_digest=? AND manifest IS NOT NULL
@@ -232,7 +240,7 @@ class Store:
             (service, id_bytes(digest)),
         ).fetchone()
         if row is None:
-            return False
+            return None
         full_name, note = row[:2]
         methods_id, manifest_id, traits = str(id_text(row[2])), str(id_text(row[3])), id_text(row[4])
         methods: list[dict[str, Any]] = self._blob(methods_id)
@@ -240,8 +248,7 @@ class Store:
         versions = [VersionRow(m["operation"], *manifest[m["operation"]]) for m in methods]
         record = PageRecord(service, release, source, full_name, note, True, methods, digest)
         digest_of_page = page_digest(record, versions, traits)
-        self.put_page(EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits))
-        return True
+        return EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits)
 
     def _put_bodies(self, table: str, bodies: dict[str, str]) -> None:
         """Content-addressed bodies by id, compressed (bodies.py); written when the transaction ends."""

@@ -185,10 +185,13 @@ def store_release(
     if progress:
         progress(0, 1, f"botocore {release.version} ({day}): converting {len(changed)} of {len(wanted)} services")
     learned = store.names()
-    pages = convert(release, changed, learned)
+    converting = convert(release, changed, learned)  # workers convert while this process reads the rest
+    known = {s: store.unchanged_page(s, day, source, release.digests[s]) for s in unchanged}
+    missed = [s for s, page in known.items() if page is None]
+    kept = Prepared([page for page in known.values() if page is not None], [])
+    pages = [kept, *converting, *convert(release, missed, learned, parallel=False)]
     with store.transaction():
-        missed = [s for s in unchanged if not store.put_unchanged(s, day, source, release.digests[s])]
-        store_prepared(store, pages + convert(release, missed, learned, parallel=False))
+        store_prepared(store, pages)
         if services is None:
             store.put_coverage(day, source)
     return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
@@ -228,8 +231,9 @@ class Converter:
 
     def __call__(
         self, release: Release, services: list[str], learned: dict[str, str], parallel: bool = True
-    ) -> list[Prepared]:
-        """``learned``: the store's service names (``Store.names``), which place a page."""
+    ) -> Iterable[Prepared]:
+        """``learned``: the store's service names (``Store.names``), which place a page. In parallel the
+        workers start at once and the pages come as they are read (iterate to wait for them)."""
         workers = _cores()
         if not parallel or workers < 2 or len(services) < self.PARALLEL:
             return [_convert((release, services, learned))] if services else []
@@ -237,7 +241,7 @@ class Converter:
             self.pool = multiprocessing.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),))
         shares = workers * self.SHARES
         jobs = [(release, services[i::shares], learned) for i in range(min(shares, len(services)))]
-        return list(self.pool.imap(_convert, jobs))
+        return self.pool.imap(_convert, jobs)  # type: ignore[no-any-return]
 
 
 def _cores() -> int:

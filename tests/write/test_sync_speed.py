@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,14 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     return Release(VERSION, wheel, dt.date(2026, 3, 3), {})
 
 
-def rows(prepared: list[Prepared]) -> dict[str, tuple[str, list[str], dict[str, str]]]:
+def rows(prepared: Iterable[Prepared]) -> dict[str, tuple[str, list[str], dict[str, str]]]:
     pages: list[EncodedPage] = [page for item in prepared for page in item.pages]
     return {p.record.service: (p.digest, [v.input for v in p.versions], p.nodes) for p in pages}
 
 
 def test_workers_hand_back_encoded_pages(release: Release) -> None:
     with Converter() as convert:
-        prepared = convert(release, SERVICES, {})
+        prepared = list(convert(release, SERVICES, {}))  # the workers' pages come as they are read
     pages = [page for item in prepared for page in item.pages]
     assert all(isinstance(page, EncodedPage) for page in pages)
     assert sorted(p.record.service for p in pages) == SERVICES
@@ -110,7 +111,7 @@ def test_a_new_release_of_a_complete_page_asks_nothing_per_operation(release: Re
     from changelog_tracker.write.ingest import store_prepared
 
     with Converter() as convert:
-        prepared = convert(release, ["ecs"], {}, parallel=False)
+        prepared = list(convert(release, ["ecs"], {}, parallel=False))
     with Store(tmp_path / "t.db") as store:
         asked: list[str] = []
         store.db.set_trace_callback(asked.append)
