@@ -94,26 +94,34 @@ class NodeEncoder:
         return self.blob([overlay[""], self.node_id(op.input), output, *trees])
 
     def _trait_tree(self, shape: Shape, path: str, overlay: Overlay, paths: set[str]) -> str | None:
-        """The tree of ``overlay``'s entries at and under ``path`` (None: all empty), adding the walk's paths."""
+        """The tree of ``overlay``'s entries at and under ``path`` (None: all empty), adding the walk's paths.
+
+        Its canonical JSON is written directly (keys in sorted order: l, m, t, v): a big model walks
+        hundreds of thousands of paths, and json.dumps of each tree node was most of converting it."""
         paths.add(path)
-        tree: dict[str, Any] = {}
+        parts: dict[str, str] = {}
         if isinstance(shape, Structure):
             prefix = members_of(path)
             children = ((m.name, self._trait_tree(m.shape, prefix + m.name, overlay, paths)) for m in shape.members)
-            members = [[name, child] for name, child in children if child is not None]
+            members = ",".join(f'[{_json_string(name)},"{child}"]' for name, child in children if child is not None)
             if members:
-                tree["m"] = members
+                parts["m"] = f"[{members}]"
         elif isinstance(shape, ListShape | MapShape):
             kind, step = ("l", LIST) if isinstance(shape, ListShape) else ("v", MAP)
             child = self._trait_tree(
                 shape.member if isinstance(shape, ListShape) else shape.value, path + step, overlay, paths
             )
             if child is not None:
-                tree[kind] = child
+                parts[kind] = f'"{child}"'
         traits = overlay.get(path)
         if traits:
-            tree["t"] = traits
-        return self.blob(tree) if tree else None
+            parts["t"] = self._trait_text(traits)
+        if not parts:
+            return None
+        text = "{" + ",".join(f'"{k}":{parts[k]}' for k in sorted(parts)) + "}"
+        blob = node_id_of(text)
+        self.blobs[blob] = text
+        return blob
 
     def _trait_text(self, traits: dict[str, Any]) -> str:
         seen = self._traits.get(id(traits))
