@@ -20,6 +20,7 @@ from ..parse.delta import delta_to_json
 from ..paths import LIST, MAP, members_of
 
 CUT_NODE = "undocumented"  # the node id of a side the page cut: the store keeps a same-day source's instead
+MANIFEST_PART = 16  # operations in a manifest part, on average
 
 
 class NodeEncoder:
@@ -63,6 +64,22 @@ class NodeEncoder:
         blob = node_id_of(text)
         self.blobs[blob] = text
         return blob
+
+    def manifest(self, entries: dict[str, list[str | None]]) -> str:
+        """A complete source's ``{operation: VersionRow.entry()}`` as the blob id of a list of parts, each
+        a blob of some operations' entries, cut after an operation whose name hashes to 0 mod
+        MANIFEST_PART (content-defined, as rsync cuts): a release that changes a few operations of a
+        big service writes the parts holding them, not the whole manifest again."""
+        parts: list[str] = []
+        part: dict[str, list[str | None]] = {}
+        for operation in sorted(entries):
+            part[operation] = entries[operation]
+            if int(node_id_of(operation)[:8], 16) % MANIFEST_PART == 0:
+                parts.append(self.blob(part))
+                part = {}
+        if part or not parts:
+            parts.append(self.blob(part))
+        return self.blob(parts)
 
     def overlay(self, overlay: Overlay) -> str:
         """An overlay's blob id, its text exactly ``canonical(overlay)``'s, written from each trait dict's
@@ -227,7 +244,7 @@ class EncodedPage:
     unions: set[str]
     blobs: dict[str, str] = field(default_factory=dict)  # the blobs it brought (id -> JSON)
     methods: str = ""  # blob id of record.methods
-    manifest: str | None = None  # a complete source: blob id of {operation: VersionRow.entry()}
+    manifest: str | None = None  # a complete source: blob id of its manifest (NodeEncoder.manifest)
     traits: str | None = None  # blob id of Page.traits (service-level facts of a model)
 
 
@@ -248,7 +265,7 @@ def encode_page(page: Page, encoder: NodeEncoder) -> EncodedPage:
     )
     methods_id = encoder.blob(methods)
     traits = None if page.traits is None else encoder.blob(page.traits)
-    manifest = encoder.blob({v.operation: v.entry() for v in versions}) if page.complete else None
+    manifest = encoder.manifest({v.operation: v.entry() for v in versions}) if page.complete else None
     nodes, unions, blobs = encoder.take()
     digest = page_digest(record, versions, traits)
     return EncodedPage(record, digest, versions, nodes, unions, blobs, methods_id, manifest, traits)

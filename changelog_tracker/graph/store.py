@@ -110,6 +110,7 @@ class Store:
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
         self._blobs: dict[str, Any] = {}  # nor do blobs
         self._trees: dict[str, Overlay] = {}  # overlays read from trees, by blob id
+        self._manifests_read: dict[str, dict[str, Any]] = {}  # manifests read from parts, by blob id
         self._paths: dict[tuple[str, str], dict[str, str]] = {}  # (side, root node) -> {path: node}
         # Answers derived from rows that writes change: kept while the database is unchanged.
         self._states: dict[tuple[str, str], dict[str, Version]] = {}
@@ -244,7 +245,7 @@ class Store:
         full_name, note = row[:2]
         methods_id, manifest_id, traits = str(id_text(row[2])), str(id_text(row[3])), id_text(row[4])
         methods: list[dict[str, Any]] = self._blob(methods_id)
-        manifest = self._blob(manifest_id)
+        manifest = self._manifest(manifest_id)
         versions = [VersionRow(m["operation"], *manifest[m["operation"]]) for m in methods]
         record = PageRecord(service, release, source, full_name, note, True, methods, digest)
         digest_of_page = page_digest(record, versions, traits)
@@ -306,7 +307,16 @@ class Store:
 
     def _manifests(self, service: str, release: str) -> list[dict[str, list[str | None]]]:
         sql = "SELECT manifest FROM pages WHERE service=? AND release=? AND manifest IS NOT NULL ORDER BY digest"
-        return [self._blob(str(id_text(r[0]))) for r in self.db.execute(sql, (service, release))]
+        return [self._manifest(str(id_text(r[0]))) for r in self.db.execute(sql, (service, release))]
+
+    def _manifest(self, blob: str) -> dict[str, Any]:
+        """A stored manifest: its parts (encode.NodeEncoder.manifest) as one ``{operation: entry}``."""
+        found = self._manifests_read.get(blob)
+        if found is None:
+            found = self._manifests_read[blob] = {}
+            for part in self._blob(blob):
+                found.update(self._blob(part))
+        return found
 
     def _merged(self, record: PageRecord, row: VersionRow, others: dict[str, Entry]) -> tuple[Any, ...] | None:
         """The version row to write (None: what is stored, or the page's manifest, stands), so

@@ -184,3 +184,13 @@ def test_a_store_of_real_releases_stays_under_its_measured_size(first: Path, tmp
             sync(store, release)
         assert len(store.releases()) == 11
         assert _bytes(store) <= ELEVEN_BOUND, _bytes(store)
+
+
+def test_a_changed_service_writes_only_the_manifest_parts_it_changed(first: Path, tmp_path: Path) -> None:
+    """A manifest is a list of parts (operations cut by their names' hashes): eks's change writes a few."""
+    with Store(copy(first, tmp_path / "s.db")) as store:
+        convert(store, EKS_CHANGED)
+        sql = "SELECT manifest FROM pages WHERE service='eks' ORDER BY release"
+        before, after = (set(store._blob(bytes(row[0]).hex())) for row in store.db.execute(sql))
+        assert len(after) > 4 and before != after
+        assert len(after - before) <= len(after) / 2, (len(after - before), len(after))  # most parts are shared
