@@ -181,7 +181,7 @@ def store_release(
     day, source = release.date.isoformat(), release.wheel.name
     wanted = sorted(release.digests) if services is None else [s for s in services if s in release.digests]
     unchanged = [s for s in wanted if store.model_digest(s, day) == release.digests[s]]
-    changed = [s for s in wanted if s not in set(unchanged)]
+    changed = biggest_first(release.wheel, [s for s in wanted if s not in set(unchanged)])
     if progress:
         progress(0, 1, f"botocore {release.version} ({day}): converting {len(changed)} of {len(wanted)} services")
     learned = store.names()
@@ -196,6 +196,19 @@ def store_release(
             store.put_coverage(day, source)
     return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
                  time.monotonic() - started)  # fmt: skip
+
+
+def biggest_first(wheel: Path, services: list[str]) -> list[str]:
+    """``services`` by the size of their files in the wheel, biggest first: the workers take them in
+    this order, and a big model (quicksight, ec2) started last would end the release alone."""
+    import zipfile
+
+    from ..sources.wheel import newest_files
+
+    with zipfile.ZipFile(wheel) as archive:
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+    members = newest_files(list(sizes))
+    return sorted(services, key=lambda s: (-sum(sizes[m] for m in members.get(s, {}).values()), s))
 
 
 def _stage(progress: Progress | None, done: int, total: int) -> Progress | None:

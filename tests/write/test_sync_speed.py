@@ -119,3 +119,16 @@ def test_a_new_release_of_a_complete_page_asks_nothing_per_operation(release: Re
         store.db.set_trace_callback(None)
         per_operation = [sql for sql in asked if "FROM versions WHERE service=" in sql and "operation=" in sql]
         assert per_operation == [] and store.state("ecs", "2026-03-03")
+
+
+def test_the_biggest_models_are_converted_first(release: Release) -> None:
+    """The workers take the services in this order: the biggest model must not start last."""
+    with zipfile.ZipFile(release.wheel) as archive:
+        sizes: dict[str, int] = {}
+        for info in archive.infolist():
+            if "/service-2.json" in info.filename:
+                service = info.filename.split("/")[2]
+                sizes[service] = max(sizes.get(service, 0), info.file_size)
+    ordered = syncing.biggest_first(release.wheel, sorted(SERVICES))
+    assert sorted(ordered) == sorted(SERVICES)
+    assert ordered[0] == max(SERVICES, key=lambda s: sizes[s]) != sorted(SERVICES)[0]
