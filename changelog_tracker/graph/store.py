@@ -8,6 +8,7 @@ whatever their order (or refused when they disagree), so the order in which page
 never changes an answer. A complete source stores each service as a content-addressed manifest
 (operation -> shapes, documentation, traits), so a release that leaves a service unchanged adds one
 pages row for it; a page's traits overlay is derived when read, from the state before it (traits).
+Nodes and blobs are kept by integer keys, their bodies compressed with a shipped dictionary (graph/bodies.py).
 Opening checks the file is a whole store of ours (graph/opening.py);
 writers wait for each other boundedly and name themselves (graph/lock.py).
 """

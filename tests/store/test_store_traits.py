@@ -199,7 +199,7 @@ def test_a_models_real_overlays_are_trees_of_their_traits_only_and_read_back_the
 
 
 def test_long_blobs_are_stored_compressed_and_read_back_the_same() -> None:
-    """Documentation trees are most of what is left: zlib-compressed where that is smaller."""
+    """Documentation trees are most of what is left: compressed (graph/bodies.py) where that is smaller."""
     from changelog_tracker.graph.encode import member_docs
 
     ops = list(operations_from_json(OLD, SERVICE))
