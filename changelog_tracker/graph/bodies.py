@@ -15,6 +15,7 @@ body.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -57,6 +58,12 @@ def pack(text: str) -> str | bytes:
     raw = text.encode()
     packed = _codecs()[0].compress(raw)
     return packed if len(packed) < len(raw) else text
+
+
+def pack_all(bodies: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
+    """Bodies by id as stored (sync's workers pack theirs: compressing is a share of a first release,
+    and compressed bodies are a third to send back)."""
+    return {body_id: body if isinstance(body, bytes) else pack(body) for body_id, body in bodies.items()}
 
 
 def unpack(body: str | bytes) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii
@@ -240,9 +240,9 @@ class EncodedPage:
     record: PageRecord
     digest: str  # same content (whatever the file name), same digest: storing a page twice is a no-op
     versions: list[VersionRow]
-    nodes: dict[str, str]  # the nodes it brought (id -> body JSON)
+    nodes: Mapping[str, str | bytes]  # the nodes it brought (id -> body JSON, or as stored: bodies.pack_all)
     unions: set[str]
-    blobs: dict[str, str] = field(default_factory=dict)  # the blobs it brought (id -> JSON)
+    blobs: Mapping[str, str | bytes] = field(default_factory=dict)  # the blobs it brought (the same)
     methods: str = ""  # blob id of record.methods
     manifest: str | None = None  # a complete source: blob id of its manifest (NodeEncoder.manifest)
     traits: str | None = None  # blob id of Page.traits (service-level facts of a model)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +175,7 @@ class Store:
         lock.retry(lambda: db.execute("BEGIN IMMEDIATE"), self.path, self.on_wait)
 
     # -- writing -------------------------------------------------------------------------
-    def put_nodes(self, nodes: dict[str, str], unions: set[str]) -> None:
+    def put_nodes(self, nodes: Mapping[str, str | bytes], unions: set[str]) -> None:
         self._put_bodies("nodes", nodes)
         if unions:
             self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((key(u),) for u in unions))
@@ -252,13 +252,14 @@ class Store:
         digest_of_page = page_digest(record, versions, traits)
         return EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits)
 
-    def _put_bodies(self, table: str, bodies: dict[str, str]) -> None:
-        """Content-addressed bodies by id, compressed (bodies.py); written when the transaction ends."""
+    def _put_bodies(self, table: str, bodies: Mapping[str, str | bytes]) -> None:
+        """Content-addressed bodies by id (texts, or as stored: bodies.pack_all); written when the
+        transaction ends."""
         pending = self._pending[table]
-        for body_id, text in bodies.items():
+        for body_id, body in bodies.items():
             body_key = key(body_id)
             if body_key not in pending:  # a body many pages bring is compressed once
-                pending[body_key] = pack(text)
+                pending[body_key] = body if isinstance(body, bytes) else pack(body)
         if not self._in_transaction:
             self._write_pending()
 
