@@ -191,6 +191,9 @@ def test_a_changed_service_writes_only_the_manifest_parts_it_changed(first: Path
     with Store(copy(first, tmp_path / "s.db")) as store:
         convert(store, EKS_CHANGED)
         sql = "SELECT manifest FROM pages WHERE service='eks' ORDER BY release"
-        before, after = (set(store._blob(bytes(row[0]).hex())) for row in store.db.execute(sql))
+        roots = [store._blob(bytes(row[0]).hex()) for row in store.db.execute(sql)]
+        assert all(isinstance(root, list) for root in roots)  # lists of parts, not one {operation: entry}
+        before, after = (set(root) for root in roots)
+        assert all(isinstance(store._blob(part), dict) for part in after)
         assert len(after) > 4 and before != after
         assert len(after - before) <= len(after) / 2, (len(after - before), len(after))  # most parts are shared
