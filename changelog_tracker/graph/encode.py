@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii
@@ -20,6 +20,7 @@ from ..parse.delta import delta_to_json
 from ..paths import LIST, MAP, members_of
 
 CUT_NODE = "undocumented"  # the node id of a side the page cut: the store keeps a same-day source's instead
+MANIFEST_PART = 16  # operations in a manifest part, on average
 
 
 class NodeEncoder:
@@ -64,6 +65,22 @@ class NodeEncoder:
         self.blobs[blob] = text
         return blob
 
+    def manifest(self, entries: dict[str, list[str | None]]) -> str:
+        """A complete source's ``{operation: VersionRow.entry()}`` as the blob id of a list of parts, each
+        a blob of some operations' entries, cut after an operation whose name hashes to 0 mod
+        MANIFEST_PART (content-defined, as rsync cuts): a release that changes a few operations of a
+        big service writes the parts holding them, not the whole manifest again."""
+        parts: list[str] = []
+        part: dict[str, list[str | None]] = {}
+        for operation in sorted(entries):
+            part[operation] = entries[operation]
+            if int(node_id_of(operation)[:8], 16) % MANIFEST_PART == 0:
+                parts.append(self.blob(part))
+                part = {}
+        if part or not parts:
+            parts.append(self.blob(part))
+        return self.blob(parts)
+
     def overlay(self, overlay: Overlay) -> str:
         """An overlay's blob id, its text exactly ``canonical(overlay)``'s, written from each trait dict's
         JSON once: a converter shares one dict among the paths and operations reaching a sub-shape, and
@@ -94,26 +111,34 @@ class NodeEncoder:
         return self.blob([overlay[""], self.node_id(op.input), output, *trees])
 
     def _trait_tree(self, shape: Shape, path: str, overlay: Overlay, paths: set[str]) -> str | None:
-        """The tree of ``overlay``'s entries at and under ``path`` (None: all empty), adding the walk's paths."""
+        """The tree of ``overlay``'s entries at and under ``path`` (None: all empty), adding the walk's paths.
+
+        Its canonical JSON is written directly (keys in sorted order: l, m, t, v): a big model walks
+        hundreds of thousands of paths, and json.dumps of each tree node was most of converting it."""
         paths.add(path)
-        tree: dict[str, Any] = {}
+        parts: dict[str, str] = {}
         if isinstance(shape, Structure):
             prefix = members_of(path)
             children = ((m.name, self._trait_tree(m.shape, prefix + m.name, overlay, paths)) for m in shape.members)
-            members = [[name, child] for name, child in children if child is not None]
+            members = ",".join(f'[{_json_string(name)},"{child}"]' for name, child in children if child is not None)
             if members:
-                tree["m"] = members
+                parts["m"] = f"[{members}]"
         elif isinstance(shape, ListShape | MapShape):
             kind, step = ("l", LIST) if isinstance(shape, ListShape) else ("v", MAP)
             child = self._trait_tree(
                 shape.member if isinstance(shape, ListShape) else shape.value, path + step, overlay, paths
             )
             if child is not None:
-                tree[kind] = child
+                parts[kind] = f'"{child}"'
         traits = overlay.get(path)
         if traits:
-            tree["t"] = traits
-        return self.blob(tree) if tree else None
+            parts["t"] = self._trait_text(traits)
+        if not parts:
+            return None
+        text = "{" + ",".join(f'"{k}":{parts[k]}' for k in sorted(parts)) + "}"
+        blob = node_id_of(text)
+        self.blobs[blob] = text
+        return blob
 
     def _trait_text(self, traits: dict[str, Any]) -> str:
         seen = self._traits.get(id(traits))
@@ -215,11 +240,11 @@ class EncodedPage:
     record: PageRecord
     digest: str  # same content (whatever the file name), same digest: storing a page twice is a no-op
     versions: list[VersionRow]
-    nodes: dict[str, str]  # the nodes it brought (id -> body JSON)
+    nodes: Mapping[str, str | bytes]  # the nodes it brought (id -> body JSON, or as stored: bodies.pack_all)
     unions: set[str]
-    blobs: dict[str, str] = field(default_factory=dict)  # the blobs it brought (id -> JSON)
+    blobs: Mapping[str, str | bytes] = field(default_factory=dict)  # the blobs it brought (the same)
     methods: str = ""  # blob id of record.methods
-    manifest: str | None = None  # a complete source: blob id of {operation: VersionRow.entry()}
+    manifest: str | None = None  # a complete source: blob id of its manifest (NodeEncoder.manifest)
     traits: str | None = None  # blob id of Page.traits (service-level facts of a model)
 
 
@@ -240,7 +265,7 @@ def encode_page(page: Page, encoder: NodeEncoder) -> EncodedPage:
     )
     methods_id = encoder.blob(methods)
     traits = None if page.traits is None else encoder.blob(page.traits)
-    manifest = encoder.blob({v.operation: v.entry() for v in versions}) if page.complete else None
+    manifest = encoder.manifest({v.operation: v.entry() for v in versions}) if page.complete else None
     nodes, unions, blobs = encoder.take()
     digest = page_digest(record, versions, traits)
     return EncodedPage(record, digest, versions, nodes, unions, blobs, methods_id, manifest, traits)

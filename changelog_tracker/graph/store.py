@@ -8,6 +8,7 @@ whatever their order (or refused when they disagree), so the order in which page
 never changes an answer. A complete source stores each service as a content-addressed manifest
 (operation -> shapes, documentation, traits), so a release that leaves a service unchanged adds one
 pages row for it; a page's traits overlay is derived when read, from the state before it (traits).
+Nodes and blobs are kept by integer keys, their bodies compressed with a shipped dictionary (graph/bodies.py).
 Opening checks the file is a whole store of ours (graph/opening.py);
 writers wait for each other boundedly and name themselves (graph/lock.py).
 """
@@ -17,8 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,15 +28,16 @@ from ..errors import StoreError, TrackerError
 from ..model import CUT_SIDE, Operation, Overlay, Shape, Structure
 from ..paths import LIST, MAP, members_of
 from . import lock, opening
+from .bodies import id_bytes, id_text, key, pack, unpack
 from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, canonical, node_id_of, page_digest
 from .nodes import NodeBody, NodeReader
 
 SCHEMA = [
-    "CREATE TABLE nodes (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # Shape nodes by the integer key of their id, each body compressed where that is smaller (bodies.py).
+    "CREATE TABLE nodes (key INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     # Content-addressed JSON beside the shape nodes (graph/encode.py): documentation trees, trait
-    # overlays, page method lists, complete sources' manifests. Equal values are one row; a long
-    # body is stored zlib-compressed (a BLOB: _packed).
-    "CREATE TABLE blobs (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # overlays, page method lists, complete sources' manifests. Equal values are one row, kept as nodes are.
+    "CREATE TABLE blobs (key INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     # Operation versions of pages (partial sources), and same-day merges with a complete source.
     """CREATE TABLE versions (
     service TEXT NOT NULL, operation TEXT NOT NULL, release TEXT NOT NULL,
@@ -44,13 +45,14 @@ SCHEMA = [
     PRIMARY KEY (service, operation, release))""",
     # A complete source's operations are its manifest (operation -> version entry), shared by every
     # release whose model of the service is the same: an unchanged service adds a pages row only.
+    # Ids and digests are kept as bytes (bodies.id_bytes): a year adds a row per service a release.
     """CREATE TABLE pages (
-    service TEXT NOT NULL, release TEXT NOT NULL, digest TEXT NOT NULL, source TEXT NOT NULL,
-    full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods TEXT NOT NULL,
-    manifest TEXT, traits TEXT, model_digest TEXT,
+    service TEXT NOT NULL, release TEXT NOT NULL, digest BLOB NOT NULL, source TEXT NOT NULL,
+    full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods BLOB NOT NULL,
+    manifest BLOB, traits BLOB, model_digest BLOB,
     PRIMARY KEY (service, release, digest))""",
     "CREATE TABLE names (name TEXT PRIMARY KEY, service TEXT NOT NULL)",
-    "CREATE TABLE unions (id TEXT PRIMARY KEY)",  # tagged unions, where any source said so
+    "CREATE TABLE unions (key INTEGER PRIMARY KEY)",  # tagged unions (node keys), where any source said so
     # Releases of a complete source covering every service (a full baseline): a service it lacks
     # ended there. A baseline of some services (--service) is complete for those only (pages).
     "CREATE TABLE coverage (release TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (release, source))",
@@ -62,8 +64,7 @@ _COMPLETE = """SELECT MAX(release) FROM (
     SELECT release FROM pages WHERE service=:service AND complete=1 AND release<=:at
     UNION SELECT release FROM coverage WHERE release<=:at
       AND release NOT IN (SELECT release FROM pages WHERE service=:service))"""
-_NO_METHODS = node_id_of(canonical([]))  # the methods blob of a page that lists none
-_PACK_FROM = 128  # characters: shorter blobs (most tree nodes) do not shrink
+_NO_METHODS = id_bytes(node_id_of(canonical([])))  # the methods blob of a page that lists none
 Entry = tuple[str | None, ...]  # a version's columns after its key: VersionRow.entry()
 
 
@@ -106,16 +107,20 @@ class Store:
         self.on_wait = on_wait
         self.db, self._made = opening.connect(self.path, create, SCHEMA, self._begin, on_wait)
         self.reader = NodeReader(self.node, self.is_union)
-        self._unions: set[str] | None = None
+        self._unions: set[int] | None = None  # node keys
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
         self._blobs: dict[str, Any] = {}  # nor do blobs
         self._trees: dict[str, Overlay] = {}  # overlays read from trees, by blob id
+        self._manifests_read: dict[str, dict[str, Any]] = {}  # manifests read from parts, by blob id
         self._paths: dict[tuple[str, str], dict[str, str]] = {}  # (side, root node) -> {path: node}
         # Answers derived from rows that writes change: kept while the database is unchanged.
         self._states: dict[tuple[str, str], dict[str, Version]] = {}
         self._overlays: dict[Version, Overlay | None] = {}
         self._seen_version = -1
         self._in_transaction = False
+        # Bodies a transaction wrote, by table and key: inserted at its end in key order, which fills
+        # SQLite's pages (random keys, inserted as they come, leave them a third empty).
+        self._pending: dict[str, dict[int, str | bytes]] = {"nodes": {}, "blobs": {}}
 
     def __enter__(self) -> Store:
         return self
@@ -148,6 +153,8 @@ class Store:
         finally:
             self._in_transaction = False
             self._forget()  # a rollback undoes what derived answers saw
+            for pending in self._pending.values():
+                pending.clear()
 
     @contextmanager
     def _outer_transaction(self) -> Iterator[None]:
@@ -156,6 +163,7 @@ class Store:
         try:
             try:
                 yield
+                self._write_pending()
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
@@ -167,10 +175,10 @@ class Store:
         lock.retry(lambda: db.execute("BEGIN IMMEDIATE"), self.path, self.on_wait)
 
     # -- writing -------------------------------------------------------------------------
-    def put_nodes(self, nodes: dict[str, str], unions: set[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?)", nodes.items())
+    def put_nodes(self, nodes: Mapping[str, str | bytes], unions: set[str]) -> None:
+        self._put_bodies("nodes", nodes)
         if unions:
-            self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((u,) for u in unions))
+            self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((key(u),) for u in unions))
             self._unions = None
 
     def put_page(self, page: EncodedPage) -> bool:
@@ -181,13 +189,12 @@ class Store:
         of them list must agree (a side one cut is the other's), else ConflictError: the merge is
         a version row, whatever the order they came in."""
         self._forget()
-        packed = ((blob, _packed(text)) for blob, text in page.blobs.items())
-        self.db.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", packed)
+        self._put_bodies("blobs", page.blobs)
         record = page.record
         if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
             self.db.execute(
                 "UPDATE pages SET source=? WHERE service=? AND release=? AND digest=? AND source>?",
-                (record.source, record.service, record.release, page.digest, record.source),
+                (record.source, record.service, record.release, id_bytes(page.digest), record.source),
             )
             return False
         others = self._manifest_entries(record.service, record.release)
@@ -202,15 +209,15 @@ class Store:
             (
                 record.service,
                 record.release,
-                page.digest,
+                id_bytes(page.digest),
                 record.source,
                 record.full_name,
                 record.note,
                 int(record.complete),
-                page.methods,
-                page.manifest,
-                page.traits,
-                record.model_digest,
+                id_bytes(page.methods),
+                id_bytes(page.manifest),
+                id_bytes(page.traits),
+                id_bytes(record.model_digest),
             ),
         )
         return True
@@ -220,22 +227,59 @@ class Store:
         page whose ``model_digest`` is ``digest`` (its newest one): a pages row sharing its manifest,
         as converting it again would store. False (nothing written): no such page. Call it in a
         ``transaction``."""
+        page = self.unchanged_page(service, release, source, digest)
+        if page is not None:
+            self.put_page(page)
+        return page is not None
+
+    def unchanged_page(self, service: str, release: str, source: str, digest: str) -> EncodedPage | None:
+        """The page ``put_unchanged`` writes, only read (sync reads them while workers convert the
+        changed services); None: no stored page of that ``model_digest``."""
         row = self.db.execute(
             """SELECT full_name, note, methods, manifest, traits FROM pages
                WHERE service=? AND complete=1 AND model_digest=? AND manifest IS NOT NULL
                ORDER BY release DESC, digest LIMIT 1""",
-            (service, digest),
+            (service, id_bytes(digest)),
         ).fetchone()
         if row is None:
-            return False
-        full_name, note, methods_id, manifest_id, traits = row
+            return None
+        full_name, note = row[:2]
+        methods_id, manifest_id, traits = str(id_text(row[2])), str(id_text(row[3])), id_text(row[4])
         methods: list[dict[str, Any]] = self._blob(methods_id)
-        manifest = self._blob(manifest_id)
+        manifest = self._manifest(manifest_id)
         versions = [VersionRow(m["operation"], *manifest[m["operation"]]) for m in methods]
         record = PageRecord(service, release, source, full_name, note, True, methods, digest)
         digest_of_page = page_digest(record, versions, traits)
-        self.put_page(EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits))
-        return True
+        return EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits)
+
+    def _put_bodies(self, table: str, bodies: Mapping[str, str | bytes]) -> None:
+        """Content-addressed bodies by id (texts, or as stored: bodies.pack_all); written when the
+        transaction ends."""
+        pending = self._pending[table]
+        for body_id, body in bodies.items():
+            body_key = key(body_id)
+            if body_key not in pending:  # a body many pages bring is compressed once
+                pending[body_key] = body if isinstance(body, bytes) else pack(body)
+        if not self._in_transaction:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        for table, pending in self._pending.items():
+            self.db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", sorted(pending.items()))
+            pending.clear()
+
+    def _stored_body(self, table: str, body_id: str, what: str) -> str:
+        """A body's text, written or pending, checked against its id (content-addressed: a body must
+        hash to its id, so a damaged row or another id's key never reads as this body)."""
+        body_key = key(body_id)
+        body = self._pending[table].get(body_key)
+        if body is None:
+            row = self.db.execute(f"SELECT body FROM {table} WHERE key=?", (body_key,)).fetchone()
+            body = None if row is None else row[0]
+        text = None if body is None else unpack(body)
+        if text is None or node_id_of(text) != body_id:
+            raise self._damaged(f"{what} {body_id!r} is " + ("missing" if body is None else "damaged"))
+        return text
 
     def put_coverage(self, release: str, source: str) -> None:
         """``source`` of ``release`` covered every service: one it lacks is gone from then on."""
@@ -252,7 +296,7 @@ class Store:
 
     def _has_page(self, record: PageRecord, digest: str) -> bool:
         sql = "SELECT 1 FROM pages WHERE service=? AND release=? AND digest=?"
-        return self.db.execute(sql, (record.service, record.release, digest)).fetchone() is not None
+        return self.db.execute(sql, (record.service, record.release, id_bytes(digest))).fetchone() is not None
 
     def _manifest_entries(self, service: str, release: str) -> dict[str, Entry]:
         """The operations of the complete sources of ``service`` stored at ``release`` (where two
@@ -265,7 +309,16 @@ class Store:
 
     def _manifests(self, service: str, release: str) -> list[dict[str, list[str | None]]]:
         sql = "SELECT manifest FROM pages WHERE service=? AND release=? AND manifest IS NOT NULL ORDER BY digest"
-        return [self._blob(r[0]) for r in self.db.execute(sql, (service, release))]
+        return [self._manifest(str(id_text(r[0]))) for r in self.db.execute(sql, (service, release))]
+
+    def _manifest(self, blob: str) -> dict[str, Any]:
+        """A stored manifest: its parts (encode.NodeEncoder.manifest) as one ``{operation: entry}``."""
+        found = self._manifests_read.get(blob)
+        if found is None:
+            found = self._manifests_read[blob] = {}
+            for part in self._blob(blob):
+                found.update(self._blob(part))
+        return found
 
     def _merged(self, record: PageRecord, row: VersionRow, others: dict[str, Entry]) -> tuple[Any, ...] | None:
         """The version row to write (None: what is stored, or the page's manifest, stands), so
@@ -311,13 +364,14 @@ class Store:
 
     def _page_listing(self, service: str, release: str, operation: str) -> str:
         rows = self.db.execute("SELECT source, methods FROM pages WHERE service=? AND release=?", (service, release))
-        sources = sorted(src for src, methods in rows if any(m["operation"] == operation for m in self._blob(methods)))
+        listing = [(src, self._blob(str(id_text(methods)))) for src, methods in rows]
+        sources = sorted(src for src, methods in listing if any(m["operation"] == operation for m in methods))
         return sources[0] if sources else "the store"
 
     def is_union(self, node: str) -> bool:
         if self._unions is None:
-            self._unions = {row[0] for row in self.db.execute("SELECT id FROM unions")}
-        return node in self._unions
+            self._unions = {row[0] for row in self.db.execute("SELECT key FROM unions")}
+        return key(node) in self._unions
 
     def put_name(self, name: str, service: str) -> None:
         self.db.execute(
@@ -334,10 +388,7 @@ class Store:
             return body
         if node == CUT_NODE:
             return CUT_SIDE.to_json()
-        row = self.db.execute("SELECT body FROM nodes WHERE id=?", (node,)).fetchone()
-        if row is None or node_id_of(row[0]) != node:  # content-addressed: a body must hash to its id
-            raise self._damaged(f"shape node {node!r} is " + ("missing" if row is None else "damaged"))
-        loaded: NodeBody = self._json(row[0])
+        loaded: NodeBody = self._json(self._stored_body("nodes", node, "shape node"))
         self._bodies[node] = loaded
         return loaded
 
@@ -354,11 +405,7 @@ class Store:
         """A stored JSON value by id (checked against its id, then cached: do not change it)."""
         if blob in self._blobs:
             return self._blobs[blob]
-        row = self.db.execute("SELECT body FROM blobs WHERE id=?", (blob,)).fetchone()
-        text = None if row is None else _unpacked(row[0])
-        if text is None or node_id_of(text) != blob:
-            raise self._damaged(f"stored value {blob!r} is " + ("missing" if row is None else "damaged"))
-        value = self._blobs[blob] = self._json(text)
+        value = self._blobs[blob] = self._json(self._stored_body("blobs", blob, "stored value"))
         return value
 
     def shape(self, node: str | None) -> Shape | None:
@@ -390,7 +437,7 @@ class Store:
             (service,) if service else (),
         )
         return [
-            PageRecord(s, r, src, fn, note, bool(c), self._blob(m), digest)
+            PageRecord(s, r, src, fn, note, bool(c), self._blob(str(id_text(m))), id_text(digest))
             for s, r, src, fn, note, c, m, digest in rows
         ]
 
@@ -562,7 +609,7 @@ class Store:
                ORDER BY release DESC, traits LIMIT 1""",
             (service, at),
         ).fetchone()
-        return None if row is None else dict(self._blob(row[0]))
+        return None if row is None else dict(self._blob(str(id_text(row[0]))))
 
     def model_digest(self, service: str, before: str) -> str | None:
         """The ``Page.model_digest`` of the newest complete page of ``service`` strictly before
@@ -573,7 +620,7 @@ class Store:
                ORDER BY release DESC, model_digest IS NULL, digest LIMIT 1""",
             (service, before),
         ).fetchone()
-        return None if row is None else row[0]
+        return None if row is None else id_text(row[0])
 
     def ended(self, service: str) -> str | None:
         """The date of the first complete source (covering every service) that lacks ``service``
@@ -584,24 +631,6 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
-
-
-def _packed(text: str) -> str | bytes:
-    """A blob's stored body: zlib-compressed (an SQLite BLOB) where that is smaller, as most documentation is."""
-    if len(text) < _PACK_FROM:
-        return text
-    packed = zlib.compress(text.encode(), 6)
-    return packed if len(packed) < len(text) else text
-
-
-def _unpacked(body: str | bytes) -> str | None:
-    """A stored body's text (None: it does not decompress)."""
-    if isinstance(body, str):
-        return body
-    try:
-        return zlib.decompress(body).decode()
-    except (zlib.error, UnicodeDecodeError):
-        return None
 
 
 def _day_before(release: str) -> str:

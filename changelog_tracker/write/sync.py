@@ -13,11 +13,12 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import TrackerError
+from ..graph.bodies import pack_all
 from ..graph.store import Store
 from ..sources.releases import Releases, version_key, wheel_version
 from ..suggest import did_you_mean
@@ -181,18 +182,34 @@ def store_release(
     day, source = release.date.isoformat(), release.wheel.name
     wanted = sorted(release.digests) if services is None else [s for s in services if s in release.digests]
     unchanged = [s for s in wanted if store.model_digest(s, day) == release.digests[s]]
-    changed = [s for s in wanted if s not in set(unchanged)]
+    changed = biggest_first(release.wheel, [s for s in wanted if s not in set(unchanged)])
     if progress:
         progress(0, 1, f"botocore {release.version} ({day}): converting {len(changed)} of {len(wanted)} services")
     learned = store.names()
-    pages = convert(release, changed, learned)
+    converting = convert(release, changed, learned)  # workers convert while this process reads the rest
+    known = {s: store.unchanged_page(s, day, source, release.digests[s]) for s in unchanged}
+    missed = [s for s, page in known.items() if page is None]
+    kept = Prepared([page for page in known.values() if page is not None], [])
+    pages = [kept, *converting, *convert(release, missed, learned, parallel=False)]
     with store.transaction():
-        missed = [s for s in unchanged if not store.put_unchanged(s, day, source, release.digests[s])]
-        store_prepared(store, pages + convert(release, missed, learned, parallel=False))
+        store_prepared(store, pages)
         if services is None:
             store.put_coverage(day, source)
     return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
                  time.monotonic() - started)  # fmt: skip
+
+
+def biggest_first(wheel: Path, services: list[str]) -> list[str]:
+    """``services`` by the size of their files in the wheel, biggest first: the workers take them in
+    this order, and a big model (quicksight, ec2) started last would end the release alone."""
+    import zipfile
+
+    from ..sources.wheel import newest_files
+
+    with zipfile.ZipFile(wheel) as archive:
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+    members = newest_files(list(sizes))
+    return sorted(services, key=lambda s: (-sum(sizes[m] for m in members.get(s, {}).values()), s))
 
 
 def _stage(progress: Progress | None, done: int, total: int) -> Progress | None:
@@ -228,8 +245,9 @@ class Converter:
 
     def __call__(
         self, release: Release, services: list[str], learned: dict[str, str], parallel: bool = True
-    ) -> list[Prepared]:
-        """``learned``: the store's service names (``Store.names``), which place a page."""
+    ) -> Iterable[Prepared]:
+        """``learned``: the store's service names (``Store.names``), which place a page. In parallel the
+        workers start at once and the pages come as they are read (iterate to wait for them)."""
         workers = _cores()
         if not parallel or workers < 2 or len(services) < self.PARALLEL:
             return [_convert((release, services, learned))] if services else []
@@ -237,7 +255,7 @@ class Converter:
             self.pool = multiprocessing.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),))
         shares = workers * self.SHARES
         jobs = [(release, services[i::shares], learned) for i in range(min(shares, len(services)))]
-        return list(self.pool.imap(_convert, jobs))
+        return self.pool.imap(_convert, jobs)  # type: ignore[no-any-return]
 
 
 def _cores() -> int:
@@ -250,4 +268,6 @@ def _convert(job: tuple[Release, list[str], dict[str, str]]) -> Prepared:
 
     release, services, learned = job
     pages = model_pages(wheel_files(release.wheel, services), release.date, release.wheel.name)
-    return encode_pages(pages, Placing(learned=learned))
+    prepared = encode_pages(pages, Placing(learned=learned))
+    prepared.pages = [replace(p, nodes=pack_all(p.nodes), blobs=pack_all(p.blobs)) for p in prepared.pages]
+    return prepared

@@ -199,7 +199,7 @@ def test_a_models_real_overlays_are_trees_of_their_traits_only_and_read_back_the
 
 
 def test_long_blobs_are_stored_compressed_and_read_back_the_same() -> None:
-    """Documentation trees are most of what is left: zlib-compressed where that is smaller."""
+    """Documentation trees are most of what is left: compressed (graph/bodies.py) where that is smaller."""
     from changelog_tracker.graph.encode import member_docs
 
     ops = list(operations_from_json(OLD, SERVICE))
@@ -213,3 +213,17 @@ def test_long_blobs_are_stored_compressed_and_read_back_the_same() -> None:
         for op in ops:
             assert store.documentation(state[op.name]) == (op.documentation, member_docs(op))
             assert store.traits(state[op.name]) == op.traits
+
+
+def test_trait_trees_are_written_as_the_canonical_json_of_their_value() -> None:
+    """Trees are written as text directly (json.dumps of each was most of converting a big model):
+    exactly the canonical JSON their value has, so ids and stores stay the same."""
+    from changelog_tracker.graph.encode import NodeEncoder, canonical, node_id_of
+
+    encoder = NodeEncoder()
+    for model in (OLD, NEW):
+        for op in operations_from_json(model, SERVICE):
+            encoder.traits_id(op)
+    assert len(encoder.blobs) > 50
+    for blob, text in encoder.blobs.items():
+        assert canonical(json.loads(text)) == text and node_id_of(text) == blob

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,14 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     return Release(VERSION, wheel, dt.date(2026, 3, 3), {})
 
 
-def rows(prepared: list[Prepared]) -> dict[str, tuple[str, list[str], dict[str, str]]]:
+def rows(prepared: Iterable[Prepared]) -> dict[str, tuple[str, list[str], Mapping[str, str | bytes]]]:
     pages: list[EncodedPage] = [page for item in prepared for page in item.pages]
     return {p.record.service: (p.digest, [v.input for v in p.versions], p.nodes) for p in pages}
 
 
 def test_workers_hand_back_encoded_pages(release: Release) -> None:
     with Converter() as convert:
-        prepared = convert(release, SERVICES, {})
+        prepared = list(convert(release, SERVICES, {}))  # the workers' pages come as they are read
     pages = [page for item in prepared for page in item.pages]
     assert all(isinstance(page, EncodedPage) for page in pages)
     assert sorted(p.record.service for p in pages) == SERVICES
@@ -110,7 +111,7 @@ def test_a_new_release_of_a_complete_page_asks_nothing_per_operation(release: Re
     from changelog_tracker.write.ingest import store_prepared
 
     with Converter() as convert:
-        prepared = convert(release, ["ecs"], {}, parallel=False)
+        prepared = list(convert(release, ["ecs"], {}, parallel=False))
     with Store(tmp_path / "t.db") as store:
         asked: list[str] = []
         store.db.set_trace_callback(asked.append)
@@ -118,3 +119,28 @@ def test_a_new_release_of_a_complete_page_asks_nothing_per_operation(release: Re
         store.db.set_trace_callback(None)
         per_operation = [sql for sql in asked if "FROM versions WHERE service=" in sql and "operation=" in sql]
         assert per_operation == [] and store.state("ecs", "2026-03-03")
+
+
+def test_the_biggest_models_are_converted_first(release: Release) -> None:
+    """The workers take the services in this order: the biggest model must not start last."""
+    with zipfile.ZipFile(release.wheel) as archive:
+        sizes: dict[str, int] = {}
+        for info in archive.infolist():
+            if "/service-2.json" in info.filename:
+                service = info.filename.split("/")[2]
+                sizes[service] = max(sizes.get(service, 0), info.file_size)
+    ordered = syncing.biggest_first(release.wheel, sorted(SERVICES))
+    assert sorted(ordered) == sorted(SERVICES)
+    assert ordered[0] == max(SERVICES, key=lambda s: sizes[s]) != sorted(SERVICES)[0]
+
+
+def test_workers_send_back_the_bodies_compressed_as_stored(release: Release) -> None:
+    """Compressing is a share of a first release: the workers do it, and send a third of the bytes."""
+    from changelog_tracker.graph.bodies import unpack
+    from changelog_tracker.graph.encode import node_id_of
+
+    with Converter() as convert:
+        pages = [page for item in convert(release, ["ecs"], {}, parallel=False) for page in item.pages]
+    bodies = {i: b for page in pages for i, b in (*page.nodes.items(), *page.blobs.items())}
+    assert sum(isinstance(b, bytes) for b in bodies.values()) > len(bodies) * 0.9
+    assert all(node_id_of(str(unpack(b))) == i for i, b in bodies.items())
