@@ -93,7 +93,7 @@ def boto3_method_rst(service: ServiceModel, operation: str) -> str:
     method = xform_name(operation)
     klass = class_name(service)
     doc = DocumentStructure(method, target="html")
-    doc.add_new_section("breadcrumb").style.ref(klass, f"../../{service.service_name}")
+    doc.add_new_section("breadcrumb").style.ref(klass, f"../../{service.service_name}")  # type: ignore[attr-defined, unused-ignore]  # stubs omit ReSTDocument.style
     doc.get_section("breadcrumb").write(f" / Client / {method}")
     doc.add_title_section(method)
     section = doc.add_new_section(method, context={"qualifier": f"{klass}.Client."})
@@ -106,12 +106,12 @@ def boto3_method_rst(service: ServiceModel, operation: str) -> str:
         example_prefix=f"response = client.{method}",
     )
     if op.error_shapes:
-        errors = section.add_new_section("exceptions")
-        errors.style.new_line()
-        errors.style.bold("Exceptions")
-        errors.style.new_line()
+        style = section.add_new_section("exceptions").style  # type: ignore[attr-defined, unused-ignore]  # stubs omit ReSTDocument.style
+        style.new_line()
+        style.bold("Exceptions")
+        style.new_line()
         for error in op.error_shapes:
-            errors.style.li(f":py:class:`{klass}.Client.exceptions.{error.name}`")
+            style.li(f":py:class:`{klass}.Client.exceptions.{error.name}`")
     return bytes(doc.flush_structure()).decode("utf-8")
 
 
@@ -142,21 +142,26 @@ def other_page_sources(service_name: str) -> dict[str, str]:
 
     documenter = ClientDocumenter(client, root_docs_path="unused")
     for name, method in sorted(get_instance_public_methods(client).items()):
-        if documenter._is_custom_method(name):
-            add(f"client/{name}", lambda doc, n=name, m=method: documenter._add_client_method(doc, n, m))  # type: ignore[misc]
-    for kind, load, make in (
-        ("paginator", session.get_paginator_model, PaginatorDocumenter),
-        ("waiter", session.get_waiter_model, WaiterDocumenter),
-    ):
-        try:
-            model = load(service_name)
-        except UnknownServiceError:
-            continue  # the service has none
-        names = model._paginator_config if kind == "paginator" else model.waiter_names
-        other = make(client, model, "unused")
-        write_one = other._add_paginator if kind == "paginator" else other._add_single_waiter
+        if documenter._is_custom_method(name):  # type: ignore[attr-defined, unused-ignore]  # botocore internal
+            add(f"client/{name}", lambda doc, n=name, m=method: documenter._add_client_method(doc, n, m))  # type: ignore[misc, attr-defined, unused-ignore]  # botocore internal
+
+    def add_all(kind: str, names: Iterable[str], write_one: Callable[[DocumentStructure, str], None]) -> None:
         for name in sorted(names):
-            add(f"{kind}/{name}", lambda doc, n=name, w=write_one: w(doc, n))  # type: ignore[misc]
+            add(f"{kind}/{name}", lambda doc, n=name: write_one(doc, n))  # type: ignore[misc]
+
+    try:
+        paginators = session.get_paginator_model(service_name)
+    except UnknownServiceError:
+        pass  # the service has none
+    else:
+        pages = PaginatorDocumenter(client, paginators, "unused")  # type: ignore[arg-type, unused-ignore]  # stubs: it takes the PaginatorModel
+        add_all("paginator", paginators._paginator_config, pages._add_paginator)  # type: ignore[attr-defined, unused-ignore]  # botocore internals
+    try:
+        waiters = session.get_waiter_model(service_name)
+    except UnknownServiceError:
+        pass  # the service has none
+    else:
+        add_all("waiter", waiters.waiter_names, WaiterDocumenter(client, waiters, "unused")._add_single_waiter)  # type: ignore[attr-defined, unused-ignore]  # botocore internal
     return sources
 
 

@@ -25,14 +25,14 @@ import pprint
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import docutils.core
 from botocore import xform_name
 from botocore.docs.bcdoc.restdoc import LARGE_SECTION_MESSAGE
 from botocore.docs.docstring import ClientMethodDocstring
 from botocore.hooks import HierarchicalEmitter
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StringShape, StructureShape
 from docutils import nodes
 
 from changelog_tracker.differ.summaries import feed_request
@@ -219,18 +219,19 @@ def shape_delta(new: Shape, old: Shape, _stack: tuple[str, ...] = ()) -> Any:
     kind = _kind(new)
     if kind != _kind(old):
         return feed_type(new)
+    # The casts name the subclass botocore builds for each kind (``ShapeResolver.SHAPE_CLASSES``).
     if kind == "structure":
-        return _structure_delta(new, old, stack)
+        return _structure_delta(cast(StructureShape, new), cast(StructureShape, old), stack)
     if kind == "list":
-        return shape_delta(new.member, old.member, stack)
+        return shape_delta(cast(ListShape, new).member, cast(ListShape, old).member, stack)
     if kind == "map":
-        return shape_delta(new.value, old.value, stack)
+        return shape_delta(cast(MapShape, new).value, cast(MapShape, old).value, stack)
     if kind == "string":
-        return set(new.enum) - set(old.enum)
+        return set(cast(StringShape, new).enum) - set(cast(StringShape, old).enum)
     return []
 
 
-def _structure_delta(new: Shape, old: Shape, stack: tuple[str, ...]) -> dict[str, Any]:
+def _structure_delta(new: StructureShape, old: StructureShape, stack: tuple[str, ...]) -> dict[str, Any]:
     delta = {}
     for name, member in new.members.items():
         if name not in old.members:
@@ -251,13 +252,15 @@ def feed_type(shape: Shape, _stack: tuple[str, ...] = ()) -> Any:
     stack = (*_stack, key)
     kind = _kind(shape)
     if kind == "structure":
-        return {name: feed_type(member, stack) for name, member in shape.members.items()}
+        return {name: feed_type(member, stack) for name, member in cast(StructureShape, shape).members.items()}
     if kind == "list":
-        return [feed_type(shape.member, stack)]
+        return [feed_type(cast(ListShape, shape).member, stack)]
     if kind == "map":
-        return {feed_type(shape.key, stack): feed_type(shape.value, stack)}
+        mapping = cast(MapShape, shape)
+        return {feed_type(mapping.key, stack): feed_type(mapping.value, stack)}
     if kind == "string":
-        return " | ".join(shape.enum) if shape.enum else "string"
+        enum = cast(StringShape, shape).enum
+        return " | ".join(enum) if enum else "string"
     return shape.type_name
 
 
