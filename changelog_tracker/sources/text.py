@@ -97,7 +97,8 @@ class _PageReader:
         note = None
         if i < self.end and self.lines[i].startswith("Changes "):
             note, i = self.lines[i][len("Changes ") :], i + 1
-        anchors = [k for k in range(i, self.end) if self._is_anchor(k)]
+        lines = self.lines
+        anchors = [k for k in range(i, self.end) if lines[k] == "Request Syntax" and self._is_anchor(k)]
         expected = header.new + header.updated
         if len(anchors) != expected:
             where = anchors[-1] + 1 if anchors else self.end
