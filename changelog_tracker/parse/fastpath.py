@@ -31,11 +31,14 @@ _ENUM, _ARG, _STREAM = "\x01", "\x03", "\x04"  # JSON string prefixes: never in 
 _MARKERS = ("\x01", "\x02", "\x03", "\x04", '"', "\\")  # in the block: the grammar reads it
 _WS = r"[ \t\f\r\n]*+"  # the grammar's ignored whitespace (lark's common.WS)
 # The grammar's terminals (lark tries ENUM, then KEY, then STRING: here one scan of the quotes),
-# the most frequent first; any other character is BAD.
+# the most frequent first, a KEY and its STRING value as one; any other character is BAD.
 _TOKEN = re.compile(
     _WS
     + r"""(?:
-  '(?P<QUOTED>[^'\n]*)'(?:(?P<KEY>\s*:)|(?P<ENUM>(?:\s*\|\s*'[^'\n]*')+))?
+  '(?P<NAME>[^'\n]*)'\s*:"""
+    + _WS
+    + r"""'(?P<PAIR>[^'\n]*)'(?!\s*\|)
+| '(?P<QUOTED>[^'\n]*)'(?:(?P<KEY>\s*:)|(?P<ENUM>(?:\s*\|\s*'[^'\n]*')+))?
 | (?P<CLOSE>\})
 | (?P<LIST_END>,"""
     + _WS
@@ -82,6 +85,10 @@ TERMINAL_SHAPES: dict[str, Shape] = {
 }
 _FIXED_TEXT = {kind: f'"\x02{kind}"' for kind in TERMINAL_SHAPES}  # their JSON strings
 _SHAPES: dict[str, Shape] = {f"\x02{kind}": shape for kind, shape in TERMINAL_SHAPES.items()} | {"string": STRING}
+
+
+_SCALAR_MEMBERS: dict[tuple[str, str], Member] = {}
+_KNOWN_MEMBERS = 200_000  # bounds that memory (a whole release holds fewer)
 
 
 class _Refused(Exception):
@@ -133,6 +140,8 @@ def _read(text: str, depth: int) -> tuple[Any, int] | None:
 def _rewriter(counts: list[int]) -> Callable[[re.Match[str]], str]:
     def rewrite(match: re.Match[str]) -> str:
         kind = match.lastgroup or "BAD"  # every alternative has a group
+        if kind == "PAIR":  # a member and its quoted value (not an enum's first): one match
+            return f'"{match["NAME"]}":"{match["PAIR"]}"'
         if kind == "QUOTED":
             return f'"{match["QUOTED"]}"'
         if kind == "KEY":
@@ -169,12 +178,20 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
         return _Args((name, _value(value)) for name, value in pairs)
     if len(pairs) == 1 and pairs[0][0] == "string":
         return MapShape(STRING, _value(pairs[0][1]))  # maps are always written {'string': value}
-    shapes, members = _SHAPES, []
+    members, known = [], _SCALAR_MEMBERS
     for name, value in pairs:
-        if name != SDK_UNKNOWN_MEMBER:
-            # Most values are 'string' or a fixed token: a lookup, not a call.
-            shape = shapes.get(value) if type(value) is str else None
-            members.append(Member(name, _value(value) if shape is None else shape))
+        if name == SDK_UNKNOWN_MEMBER:
+            continue
+        if type(value) is not str:
+            members.append(Member(name, _value(value)))
+            continue
+        # Most members are a scalar ('Name': 'string'), and frozen: one object per name and value.
+        member = known.get((name, value))
+        if member is None:
+            member = Member(name, _value(value))
+            if len(known) < _KNOWN_MEMBERS:
+                known[name, value] = member
+        members.append(member)
     return Structure(tuple(members))
 
 

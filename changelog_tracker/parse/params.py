@@ -158,11 +158,10 @@ class Cell:
     inline: str = ""  # description text on the header line itself
 
     def text(self, lines: list[str]) -> str:
-        return " ".join(
-            [self.inline, *lines[self.doc_start : self.doc_end]]
-            if self.inline
-            else lines[self.doc_start : self.doc_end]
-        )
+        start, end = self.doc_start, self.doc_end
+        if self.inline:
+            return " ".join([self.inline, *lines[start:end]])
+        return lines[start] if end - start == 1 else " ".join(lines[start:end])  # mostly one line
 
 
 def read_cells(

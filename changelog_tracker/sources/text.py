@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..errors import ParseError
@@ -221,6 +222,7 @@ def balanced_end(lines: list[str], start: int, end: int) -> int:
     return -1
 
 
+@lru_cache(maxsize=1 << 16)  # syntax blocks repeat their lines: "'Name': 'string',", "},"
 def bracket_depth(line: str) -> int:
     """Net bracket depth change of a line, quoted text aside."""
     bare = _QUOTED.sub("", line) if "'" in line else line
