@@ -12,9 +12,10 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from ..errors import ParseError
-from ..model import ListShape, MapShape, Member, Shape, Structure, transform
+from ..model import ListShape, MapShape, Member, Scalar, Shape, Structure, transform
 
 REQUIRED = "[REQUIRED]"
 # A description without paragraphs follows the header on the same line.
@@ -56,9 +57,11 @@ class Slot:
     types: frozenset[str]  # page type names this shape may show; empty: any (recursion)
     top: bool
     prefix: str = field(init=False)  # what a nested header starts with: "name " or nothing
+    opener: str = field(init=False)  # and with its type's bracket: "name (" or "("
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefix", "" if self.name is None else f"{self.name} ")
+        object.__setattr__(self, "opener", f"{self.prefix}(")
 
     def read(self, line: str) -> tuple[bool | None, str] | None:
         """None if ``line`` is not this header, else (whether it says [REQUIRED], None where
@@ -68,10 +71,9 @@ class Slot:
             # Only a role or a dotted name is respelled: description lines are tried here too.
             known = line in types or (not types and line) or (line[:1] in _RESPELLED and page_type(line) in types)
             return (False, "") if known else None
-        prefix = self.prefix
-        if not line.startswith(prefix):
+        if not line.startswith(self.opener):  # most description lines stop here
             return None
-        match = _ANY_TYPE.fullmatch(line, len(prefix))
+        match = _ANY_TYPE.fullmatch(line, len(self.prefix))
         if match is None or (types and match.group(1) not in types and page_type(match.group(1)) not in types):
             return None
         inline = match.group(3) or ""
@@ -84,15 +86,23 @@ class Slot:
         return kind if self.top else f"{'' if self.name is None else self.name + ' '}({kind}) --"
 
 
+@cache
+def slot(name: str | None, types: frozenset[str], top: bool) -> Slot:
+    """The one Slot of these fields: every ingest predicts tens of thousands of headers, from few names."""
+    return Slot(name, types, top)
+
+
+_DICT, _LIST, _EVENT_STREAM = frozenset({"dict"}), frozenset({"list"}), frozenset({"EventStream"})
+
+
 def page_types(shape: Shape, response: bool) -> frozenset[str]:
     """The type names botocore's documenter may print for this shape (docs/utils.py py_type_name)."""
-    if isinstance(shape, Structure):
-        return frozenset({"EventStream"} if shape.event_stream and response else {"dict"})
-    if isinstance(shape, MapShape):
-        return frozenset({"dict"})
-    if isinstance(shape, ListShape):
-        return frozenset({"list"})
-    return _SCALAR_PAGE_TYPES[(shape.type, shape.streaming, response)]
+    kind = type(shape)
+    if kind is Scalar:  # most shapes
+        return _SCALAR_PAGE_TYPES[(shape.type, shape.streaming, response)]  # type: ignore[union-attr]
+    if kind is Structure:
+        return _EVENT_STREAM if shape.event_stream and response else _DICT  # type: ignore[union-attr]
+    return _LIST if kind is ListShape else _DICT
 
 
 _SCALAR_PAGE_TYPES: dict[tuple[str, bool, bool], frozenset[str]] = {}
@@ -117,8 +127,10 @@ def slots(structure: Structure, response: bool, top: bool, out: list[Slot] | Non
     """Every header the page must show for these members, in page order."""
     out = [] if out is None else out
     for member in structure.members:
-        out.append(Slot(member.name, page_types(member.shape, response), top))
-        _child_slots(member.shape, response, out)
+        shape = member.shape
+        out.append(slot(member.name, page_types(shape, response), top))
+        if type(shape) is not Scalar:
+            _child_slots(shape, response, out)
     return out
 
 
@@ -128,11 +140,11 @@ def _child_slots(shape: Shape, response: bool, out: list[Slot]) -> None:
     if isinstance(shape, Structure):
         slots(shape, response, False, out)
     elif isinstance(shape, ListShape):
-        out.append(Slot(None, page_types(shape.member, response), False))
+        out.append(slot(None, page_types(shape.member, response), False))
         _child_slots(shape.member, response, out)
     elif isinstance(shape, MapShape):
-        out.append(Slot(None, page_types(shape.key, response), False))
-        out.append(Slot(None, page_types(shape.value, response), False))
+        out.append(slot(None, page_types(shape.key, response), False))
+        out.append(slot(None, page_types(shape.value, response), False))
         _child_slots(shape.value, response, out)
 
 
@@ -146,11 +158,10 @@ class Cell:
     inline: str = ""  # description text on the header line itself
 
     def text(self, lines: list[str]) -> str:
-        return " ".join(
-            [self.inline, *lines[self.doc_start : self.doc_end]]
-            if self.inline
-            else lines[self.doc_start : self.doc_end]
-        )
+        start, end = self.doc_start, self.doc_end
+        if self.inline:
+            return " ".join([self.inline, *lines[start:end]])
+        return lines[start] if end - start == 1 else " ".join(lines[start:end])  # mostly one line
 
 
 def read_cells(

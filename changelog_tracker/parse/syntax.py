@@ -1,72 +1,51 @@
-"""Request/Response Syntax blocks -> model shapes, in one LALR pass (grammars/syntax.lark)."""
+"""Request/Response Syntax blocks -> model shapes, in one LALR pass (grammars/syntax.lark).
+
+The grammar is the specification and says where a bad block goes wrong; blocks it reads the same
+way go through parse/fastpath.py first (several times as fast)."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from ..model import ListShape, MapShape, Member, Scalar, Shape, Structure
+from .fastpath import ENUM_VALUE, SDK_UNKNOWN_MEMBER, STRING, TERMINAL_SHAPES, fast_request, fast_response
 from .grammar import lalr, to_parse_error
 from .lalr import Driver, SyntaxErrorAt
 
-# Newer botocore shows this inside tagged unions of responses; it is a marker, not a member.
-SDK_UNKNOWN_MEMBER = "SDK_UNKNOWN_MEMBER"  # botocore's placeholder member of a tagged union
-
-_SCALARS = {
-    name: Scalar(kind)
-    for name, kind in [
-        ("integer", "integer"),
-        ("double", "float"),
-        ("float", "float"),
-        ("boolean", "boolean"),
-        ("timestamp", "timestamp"),
-        ("blob", "blob"),
-        ("document", "document"),
-        ("recursive", "recursive"),
-    ]
-}
-_STRING = Scalar("string")
-_ENUM_VALUE = re.compile(r"'([^'\n]*)'")
+__all__ = ["SDK_UNKNOWN_MEMBER", "parse_request", "parse_response"]
 
 
 def _unquote(token: str) -> str:
     return token[1:-1]
 
 
-def _scalar(kind: str):  # type: ignore[no-untyped-def]
-    shape = _SCALARS[kind]
+def _fixed(terminal: str):  # type: ignore[no-untyped-def]
+    shape = TERMINAL_SHAPES[terminal]
     return lambda self, _token: shape
 
 
 class _ToShapes:
     """One method per grammar rule, called with the rule's children (tokens are plain strings)."""
 
-    integer = _scalar("integer")
-    double = _scalar("double")
-    float = _scalar("float")
-    boolean = _scalar("boolean")
-    timestamp = _scalar("timestamp")
-    blob = _scalar("blob")
-    document = _scalar("document")
-    recursive = _scalar("recursive")
+    integer = _fixed("INTEGER")
+    double = _fixed("DOUBLE")
+    float = _fixed("ELLIPSIS")
+    boolean = _fixed("BOOLEAN")
+    timestamp = _fixed("DATETIME")
+    blob = _fixed("BYTES")
+    document = _fixed("DOCUMENT")
+    recursive = _fixed("RECURSIVE")
+    streaming_input = _fixed("STREAMING_INPUT")
+    streaming_output = _fixed("STREAMING_OUTPUT")
+    opaque_structure = _fixed("OPAQUE_STRUCTURE")  # a request's bare {...}: an event stream the page does not show
 
     def string(self, token: str) -> Scalar:
         # A lone quoted value other than 'string' is an enum with one value.
         value = _unquote(token)
-        return _STRING if value == "string" else Scalar("string", (value,))
+        return STRING if value == "string" else Scalar("string", (value,))
 
     def enum(self, token: str) -> Scalar:
-        return Scalar("string", tuple(_ENUM_VALUE.findall(token)))
-
-    def streaming_input(self, _token: str) -> Scalar:
-        return Scalar("blob", streaming=True)
-
-    def streaming_output(self, _token: str) -> Scalar:
-        return Scalar("blob", streaming=True)
-
-    def opaque_structure(self, _token: str) -> Structure:
-        # A request's bare {...}: an event stream whose members the page does not show.
-        return Structure((), event_stream=True)
+        return Scalar("string", tuple(ENUM_VALUE.findall(token)))
 
     def event_stream(self, _open: str, body: Shape) -> Structure:
         members = body.members if isinstance(body, Structure) else ()
@@ -77,7 +56,7 @@ class _ToShapes:
 
     def dict(self, *pairs: tuple[str, Shape]) -> Shape:
         if len(pairs) == 1 and pairs[0][0] == "string":
-            return MapShape(_STRING, pairs[0][1])  # maps are always written {'string': value}
+            return MapShape(STRING, pairs[0][1])  # maps are always written {'string': value}
         return Structure(tuple(Member(name, shape) for name, shape in pairs if name != SDK_UNKNOWN_MEMBER))
 
     def list(self, member: Shape) -> ListShape:
@@ -104,6 +83,9 @@ def parse_request(text: str, source: str = "<page>", line0: int = 1) -> tuple[st
     >>> parse_request("client.get_thing( id='string', mode='A'|'B' )")[1].to_json()["members"]["mode"]
     {'required': False, 'shape': {'type': 'string', 'enum': ['A', 'B']}}
     """
+    fast = fast_request(text)
+    if fast is not None:
+        return fast
     try:
         result: tuple[str, Structure] = _parser().parse(text, "request")
     except SyntaxErrorAt as err:
@@ -113,6 +95,9 @@ def parse_request(text: str, source: str = "<page>", line0: int = 1) -> tuple[st
 
 def parse_response(text: str, source: str = "<page>", line0: int = 1) -> Shape:
     """A Response Syntax block -> its shape."""
+    fast = fast_response(text)
+    if fast is not None:
+        return fast
     try:
         result: Shape = _parser().parse(text, "response")
     except SyntaxErrorAt as err:

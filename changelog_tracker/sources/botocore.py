@@ -262,8 +262,8 @@ def _operation_traits(name: str, shared: _Shared) -> dict[str, Any]:
     return out
 
 
-def operation_from_model(name: str, shared: _Shared) -> Operation:
-    """The operation ``name`` (its key in the model's ``operations``)."""
+def operation_from_model(name: str, shared: _Shared, overlay: bool = True) -> Operation:
+    """The operation ``name`` (its key in the model's ``operations``); ``overlay`` False: without traits."""
     op = shared.operations[name]
     inputs: Shape = Structure()
     node = _Node({})
@@ -274,8 +274,8 @@ def operation_from_model(name: str, shared: _Shared) -> Operation:
     if "output" in op:
         output, node = _Walker(op["output"], True, shared).shape(op["output"], [])
         sides.append((traits.OUTPUT, node))
-    overlay = _overlay(sides, _operation_traits(name, shared))
-    return Operation(xform_name(name), inputs, output, name, plain_text(op.get("documentation", "")), overlay)
+    found = _overlay(sides, _operation_traits(name, shared)) if overlay else None
+    return Operation(xform_name(name), inputs, output, name, plain_text(op.get("documentation", "")), found)
 
 
 def operations_from_json(
@@ -301,13 +301,14 @@ class ModelCatalog:
         service_name: str,
         paginators: dict[str, Any] | None = None,
         waiters: dict[str, Any] | None = None,
+        overlay: bool = True,  # False: operations without traits (naming a page's cut methods needs none)
     ) -> None:
-        self._shared = _Shared(model, paginators, waiters)
+        self._shared, self._overlay = _Shared(model, paginators, waiters), overlay
         self._api_names: dict[str, str] = {xform_name(name): name for name in self._shared.operations}
         self.names: list[str] = list(self._api_names)
 
     def operation(self, name: str) -> Operation:
-        return operation_from_model(self._api_names[name], self._shared)
+        return operation_from_model(self._api_names[name], self._shared, self._overlay)
 
 
 def service_traits(model: dict[str, Any]) -> dict[str, Any]:

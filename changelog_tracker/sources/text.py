@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..errors import ParseError
@@ -97,7 +98,8 @@ class _PageReader:
         note = None
         if i < self.end and self.lines[i].startswith("Changes "):
             note, i = self.lines[i][len("Changes ") :], i + 1
-        anchors = [k for k in range(i, self.end) if self._is_anchor(k)]
+        lines = self.lines
+        anchors = [k for k in range(i, self.end) if lines[k] == "Request Syntax" and self._is_anchor(k)]
         expected = header.new + header.updated
         if len(anchors) != expected:
             where = anchors[-1] + 1 if anchors else self.end
@@ -220,6 +222,7 @@ def balanced_end(lines: list[str], start: int, end: int) -> int:
     return -1
 
 
+@lru_cache(maxsize=1 << 16)  # syntax blocks repeat their lines: "'Name': 'string',", "},"
 def bracket_depth(line: str) -> int:
     """Net bracket depth change of a line, quoted text aside."""
     bare = _QUOTED.sub("", line) if "'" in line else line
