@@ -12,13 +12,13 @@ CPU time (on a loaded machine the wall time is mostly waiting for a core).
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import astuple
 from pathlib import Path
+
+from benchmarks.ingest import best, load
 
 DROPS = Path(__file__).resolve().parents[1] / "data" / "drops"
 TARGET = 0.3
@@ -42,21 +42,6 @@ def slowest_imports(command: list[str], shown: int = 8) -> list[str]:
     return [f"{us / 1000:7.1f} ms  {name}" for us, name in sorted(rows, reverse=True)[:shown]]
 
 
-def timed(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
-    """Best wall time and best CPU time (user + system) of each command, taken in turns: on a loaded
-    machine a process mostly waits for a core, and the CPU time says what it costs itself."""
-    wall: dict[str, list[float]] = {name: [] for name in commands}
-    cpu: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(repeat):
-        for name, command in commands.items():
-            before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
-            wall[name].append(time.perf_counter() - started)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return {name: (min(wall[name]), min(cpu[name])) for name in commands}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=20)
@@ -70,12 +55,12 @@ def main() -> None:
             "show ecs (small store)": [*tracker(), "--store", store, "show", "ecs"],
             "log (small store)": [*tracker(), "--store", store, "log"],
         }
-        spent = timed({"python -c pass": [sys.executable, "-c", "pass"], **commands}, args.repeat)
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        print(f"whole processes, best of {args.repeat} taken in turns; load average {load} on {os.cpu_count()} cores")
-        wall0, cpu0 = spent.pop("python -c pass")
+        spent = best({"python -c pass": [sys.executable, "-c", "pass"], **commands}, args.repeat)
+        print(f"whole processes, best of {args.repeat} taken in turns; {load()}")
+        wall0, cpu0 = astuple(spent.pop("python -c pass"))
         print(f"  {'python -c pass':26} wall {wall0:6.3f} s   cpu {cpu0:6.3f} s")
-        for name, (wall, cpu) in spent.items():
+        for name, timing in spent.items():
+            wall, cpu = timing.wall, timing.cpu
             verdict = "met" if wall < TARGET else "NOT met"
             print(f"  {name:26} wall {wall:6.3f} s   cpu {cpu:6.3f} s   "
                   f"({wall - wall0:5.3f} s / {cpu - cpu0:5.3f} s over python; {verdict}: < {TARGET} s)")  # fmt: skip
