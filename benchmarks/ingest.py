@@ -2,9 +2,11 @@
 
 - botocore loading the same services' models (a whole process: import, JSON, ServiceModel, every
   operation's model with its input and output shapes resolved: botocore builds shapes lazily, so
-  they are walked in full, members, list members, map keys and values, recursively, every path as
-  our ingest builds it, a shape already on the path cut as the pages cut it), the job our ingest
-  replaces when the source is a page;
+  they are walked in full, members, list members, map keys and values, recursively, each shape of
+  an operation's side once, as ``benchmarks/sync.py`` does), the job our ingest replaces when the
+  source is a page. Walking every path instead costs botocore 28 s on quicksight's nested
+  definitions alone (2026-12-02), far past what the page spells out: the documenter cuts those
+  sections as too large, and our ingest builds no more than the page holds;
 - CPython's C parser (``ast.parse``) on the same syntax blocks alone (every block is a Python
   expression), a floor for any parser of that text.
 
@@ -47,19 +49,18 @@ import sys
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 
-def resolve(shape, path):
-    # Every path, as a page spells it out; a shape already on the path is where the page stops.
-    if shape.name in path:
+def resolve(shape, seen):
+    if shape.name in seen:
         return
-    path = path | {shape.name}
+    seen.add(shape.name)
     if shape.type_name == "structure":
         for member in shape.members.values():
-            resolve(member, path)
+            resolve(member, seen)
     elif shape.type_name == "list":
-        resolve(shape.member, path)
+        resolve(shape.member, seen)
     elif shape.type_name == "map":
-        resolve(shape.key, path)
-        resolve(shape.value, path)
+        resolve(shape.key, seen)
+        resolve(shape.value, seen)
 
 loader = Loader()
 for name in sys.argv[1:]:
@@ -68,7 +69,7 @@ for name in sys.argv[1:]:
         operation = model.operation_model(op)
         for shape in (operation.input_shape, operation.output_shape):
             if shape is not None:
-                resolve(shape, frozenset())
+                resolve(shape, set())
 """
 AST = """
 import ast, json, sys
