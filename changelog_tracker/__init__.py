@@ -1,7 +1,7 @@
 """changelog-tracker: the history of AWS's APIs from doc drops, and who each change breaks.
 
-The public API, which the CLI is a thin layer over. Reporting, checking and stub names load on
-first use, so a command imports only what it needs:
+The public API, which the CLI is a thin layer over. Every name loads on first use, so a command
+(and any import of a submodule, which runs this file first) imports only what it needs:
 
 >>> from changelog_tracker import Store, ingest, show   # doctest: +SKIP
 >>> with Store("data/tracker.db") as store:             # doctest: +SKIP
@@ -14,24 +14,27 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import NoStoreError, NotFoundError, ParseError, StoreError, TrackerError
-from .graph.store import Store
-from .query.lookup import log, show
-
-# Functions named like their modules load now: a later submodule import would rebind the name.
-from .write.baseline import baseline
-from .write.ingest import ingest
-
 if TYPE_CHECKING:
     from .check import check_payloads, validate
+    from .errors import NoStoreError, NotFoundError, ParseError, StoreError, TrackerError
+    from .graph.store import Store
+    from .query.lookup import log, show
     from .render.findings import render_findings
     from .render.notes import render_notes
     from .render.site import write_site
     from .rules.judge import diff
     from .sources.detect import read_pages
     from .stubs.build import write_stubs
+    from .write.baseline import baseline
+    from .write.ingest import ingest
 
 _LAZY = {
+    **dict.fromkeys(["NoStoreError", "NotFoundError", "ParseError", "StoreError", "TrackerError"], "errors"),
+    "Store": "graph.store",
+    "log": "query.lookup",
+    "show": "query.lookup",
+    "baseline": "write.baseline",
+    "ingest": "write.ingest",
     "diff": "rules.judge",
     "check_payloads": "check",
     "validate": "check",

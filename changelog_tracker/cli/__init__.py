@@ -12,20 +12,20 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import StoreError, TrackerError
-from ..graph.store import Store
-from ..query import lookup as queries
-from ..rules.registry import FAIL_ON
 from ..taxonomy import ChangeKind, Severity
 from ..terminal import printable
-from ..write.baseline import baseline as store_baseline
-from ..write.ingest import Progress
-from ..write.ingest import ingest as ingest_paths
-from .options import format_option, lazy, parse_date
+from .options import Formats, format_option, lazy, parse_date
+
+# What commands use is imported in them: --help and a small `show` start without the parser, the
+# writers or the renderers they do not run (benchmarks/startup.py).
+if TYPE_CHECKING:
+    from ..graph.store import Store
+    from ..write.ingest import Progress
 
 DEFAULT_STORE = "data/tracker.db"
 
@@ -104,6 +104,8 @@ def main(ctx: click.Context, store: Path) -> None:
 @contextmanager
 def _open(ctx: click.Context, create: bool = False) -> Iterator[Store]:
     """The store; only the commands that write (ingest, baseline) may create it."""
+    from ..graph.store import Store
+
     with Store(ctx.obj, create=create, on_wait=_waiting) as store:
         yield store
 
@@ -142,6 +144,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date
     two pages of one service and date may list different methods, but one method they both list
     must agree (else both files are named and nothing is stored). Creates the store if needed.
     """
+    from ..write.ingest import ingest as ingest_paths
+
     with _open(ctx, create=True) as store, _progress("parsing pages") as progress, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = ingest_paths(store, paths, service=service, date=date, progress=progress)
@@ -188,6 +192,8 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
     """
     if wheel is None:
         raise click.UsageError("say where the models come from: --botocore [WHEEL]")
+    from ..write.baseline import baseline as store_baseline
+
     with _open(ctx, create=True) as store, _progress("reading models") as progress:
         report = store_baseline(store, wheel or None, date, services or None, progress)
     click.echo(f"{report.pages} services, {report.operations} operations -> {ctx.obj}", err=True)
@@ -207,6 +213,8 @@ def log(ctx: click.Context, service: str | None, fmt: str) -> None:
     previous state; anything short of confirmed is listed under its release. A service that a
     newer complete source (a botocore baseline) no longer holds is listed as gone at that date.
     """
+    from ..query import lookup as queries
+
     with _open(ctx) as store:
         entries = queries.log(store, service)
     click.echo(lazy(VIEWS, "LOG_FORMATS")[fmt].write(entries, None), nl=False)
@@ -223,6 +231,8 @@ def show(ctx: click.Context, service: str, operation: str | None, at: dt.date | 
 
     SERVICE is the boto3 name or any full name it had; OPERATION the method or API name.
     """
+    from ..query import lookup as queries
+
     with _open(ctx) as store:
         shown = queries.show(store, service, operation, at)
     click.echo(lazy(VIEWS, "SHOW_FORMATS")[fmt].write(shown, operation is not None), nl=False)
@@ -270,7 +280,7 @@ _IN_BAND = {"json", "sarif"}  # formats that carry tracked_since themselves; the
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(list(FAIL_ON)),
+    type=Formats("changelog_tracker.rules.registry", "FAIL_ON"),
     help="Exit 1 when a change this severe (or worse) is found and not accepted in the config; CI formats "
     "mark exactly these as failures (without --fail-on: breaking and dangerous ones, and exit 0).",
 )
@@ -304,6 +314,7 @@ def diff(
     Example (CI gate):
       changelog-tracker diff --from 2025-10-06 --to 2026-03-10 --format github --fail-on breaking
     """
+    from ..query import lookup as queries
     from ..render.findings import render_findings
     from ..rules import judge
     from ..rules.config import load_config
@@ -372,6 +383,7 @@ CONFIG = click.option(
 def notes(ctx: click.Context, service: str | None, since: dt.date, until: dt.date | None, fmt: str,
           config: str | None) -> None:
     """Release notes grouped by date, service and severity (Markdown, or an Atom feed), judged as diff judges."""
+    from ..query import lookup as queries
     from ..render.notes import render_notes
     from ..rules.config import load_config
 

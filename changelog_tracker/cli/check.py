@@ -9,12 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..check.compile import MODES
-from ..check.payloads import read_payloads
-from ..check.verdicts import check_payloads
-from ..graph.store import Store
-from ..render.views import CHECK_FORMATS
-from .options import format_option, parse_date
+from .options import Formats, format_option, parse_date
 
 
 @click.command("check")
@@ -26,7 +21,7 @@ from .options import format_option, parse_date
 @click.option("--history", is_flag=True, help="Check against every release; name the first break and its change.")
 @click.option(
     "--mode",
-    type=click.Choice(MODES),
+    type=Formats("changelog_tracker.check.compile", "MODES"),  # a lazy Choice: the checker loads when it runs
     default="strict",
     show_default=True,
     help="strict also checks enum values; botocore rejects exactly what botocore's ParamValidator rejects.",
@@ -58,6 +53,11 @@ def check(
     """
     if at is not None and history:
         raise click.UsageError("--at and --history exclude each other: the history covers every release")
+    from ..check.payloads import read_payloads
+    from ..check.verdicts import check_payloads
+    from ..graph.store import Store
+    from ..render.views import CHECK_FORMATS
+
     read = read_payloads(payloads, stdin=sys.stdin.buffer.read)
     with Store(Path(ctx.obj), create=False) as store:
         verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)

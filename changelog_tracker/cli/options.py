@@ -25,7 +25,8 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 class Formats(click.Choice[str]):
     """A command's --format choices, read from its format registry (``FORMATS`` of ``module``) whenever
     click asks: a format registered there (one writer, one line) is offered and accepted with no edit
-    here. The module is imported on first use, as feature commands are (see ``lazy``)."""
+    here. The module is imported on first use, as feature commands are (see ``lazy``); other choices
+    kept in a registry (check's modes, --fail-on's severities) load the same way."""
 
     def __init__(self, module: str, name: str = "FORMATS") -> None:
         self.module, self.name = module, name

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..render.scan import FORMATS, Options
-from ..rules.config import load_config
-from ..rules.registry import FAIL_ON
-from ..scan.files import scan_paths
-from ..scan.judge import at_date, in_range
 from . import _open, _progress, _warn_stale
-from .options import format_option, parse_date
+from .options import Formats, format_option, parse_date
 
 
 @click.command("scan")
@@ -24,7 +19,7 @@ from .options import format_option, parse_date
 @format_option("changelog_tracker.render.scan", help=None)
 @click.option(
     "--fail-on",
-    type=click.Choice(list(FAIL_ON)),
+    type=Formats("changelog_tracker.rules.registry", "FAIL_ON"),
     help="Exit 1 when a finding this severe (or worse) is at a call and not accepted in the config; an "
     "invalid payload or a missing method is breaking. Without it: exit 0.",
 )
@@ -64,6 +59,11 @@ def scan(
         raise click.UsageError("--to needs --from: the range starts somewhere")
     if since is not None and until is not None and since > until:
         raise click.UsageError(f"--from {since} is after --to {until}")
+    from ..render.scan import FORMATS, Options
+    from ..rules.config import load_config
+    from ..scan.files import scan_paths
+    from ..scan.judge import at_date, in_range
+
     rules = load_config(config) if since is not None else None
     with _open(ctx) as store:
         with _progress("scanning files") as progress:

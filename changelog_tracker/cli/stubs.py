@@ -8,9 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import TrackerError
-from ..graph.store import Store
-from ..query import lookup as queries
-from ..stubs.build import write_stubs
 from .options import parse_date
 
 
@@ -32,6 +29,10 @@ def stubs(ctx: click.Context, service: str, at: dt.date | None, out: Path) -> No
     """
     if not isinstance(ctx.obj, Path):
         raise TrackerError("no store: run stubs as a changelog-tracker command (--store PATH)")
+    from ..graph.store import Store
+    from ..query import lookup as queries
+    from ..stubs.build import write_stubs
+
     with Store(ctx.obj, create=False) as store:
         shown = queries.show(store, service, at=at)
     release = max(item.release for item in shown)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..sources.header import parse_day
 from ..sources.releases import Releases, is_version
-from ..write.sync import Added, SyncReport
-from ..write.sync import sync as sync_releases
 from . import _open, _progress
+
+if TYPE_CHECKING:
+    from ..write.sync import Added, SyncReport
 
 
 def parse_bound(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | dt.date | None:
@@ -61,6 +63,8 @@ def sync(ctx: click.Context, since: str | dt.date | None, until: str | dt.date |
     """
     if find_links and index_url:
         raise click.UsageError("give --find-links (a folder) or --index-url, not both")
+    from ..write.sync import sync as sync_releases
+
     releases = Releases.in_folder(find_links) if find_links else Releases.on_index(cache, index_url)
     with _open(ctx, create=True) as store, _progress("finding releases") as progress:
         report = sync_releases(store, releases, since, until, services or None, progress)

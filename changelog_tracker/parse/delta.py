@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .grammar import lalr, to_parse_error
-from .lalr import Driver, SyntaxErrorAt
+if TYPE_CHECKING:
+    from .lalr import Driver
 
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
@@ -49,6 +49,9 @@ class _ToValues:
 
 @cache
 def _parser() -> Driver:
+    # lark loads when a summary is parsed, not when stored ones are read back (show, log, diff).
+    from .grammar import lalr
+
     return lalr("delta.lark", _ToValues(), start=["start"])
 
 
@@ -58,6 +61,9 @@ def parse_delta(text: str, source: str = "<page>", line0: int = 1) -> dict[str, 
     >>> parse_delta("{'protocolConfiguration': {'serverProtocol': {'AGUI'}}}")
     {'protocolConfiguration': {'serverProtocol': frozenset({'AGUI'})}}
     """
+    from .grammar import to_parse_error
+    from .lalr import SyntaxErrorAt
+
     try:
         result: Delta = _parser().parse(text, "start")
     except SyntaxErrorAt as err:
