@@ -73,13 +73,13 @@ class Generator:
         if not node.members:
             return [*lines, "if value:", f"    return {report}(value)", "return None"]
         lines.append("n = 0")
-        for name, member in node.members.items():
+        for i, (name, member) in enumerate(node.members.items()):  # the first i members are valid
             key = repr(name)  # a page's string, as a constant
             lines += [f"if {key} in value:", "    n += 1"]
-            lines += _indented(self._member(member, f"value[{key}]", f"{report}(value, {key}, found)"))
+            lines += _indented(self._member(member, f"value[{key}]", f"{report}(value, {i}, {key}, found)"))
             if name in node.needed:
-                lines += ["else:", f"    return {report}(value)"]
-        return [*lines, "if n != len(value):", f"    return {report}(value)", "return None"]
+                lines += ["else:", f"    return {report}(value, {i})"]
+        return [*lines, "if n != len(value):", f"    return {report}(value, {len(node.members)})", "return None"]
 
     def _list(self, node: ListNode, report: str) -> list[str]:
         lines = [f"if type(value) is not list{self._sizes(node.sizes)}:", f"    return {report}(value)"]

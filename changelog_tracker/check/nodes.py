@@ -226,36 +226,53 @@ def out_of(size: Any, limits: Limits | None, error: str, noun: str) -> list[Raw]
 
 
 # -- containers: their interpreted checks ------------------------------------------------------
-# A fast function that found a member's errors hands them over (``hint``: the member's key, or a
-# list's item itself) so that the report does not check that member again: without it, each level
-# of a failing path would check the levels below it twice (2**depth checks).
+# A fast function that fails hands over what it knows so that the report checks nothing twice:
+# ``valid``, how many members (in the shape's order) it found valid, and ``hint``, the member's key
+# (a list's item itself, a map's key) whose errors it found, ``known``. Without it, each level of a
+# failing path would check the levels below it again (4**depth calls).
 NO_HINT: Any = object()
+_UNKNOWN_KEPT = 64  # unknown keys' messages kept per structure (a batch repeats its typos)
 
 
 class StructureNode:
-    __slots__ = ("members", "names", "needed", "required", "union")
+    __slots__ = ("_places", "_unknown", "members", "names", "needed", "required", "union")
 
     def __init__(self, members: dict[str, Entry], required: tuple[str, ...], union: bool) -> None:
         self.members, self.required, self.union = members, required, union
         self.needed, self.names = frozenset(required), ", ".join(members)  # names: for union messages
+        self._places = {name: (i, entry) for i, (name, entry) in enumerate(members.items())}
+        self._unknown: dict[str, str] = {}  # messages by unknown key: difflib's closest match is slow
 
-    def report(self, value: Any, hint: Any = NO_HINT, known: list[Raw] | None = None) -> list[Raw] | None:
-        """The errors of ``value`` in its keys' order; ``known``: those of member ``hint``, if given."""
+    def unknown(self, key: Any) -> str:
+        """The message of an unknown member (kept for string keys: equal strings, equal messages)."""
+        if type(key) is not str:
+            return _unknown(key, self.members)
+        found = self._unknown.get(key)
+        if found is None:
+            found = _unknown(key, self.members)
+            if len(self._unknown) < _UNKNOWN_KEPT:
+                self._unknown[key] = found
+        return found
+
+    def report(
+        self, value: Any, valid: int = 0, hint: Any = NO_HINT, known: list[Raw] | None = None
+    ) -> list[Raw] | None:
+        """The errors of ``value`` in its keys' order, its first ``valid`` members known valid and
+        those of member ``hint`` known."""
         if not isinstance(value, dict):
             return wrong("object (a structure)", value)
-        members, errors = self.members, None
+        places, errors = self._places, None
         if (self.union and len(value) != 1) or (self.needed and not self.needed <= value.keys()):
             errors = _shape_errors(value, self.required, self.names if self.union else None)
         for key, item in value.items():
-            entry = members.get(key)
-            if entry is None:
+            place = places.get(key)
+            if place is None:
                 errors = errors or []
-                errors.append((UNKNOWN_MEMBER, _unknown(key, members), [str(key)]))
+                errors.append((UNKNOWN_MEMBER, self.unknown(key), [str(key)]))
                 continue
-            if key == hint:
-                found, hint = known, NO_HINT
-            else:
-                found = entry.check(item)
+            if place[0] < valid:
+                continue
+            found = known if key == hint else place[1].check(item)
             if found:
                 errors = errors or []
                 errors.extend(prefixed(found, key))
@@ -294,13 +311,16 @@ class ListNode:
         self.member, self.limits, self.sizes = member, limits, sizes
 
     def report(self, value: Any, hint: Any = NO_HINT, known: list[Raw] | None = None) -> list[Raw] | None:
-        """The errors of ``value``; ``known``: those of the item ``hint`` (its first occurrence)."""
+        """The errors of ``value``; the items before ``hint`` (the first occurrence of that object)
+        known valid, its own errors ``known``."""
         if not isinstance(value, list | tuple):
             return wrong("list", value)
         check, errors = self.member.check, _count_error(len(value), self.sizes, self.limits, "length")
         for index, item in enumerate(value):
-            if item is hint:  # the same object further on has the same errors, as new lists
-                found, hint = known, NO_HINT
+            if hint is not NO_HINT:
+                if item is not hint:
+                    continue
+                found, hint = known, NO_HINT  # the same object further on has the same errors, as new lists
             else:
                 found = check(item)
             if found:
@@ -316,19 +336,22 @@ class MapNode:
         self.keys, self.member, self.limits, self.sizes = keys, member, limits, sizes
 
     def report(self, value: Any, hint: Any = NO_HINT, known: list[Raw] | None = None) -> list[Raw] | None:
-        """The errors of ``value``, keys and values in its order; ``known``: those of key ``hint``'s value."""
+        """The errors of ``value``, keys and values in its order; the items before key ``hint`` known
+        valid, its key too, and its value's errors ``known``."""
         if not isinstance(value, dict):
             return wrong("object (a map)", value)
         key_check, check = self.keys.check, self.member.check
         errors = _count_error(len(value), self.sizes, self.limits, "size")
         for key, item in value.items():
-            bad = key_check(key)
-            if bad:
-                errors = errors or []
-                errors.extend(prefixed([(k, f"map key: {m}", s) for k, m, s in bad], MapKey(str(key))))
-            if key is hint:
+            if hint is not NO_HINT:  # the items before it are valid, its key too
+                if key is not hint:
+                    continue
                 found, hint = known, NO_HINT
             else:
+                bad = key_check(key)
+                if bad:
+                    errors = errors or []
+                    errors.extend(prefixed([(k, f"map key: {m}", s) for k, m, s in bad], MapKey(str(key))))
                 found = check(item)
             if found:
                 errors = errors or []
