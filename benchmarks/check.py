@@ -7,8 +7,8 @@ unknown member or a required member dropped). Ours checks the bounds the model's
 knows (min/max, hostLabel), as a baseline's would; the ``bounds`` column counts the request paths
 that carry one. The JSON Schema is generated from the same botocore shape: types, required members,
 enums, min/max lengths, sizes and values, ``additionalProperties: false``, tagged unions as
-``minProperties``/``maxProperties`` 1 (timestamps, blobs and documents, which JSON Schema cannot type
-as Python values, and recursion are left unconstrained there, which only spares it work).
+``minProperties``/``maxProperties`` 1; timestamps and blobs (no JSON type holds a datetime or bytes)
+as the JSON types they cannot be; documents and recursion unconstrained, which only spares it work.
 
     python -m benchmarks.check [--count 2000] [--invalid 0.2] [--seed 7]
 """
@@ -186,7 +186,11 @@ def json_schema(shape: BotoShape, history: tuple[str, ...] = ()) -> dict[str, An
     if kind in numbers:
         out = {"type": numbers[kind]}
         return out | ({"minimum": low} if low is not None else {}) | ({"maximum": high} if high is not None else {})
-    return {"type": "boolean"} if kind == "boolean" else {}  # timestamps and blobs: no JSON type for them
+    if kind == "boolean":
+        return {"type": "boolean"}
+    # A datetime or bytes has no JSON type: refuse the JSON types they cannot be instead.
+    refused = {"timestamp": ["object", "array", "boolean", "null"], "blob": ["object", "array", "number", "null"]}
+    return {"not": {"type": refused[kind]}} if kind in refused else {}
 
 
 def _bounded(schema: dict[str, Any], noun: str, low: Any, high: Any) -> dict[str, Any]:
