@@ -25,6 +25,7 @@ import jinja2
 
 from ..errors import TrackerError
 from ..model import Operation
+from ..traits import MODULE_NAME
 from .layout import client_context, literals_context, type_defs_context
 from .names import package_name, pascal, py_string
 from .runtime import runtime_twin
@@ -126,7 +127,7 @@ def _dropin(package: Package, modules: dict[str, str], traits: Mapping[str, Any]
 def client_class(service: str, traits: Mapping[str, Any] | None) -> str:
     """boto3's client class name (the MODULE_NAME service trait: ``Lambda``, ``BedrockAgentCoreControl``)
     + ``Client``, as mypy-boto3 names it; PascalCase of the service name when the source does not say."""
-    module = (traits or {}).get("module_name")
+    module = (traits or {}).get(MODULE_NAME)
     return (module if isinstance(module, str) and module.isidentifier() else pascal(service)) + "Client"
 
 
