@@ -18,7 +18,8 @@ import jinja2
 
 from ..errors import TrackerError
 from ..model import Operation
-from .layout import client_context, literals_context, type_defs_context
+from .client import build_client
+from .layout import client_context, literals_context, paginator_context, type_defs_context, waiter_context
 from .names import package_name, py_string
 from .typedefs import build_spec
 
@@ -42,16 +43,21 @@ def _environment() -> jinja2.Environment:
 def render_stubs(service: str, release: str, operations: list[Operation]) -> dict[str, str]:
     """Every file of the package directory (``pyproject.toml``, ``<package>/client.pyi`` ...) by path."""
     package, _ = _check(service, release)
-    spec = build_spec(operations)
+    client = build_client(build_spec(operations), operations, None, "default", service)
+    spec = client.spec
     common = {"service": service, "release": release}
     init = {"release_literal": py_string(release), "service_literal": py_string(service)}
     files = {
         "__init__.pyi": _render("__init__.pyi.j2", **common, **init),
         "literals.pyi": _render("literals.pyi.j2", **common, **literals_context(spec)),
         "type_defs.pyi": _render("type_defs.pyi.j2", **common, **type_defs_context(spec)),
-        "client.pyi": _render("client.pyi.j2", **common, **client_context(spec)),
+        "client.pyi": _render("client.pyi.j2", **common, **client_context(client)),
         "py.typed": "",
     }
+    if client.paginators:
+        files["paginator.pyi"] = _render("paginator.pyi.j2", **common, **paginator_context(client))
+    if client.waiters:
+        files["waiter.pyi"] = _render("waiter.pyi.j2", **common, **waiter_context(client))
     return {f"{package}/{name}": text for name, text in files.items()} | render_packaging({service: release})
 
 
