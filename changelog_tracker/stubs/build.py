@@ -15,7 +15,7 @@ import ast
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,10 +25,18 @@ import jinja2
 
 from ..errors import TrackerError
 from ..model import Operation
-from ..traits import MODULE_NAME
-from .layout import client_context, literals_context, type_defs_context
-from .names import package_name, pascal, py_string
+from .client import build_client
+from .layout import (
+    client_context,
+    import_groups,
+    literals_context,
+    paginator_context,
+    type_defs_context,
+    waiter_context,
+)
+from .names import package_name, py_string
 from .runtime import runtime_twin
+from .spec import ClientSpec
 from .typedefs import build_spec
 
 BACKEND = "stubs_backend.py"
@@ -81,7 +89,7 @@ def render_stubs(
     operations: list[Operation],
     *,
     layout: Layout = "default",
-    service_traits: Mapping[str, Any] | None = None,
+    service_traits: dict[str, Any] | None = None,
     botocore: str | None = None,
 ) -> dict[str, str]:
     """Every file of the package directory (``pyproject.toml``, ``<package>/client.pyi`` ...) by path.
@@ -93,14 +101,19 @@ def render_stubs(
     _check(service, release)
     if layout not in LAYOUTS:
         raise TrackerError(f"unknown stub layout {layout!r}: expected one of {', '.join(LAYOUTS)}")
-    spec = build_spec(operations)
+    naming = "mypy-boto3" if layout == "mypy-boto3" else "default"
+    client = build_client(build_spec(operations), operations, service_traits, naming, service)
     common = {"service": service, "release": release}
     modules = {
-        "literals": _render("literals.pyi.j2", **common, **literals_context(spec)),
-        "type_defs": _render("type_defs.pyi.j2", **common, **type_defs_context(spec)),
-        "client": _render("client.pyi.j2", **common, **client_context(spec)),
+        "literals": _render("literals.pyi.j2", **common, **literals_context(client.spec)),
+        "type_defs": _render("type_defs.pyi.j2", **common, **type_defs_context(client.spec)),
+        "client": _render("client.pyi.j2", **common, **client_context(client)),
     }
-    files = _dropin(package, modules, service_traits) if layout == "mypy-boto3" else _default(package, modules)
+    if client.paginators:  # as mypy-boto3, a module only where there is something in it
+        modules["paginator"] = _render("paginator.pyi.j2", **common, **paginator_context(client))
+    if client.waiters:
+        modules["waiter"] = _render("waiter.pyi.j2", **common, **waiter_context(client))
+    files = _dropin(package, modules, client) if layout == "mypy-boto3" else _default(package, modules)
     return {f"{package.name}/{name}": text for name, text in files.items()} | render_packaging([package])
 
 
@@ -110,25 +123,27 @@ def _default(package: Package, modules: dict[str, str]) -> dict[str, str]:
     return {"__init__.pyi": init} | {f"{name}.pyi": text for name, text in modules.items()} | {"py.typed": ""}
 
 
-def _dropin(package: Package, modules: dict[str, str], traits: Mapping[str, Any] | None) -> dict[str, str]:
+def _dropin(package: Package, modules: dict[str, str], client: ClientSpec) -> dict[str, str]:
     """mypy-boto3-<service>'s package: its module names, ``<Module>Client``, a ``.py`` beside each ``.pyi``."""
-    client = client_class(package.service, traits)
-    # The client module names the class mypy-boto3 names, which boto3-stubs imports from it.
-    modules = modules | {"client": modules["client"] + f"\n{client} = Client\n"}
-    stubs = modules | {"__init__": _render("dropin_init.pyi.j2", client=client, **_recorded(package))}
+    exported = {
+        "client": [client.name],
+        "paginator": sorted(p.name for p in client.paginators),
+        "waiter": sorted(w.name for w in client.waiters),
+    }
+    init = _render(
+        "dropin_init.pyi.j2",
+        client=client.name,
+        imports=[import_groups([], (f".{module}", names))[0][0] for module, names in exported.items() if names],
+        exported=[py_string(name) for name in sorted(["Client", *(n for names in exported.values() for n in names)])],
+        **_recorded(package),
+    )
+    stubs = modules | {"__init__": init}
     files = {f"{name}.pyi": text for name, text in stubs.items()}
     files |= {f"{name}.py": runtime_twin(text) for name, text in stubs.items()}
     info = {"version_literal": py_string(package.version), **_recorded(package)}
     files["version.py"] = _render("dropin_version.py.j2", **info)
     files["__main__.py"] = _render("dropin_main.py.j2", **info)
     return files | {"py.typed": ""}
-
-
-def client_class(service: str, traits: Mapping[str, Any] | None) -> str:
-    """boto3's client class name (the MODULE_NAME service trait: ``Lambda``, ``BedrockAgentCoreControl``)
-    + ``Client``, as mypy-boto3 names it; PascalCase of the service name when the source does not say."""
-    module = (traits or {}).get(MODULE_NAME)
-    return (module if isinstance(module, str) and module.isidentifier() else pascal(service)) + "Client"
 
 
 def _recorded(package: Package) -> dict[str, object]:
@@ -210,7 +225,7 @@ def write_stubs(
     out: Path,
     *,
     layout: Layout = "default",
-    service_traits: Mapping[str, Any] | None = None,
+    service_traits: dict[str, Any] | None = None,
     botocore: str | None = None,
 ) -> Path:
     """Write the package for ``service`` as of ``release`` under ``out``; returns the package directory.

@@ -43,6 +43,7 @@ class MethodSpec:
     request: str  # the request TypedDict (or alias) name
     response: str | None  # None: the method returns None
     kwargs: str  # "unpack" (**kwargs: Unpack[request]), "none" (no arguments), "any" (side cut), "skipped"
+    doc: str = ""  # the docstring's text, raw (the first sentence of the source's documentation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +75,39 @@ JSON_ALIASES = (
         True,
     ),
 )
+
+
+# -- the client surface (stubs/client.py builds it) -----------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PaginatorSpec:
+    name: str  # the class (``ListFunctionsPaginator``)
+    method: str  # raw method name: what ``get_paginator`` takes
+    request: str  # the ``paginate`` kwargs TypedDict (``<request>PaginateTypeDef``)
+    response: str  # what each page is
+
+
+@dataclass(frozen=True, slots=True)
+class WaiterSpec:
+    name: str  # the class (``FunctionActiveWaiter``)
+    waiter: str  # raw waiter name as ``get_waiter`` takes it (``function_active``)
+    request: str  # the ``wait`` kwargs TypedDict (``<request>WaitTypeDef``)
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionSpec:
+    name: str  # an error shape's name: an attribute of ``client.exceptions``
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSpec:
+    """The client class and what hangs off it. ``complete`` False: some operation's source could not
+    say its errors, paginators and waiters (a page), so the typed names may not be all there are and
+    the stubs accept any other name too."""
+
+    name: str  # the client class
+    service: str
+    spec: StubSpec  # every declaration of the package, the paginate/wait TypedDicts included
+    exceptions: tuple[ExceptionSpec, ...]
+    paginators: tuple[PaginatorSpec, ...]
+    waiters: tuple[WaiterSpec, ...]
+    complete: bool = True

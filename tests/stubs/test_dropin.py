@@ -18,7 +18,7 @@ from changelog_tracker.cli import main
 from changelog_tracker.cli.stubs import stubs as stubs_command
 from changelog_tracker.model import Operation
 from changelog_tracker.sources.botocore import operations_from_json
-from changelog_tracker.sources.wheel import installed_models
+from changelog_tracker.sources.wheel import installed_files
 from changelog_tracker.stubs import render_stubs, write_stubs
 from changelog_tracker.stubs.runtime import runtime_twin
 from tests.stubs.test_hostile_stubs import _operations as hostile_operations
@@ -27,14 +27,15 @@ from tests.stubs.test_stubs import SERVICE, seed_db
 main.add_command(stubs_command)
 __all__ = ["seed_db"]  # the seeds' store, a fixture shared with test_stubs
 
-# mypy-boto3-lambda 1.42.37's modules (its wheel, read once), less paginator and waiter (K's part).
-PUBLISHED = {"__init__", "__main__", "client", "literals", "type_defs", "version"}
+# mypy-boto3-lambda 1.42.37's modules (its wheel, read once).
+PUBLISHED = {"__init__", "__main__", "client", "literals", "paginator", "type_defs", "version", "waiter"}
 # Streaming bodies, event streams, documents, recursion, keyword members.
 RUNTIME_SERVICES = ["lambda", "dynamodb", "s3", "bedrock-runtime", "amplifyuibuilder", "lexv2-runtime"]
 
 
 def _operations(service: str) -> list[Operation]:
-    return list(operations_from_json(installed_models([service])[service], service))
+    files = installed_files([service])[service]
+    return list(operations_from_json(files.model, service, files.paginators, files.waiters))
 
 
 def _declared(stub: str) -> set[str]:
@@ -58,14 +59,14 @@ def test_the_layout_is_mypy_boto3s() -> None:
         service_traits={"module_name": "Lambda"}, botocore="1.42.65",
     )  # fmt: skip
     package = {name.split("/", 1)[1] for name in files if name.startswith("mypy_boto3_lambda/")}
-    assert {name.split(".")[0] for name in package} >= PUBLISHED
+    assert {name.split(".")[0] for name in package} == PUBLISHED | {"py"}
     assert "py.typed" in package
     stubs = {name for name in package if name.endswith(".pyi")}
     assert stubs and all(name[:-1] in package for name in stubs)  # a .py beside every .pyi
     client = ast.parse(files["mypy_boto3_lambda/client.pyi"])
     assert "LambdaClient" in _declared(files["mypy_boto3_lambda/client.pyi"]), ast.dump(client)[:200]
     init = files["mypy_boto3_lambda/__init__.pyi"]
-    assert {"Client", "LambdaClient"} <= _declared(init)
+    assert {"Client", "LambdaClient", "ListFunctionsPaginator", "FunctionActiveWaiter"} <= _declared(init)
     assert '__release__ = "2026-03-10"' in init and '__botocore_version__ = "1.42.65"' in init
     assert '__version__ = "1.42.65+2026.3.10"' in files["mypy_boto3_lambda/version.py"]
     assert tomllib.loads(files["pyproject.toml"])["project"]["name"] == "mypy-boto3-lambda"
@@ -103,10 +104,8 @@ def _run(path: Path, code: str) -> str:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Drop-in packages of real services and of every hostile name, pip-installed into one target."""
     out, target = tmp_path_factory.mktemp("out"), tmp_path_factory.mktemp("site")
-    models = installed_models(RUNTIME_SERVICES)
     for service in RUNTIME_SERVICES:
-        write_stubs(service, "2026-03-10", list(operations_from_json(models[service], service)), out,
-                    layout="mypy-boto3", botocore="1.42.65")  # fmt: skip
+        write_stubs(service, "2026-03-10", _operations(service), out, layout="mypy-boto3", botocore="1.42.65")
     write_stubs("hostile", "2026-01-01", hostile_operations(), out, layout="mypy-boto3")
     _pip_install(out, target)
     return target
