@@ -32,7 +32,6 @@ CORPUS = {"lambda_invoke.py": ("lambda", "1.42.37"), "ecs_task.py": ("ecs", "1.4
 # What each still lacks from the other engineers of issue 14 (strict: an XPASS says to drop the mark).
 PENDING = {
     "lambda_invoke.py": "request blobs accepting str as botocore does (N, issue 14 item 1)",
-    "ecs_task.py": "get_waiter and meta on the client (K, issue 14 item 2)",
 }
 _ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+): error: (?P<message>.*?)(?:  \[(?P<code>[a-z-]+)\])?$", re.M)
 
