@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -52,9 +53,12 @@ def stubs(ctx: click.Context, service: str, at: dt.date | None, layout: Layout, 
     with Store(ctx.obj, create=False) as store:
         shown = queries.show(store, service, at=at)
         name, release = shown[0].service, max(item.release for item in shown)
+        # show's operations carry no documentation: the stubs' docstrings are the stored text.
+        versions = store.state(name, queries.as_of(at)).values()
+        texts = [store.documentation(version)[0] for version in versions]
+        operations = [replace(item.operation, documentation=text) for item, text in zip(shown, texts, strict=True)]
         traits = store.service_traits(name, release)
         botocore = _botocore_version(store, name, release)
-    operations = [item.operation for item in shown]
     package = write_stubs(name, release, operations, out, layout=layout, service_traits=traits, botocore=botocore)
     click.echo(f"{len(shown)} methods of {name} as of {release} -> {package}", err=True)
 

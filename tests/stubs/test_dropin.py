@@ -196,6 +196,7 @@ def test_cli_writes_the_dropin_layout(seed_db: Path, tmp_path: Path) -> None:
     package = tmp_path / "mypy_boto3_bedrock_agentcore_control"
     assert (package / "client.py").is_file() and (package / "client.pyi").is_file()
     assert '__release__ = "2026-03-10"' in (package / "__init__.pyi").read_text()
+    assert '"""Creates an Amazon Bedrock AgentCore Runtime."""' in (package / "client.pyi").read_text()  # the store's
     # Pages name no botocore version: the version is the date's.
     assert tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["version"] == "2026.3.10"
 

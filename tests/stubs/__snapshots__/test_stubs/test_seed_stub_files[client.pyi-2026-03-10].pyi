@@ -33,9 +33,16 @@ class Client(BaseClient):  # type: ignore[misc, unused-ignore]
     ) -> str: ...
     def create_agent_runtime(
         self, **kwargs: Unpack[CreateAgentRuntimeRequestTypeDef]
-    ) -> CreateAgentRuntimeResponseTypeDef: ...
-    def create_memory(self, **kwargs: Unpack[CreateMemoryRequestTypeDef]) -> CreateMemoryResponseTypeDef: ...
-    def get_agent_runtime(self, **kwargs: Unpack[GetAgentRuntimeRequestTypeDef]) -> GetAgentRuntimeResponseTypeDef: ...
+    ) -> CreateAgentRuntimeResponseTypeDef:
+        """Creates an Amazon Bedrock AgentCore Runtime."""
+
+    def create_memory(self, **kwargs: Unpack[CreateMemoryRequestTypeDef]) -> CreateMemoryResponseTypeDef:
+        """Creates a new Amazon Bedrock AgentCore Memory resource."""
+
+    def get_agent_runtime(self, **kwargs: Unpack[GetAgentRuntimeRequestTypeDef]) -> GetAgentRuntimeResponseTypeDef:
+        """Gets an Amazon Bedrock AgentCore Runtime."""
+
     def update_agent_runtime(
         self, **kwargs: Unpack[UpdateAgentRuntimeRequestTypeDef]
-    ) -> UpdateAgentRuntimeResponseTypeDef: ...
+    ) -> UpdateAgentRuntimeResponseTypeDef:
+        """Updates an existing Amazon Secure Agent."""
