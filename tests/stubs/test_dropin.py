@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import random
 import subprocess
 import sys
 import tomllib
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from changelog_tracker import TrackerError
 from changelog_tracker.cli import main
@@ -206,3 +209,27 @@ def test_help_teaches_both_layouts() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "[default|mypy-boto3]" in text and "mypy_boto3_<service>" in text and "boto3.client" in text
+
+
+_KINDS = st.sampled_from(["class", "functional", "alias"])
+
+
+@given(st.lists(st.tuples(_KINDS, st.lists(st.integers(0, 7), max_size=3)), min_size=1, max_size=8), st.randoms())
+@settings(max_examples=60, deadline=None)
+def test_the_runtime_twin_runs_in_any_order(decls: list[tuple[str, list[int]]], order: random.Random) -> None:
+    """TypedDicts and aliases naming each other, themselves and what comes later, in any order."""
+    names = [f"T{i}TypeDef" for i in range(len(decls))]
+    lines = []
+    for name, (kind, refs) in zip(names, decls, strict=True):
+        used = [names[r % len(names)] for r in refs] or ["str"]
+        union = " | ".join([*(f"list[{u}]" for u in used[1:]), used[0], "None"])
+        lines.append({
+            "class": f"class {name}(TypedDict):\n    a: NotRequired[{union}]\n",
+            "functional": f'{name} = TypedDict("{name}", {{"from": {union}, "b": EventStream[{used[0]}]}})\n',
+            "alias": f"{name}: TypeAlias = {union}\n",
+        }[kind])  # fmt: skip
+    order.shuffle(lines)
+    imports = "from typing import NotRequired, TypeAlias, TypedDict\nfrom botocore.eventstream import EventStream\n"
+    namespace: dict[str, object] = {}
+    exec(compile(runtime_twin(imports + "".join(lines)), "<twin>", "exec"), namespace)  # generated here
+    assert set(names) <= set(namespace)
