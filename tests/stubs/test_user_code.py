@@ -28,10 +28,15 @@ CODE = DATA / "user_code"
 HISTORY = DATA / "history"
 RELEASES = dict(json.loads((HISTORY / "manifest.json").read_text())["versions"])  # botocore version -> date
 # Corpus file -> (service, the botocore version both sides describe): mypy-boto3 publishes only some.
-CORPUS = {"lambda_invoke.py": ("lambda", "1.42.37"), "ecs_task.py": ("ecs", "1.42.29")}
+CORPUS = {
+    "lambda_invoke.py": ("lambda", "1.42.37"),
+    "ecs_task.py": ("ecs", "1.42.29"),
+    "logs_reader.py": ("logs", "1.42.60"),
+}
 # What each still lacks from the other engineers of issue 14 (strict: an XPASS says to drop the mark).
 PENDING = {
     "lambda_invoke.py": "request blobs accepting str as botocore does (N, issue 14 item 1)",
+    "logs_reader.py": "TypedDict names after botocore's shapes: OutputLogEventTypeDef (N, issue 14 item 1)",
 }
 _ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+): error: (?P<message>.*?)(?:  \[(?P<code>[a-z-]+)\])?$", re.M)
 
