@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import random
 import subprocess
 import sys
@@ -215,7 +216,7 @@ _KINDS = st.sampled_from(["class", "functional", "alias"])
 
 
 @given(st.lists(st.tuples(_KINDS, st.lists(st.integers(0, 7), max_size=3)), min_size=1, max_size=8), st.randoms())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 def test_the_runtime_twin_runs_in_any_order(decls: list[tuple[str, list[int]]], order: random.Random) -> None:
     """TypedDicts and aliases naming each other, themselves and what comes later, in any order."""
     names = [f"T{i}TypeDef" for i in range(len(decls))]
@@ -233,3 +234,15 @@ def test_the_runtime_twin_runs_in_any_order(decls: list[tuple[str, list[int]]], 
     namespace: dict[str, object] = {}
     exec(compile(runtime_twin(imports + "".join(lines)), "<twin>", "exec"), namespace)  # generated here
     assert set(names) <= set(namespace)
+
+
+@pytest.mark.slow  # about 10 s of mypy (scripts/stubs_release.py checks every service of a release)
+def test_mypy_strict_passes_over_dropins(site: Path, tmp_path: Path) -> None:
+    """The drop-in's own modules (``__init__`` re-exports, ``version``, ``__main__``) type-check too."""
+    (tmp_path / "mypy.ini").write_text("[mypy]\n")
+    packages = [arg for name in ("mypy_boto3_lambda", "mypy_boto3_lexv2_runtime", "mypy_boto3_hostile")
+                for arg in ("-p", name)]  # fmt: skip
+    command = [sys.executable, "-m", "mypy", "--strict", "--config-file", "mypy.ini", "--cache-dir", "/dev/null"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MYPY")} | {"MYPYPATH": str(site)}
+    done = subprocess.run([*command, *packages], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
