@@ -26,7 +26,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from changelog_tracker.model import Member, Operation, Scalar, Structure
-from changelog_tracker.sources.botocore import operations_from_json
+from changelog_tracker.sources.botocore import operations_from_json, service_traits
 from changelog_tracker.stubs import render_stubs, write_stubs
 from changelog_tracker.stubs.client import build_client, summary
 from changelog_tracker.stubs.typedefs import build_spec
@@ -209,7 +209,9 @@ def test_exceptions_are_the_error_shapes_the_operations_name() -> None:
 def test_class_name_follows_the_naming() -> None:
     operations = model_operations("ecs")
     spec = build_spec(operations)
-    assert build_client(spec, operations, {"module_name": "ECS"}, "mypy-boto3", "ecs").name == "ECSClient"
+    said = service_traits(_json("models", "ecs"))
+    assert build_client(spec, operations, said, "mypy-boto3", "ecs").name == "ECSClient"
+    assert build_client(spec, operations, said, "default", "ecs").name == "Client"
     fallback = build_client(spec, operations, None, "mypy-boto3", "bedrock-agentcore-control")
     assert fallback.name == "BedrockAgentcoreControlClient"
 
@@ -243,6 +245,8 @@ def replace_traits(op: Operation, overlay: Any) -> Operation:
 def test_docstrings_are_the_first_sentence_escaped() -> None:
     assert summary("Creates a cluster. It can take a while.") == "Creates a cluster."
     assert summary("  A   spaced\n text ") == "A spaced text"
+    assert summary("Grants a principal permission ( to use ) a function . You can.") == (
+        "Grants a principal permission ( to use) a function.")  # fmt: skip
     hostile = 'Ends the string """ or \\ and \u202e; "quoted". Second sentence.'
     op = Operation("put_thing", Structure((Member("x", Scalar("string")),)), None, documentation=hostile)
     text = render_stubs("svc", "2026-01-01", [op])["svc_stubs/client.pyi"]
