@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import gzip
-import importlib.util
+import importlib.metadata
 import json
 import os
 import re
@@ -36,7 +36,17 @@ from tests.helpers import DATA
 HISTORY = DATA / "history"
 VERSION = "1.42.25"
 SERVICES = ["arc-region-switch", "ecs"]  # the slow test checks every service of tests/data/history
-TYPED = importlib.util.find_spec("botocore-stubs") is not None or importlib.util.find_spec("botocore_stubs") is not None
+
+
+def _installed(distribution: str) -> bool:
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+TYPED = _installed("botocore-stubs")  # mypy then finds botocore typed (boto3-stubs brings it too)
 
 
 def _json(kind: str, service: str) -> Any:
@@ -145,7 +155,7 @@ def untyped(out: Path) -> Run:
 @pytest.fixture(scope="module")
 def typed(out: Path) -> Run:
     if not TYPED:
-        pytest.skip("botocore-stubs is not installed (the test extra has it)")
+        pytest.skip("botocore-stubs is not installed (boto3-stubs brings it): botocore untyped only")
     return mypy(out, packages(out), ["sample"], site=True)
 
 
