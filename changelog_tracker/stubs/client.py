@@ -31,7 +31,6 @@ from .spec import (
     WaiterSpec,
 )
 
-MODULE_NAME = "module_name"  # traits.MODULE_NAME (interfaces13.md 1): the client class boto3 makes
 CLIENT_ERROR = "ClientError"
 PAGINATION_CONFIG = TypedDictSpec(
     "PaginatorConfigTypeDef",
@@ -47,6 +46,7 @@ WAITER_CONFIG = TypedDictSpec(
 # Names an ``Exceptions`` attribute cannot take: the ones its annotations spell.
 _EXCEPTION_RESERVED = frozenset({"type", "str", "BotocoreClientError"})
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?)])")  # "a <b>tag</b>." reads "a tag ." once tags are gone
 
 
 def build_client(
@@ -143,11 +143,11 @@ def _exceptions(errors: Iterable[Iterable[str]]) -> tuple[ExceptionSpec, ...]:
 def _class_name(naming: str, service: str, service_traits: dict[str, Any] | None) -> str:
     if naming == "default":
         return "Client"
-    module = (service_traits or {}).get(MODULE_NAME)
+    module = (service_traits or {}).get(traits.MODULE_NAME)
     return (module if isinstance(module, str) and is_method_name(module) else pascal(service, "Service")) + "Client"
 
 
 def summary(documentation: str) -> str:
     """The first sentence of a method's documentation (mypy-boto3's docstrings are that long)."""
-    text = " ".join(documentation.split())
+    text = _BEFORE_PUNCTUATION.sub("", " ".join(documentation.split()))
     return _SENTENCE.split(text, maxsplit=1)[0] if text else ""

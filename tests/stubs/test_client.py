@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import gzip
-import importlib.util
+import importlib.metadata
 import json
 import os
 import re
@@ -26,16 +26,27 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from changelog_tracker.model import Member, Operation, Scalar, Structure
-from changelog_tracker.sources.botocore import operations_from_json
+from changelog_tracker.sources.botocore import operations_from_json, service_traits
 from changelog_tracker.stubs import render_stubs, write_stubs
 from changelog_tracker.stubs.client import build_client, summary
 from changelog_tracker.stubs.typedefs import build_spec
+from oracle.extract import read_package
 from tests.helpers import DATA
 
 HISTORY = DATA / "history"
 VERSION = "1.42.25"
 SERVICES = ["arc-region-switch", "ecs"]  # the slow test checks every service of tests/data/history
-TYPED = importlib.util.find_spec("botocore-stubs") is not None or importlib.util.find_spec("botocore_stubs") is not None
+
+
+def _installed(distribution: str) -> bool:
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+TYPED = _installed("botocore-stubs")  # mypy then finds botocore typed (boto3-stubs brings it too)
 
 
 def _json(kind: str, service: str) -> Any:
@@ -144,7 +155,7 @@ def untyped(out: Path) -> Run:
 @pytest.fixture(scope="module")
 def typed(out: Path) -> Run:
     if not TYPED:
-        pytest.skip("botocore-stubs is not installed (the test extra has it)")
+        pytest.skip("botocore-stubs is not installed (boto3-stubs brings it): botocore untyped only")
     return mypy(out, packages(out), ["sample"], site=True)
 
 
@@ -208,7 +219,9 @@ def test_exceptions_are_the_error_shapes_the_operations_name() -> None:
 def test_class_name_follows_the_naming() -> None:
     operations = model_operations("ecs")
     spec = build_spec(operations)
-    assert build_client(spec, operations, {"module_name": "ECS"}, "mypy-boto3", "ecs").name == "ECSClient"
+    said = service_traits(_json("models", "ecs"))
+    assert build_client(spec, operations, said, "mypy-boto3", "ecs").name == "ECSClient"
+    assert build_client(spec, operations, said, "default", "ecs").name == "Client"
     fallback = build_client(spec, operations, None, "mypy-boto3", "bedrock-agentcore-control")
     assert fallback.name == "BedrockAgentcoreControlClient"
 
@@ -242,6 +255,8 @@ def replace_traits(op: Operation, overlay: Any) -> Operation:
 def test_docstrings_are_the_first_sentence_escaped() -> None:
     assert summary("Creates a cluster. It can take a while.") == "Creates a cluster."
     assert summary("  A   spaced\n text ") == "A spaced text"
+    assert summary("Grants a principal permission ( to use ) a function . You can.") == (
+        "Grants a principal permission ( to use) a function.")  # fmt: skip
     hostile = 'Ends the string """ or \\ and \u202e; "quoted". Second sentence.'
     op = Operation("put_thing", Structure((Member("x", Scalar("string")),)), None, documentation=hostile)
     text = render_stubs("svc", "2026-01-01", [op])["svc_stubs/client.pyi"]
@@ -271,6 +286,72 @@ def test_every_history_service_passes_mypy_strict(tmp_path: Path) -> None:
         assert run.errors == {} and run.summary.startswith("Success"), run.summary
 
 
+# -- parity with mypy-boto3 -------------------------------------------------------------------
+def surface(package: Path) -> dict[str, Any]:
+    """What a package's client surface says, read with ``ast`` (ours and mypy-boto3's alike): per
+    paginator and waiter name, its class and its kwargs' keys and required keys; the error names."""
+    found, _ = read_package(package)
+    client = ast.parse((package / "client.pyi").read_text())
+    out: dict[str, Any] = {"exceptions": [], "paginators": {}, "waiters": {}}
+    for node in client.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Exceptions":
+            out["exceptions"] = sorted(s.target.id for s in node.body if isinstance(s, ast.AnnAssign)
+                                       and isinstance(s.target, ast.Name))  # fmt: skip
+    getters = [f for n in client.body if isinstance(n, ast.ClassDef) for f in n.body if isinstance(f, ast.FunctionDef)]
+    for kind, getter, method in (("paginators", "get_paginator", "paginate"), ("waiters", "get_waiter", "wait")):
+        module = package / f"{kind[:-1]}.pyi"
+        tree = ast.parse(module.read_text()) if module.exists() else ast.Module([], [])
+        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        for fn in (f for f in getters if f.name == getter and isinstance(f.args.args[1].annotation, ast.Subscript)):
+            literal = fn.args.args[1].annotation.slice  # type: ignore[union-attr]
+            assert isinstance(literal, ast.Constant) and isinstance(fn.returns, ast.Name)
+            call = next(f for f in classes[fn.returns.id].body if isinstance(f, ast.FunctionDef) and f.name == method)
+            assert call.args.kwarg is not None and isinstance(call.args.kwarg.annotation, ast.Subscript)
+            kwargs = found.typeddicts[ast.unparse(call.args.kwarg.annotation.slice)]
+            out[kind][literal.value] = {
+                "class": fn.returns.id,
+                "keys": sorted(key for key, _, _ in kwargs),
+                "required": sorted(key for key, _, required in kwargs if required),
+            }
+    return out
+
+
+def history_files(service: str, version: str) -> dict[str, Any]:
+    """The model, paginators and waiters of ``version``: each the newest committed on or before it."""
+    def newest(kind: str) -> Any:
+        found = sorted((p for p in (HISTORY / kind / service).glob("*.json.gz")), key=lambda p: _key(p.name))
+        path = [p for p in found if _key(p.name) <= _key(version)][-1]
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return json.load(handle)
+
+    return {"service-2": newest("models"), "paginators-1": newest("paginators"), "waiters-2": newest("waiters")}
+
+
+def _key(name: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in name.removesuffix(".json.gz").split("."))
+
+
+@pytest.mark.parametrize(
+    ("service", "version"), [("lambda", "1.42.37"), ("dynamodb", "1.42.55"), ("bedrock-agentcore-control", "1.42.65")]
+)
+def test_client_surface_is_mypy_boto3s(tmp_path: Path, service: str, version: str) -> None:
+    """The same paginators, waiters (names, classes, kwargs keys and required keys) and errors as the
+    published mypy-boto3 package of the same botocore version."""
+    committed = DATA / "mypy_boto3_client"
+    if (committed / f"{service}-{version}.botocore.json.gz").exists():
+        with gzip.open(committed / f"{service}-{version}.botocore.json.gz", "rt", encoding="utf-8") as handle:
+            files = json.load(handle)
+    else:
+        files = history_files(service, version)
+    operations = list(operations_from_json(files["service-2"], service, files["paginators-1"], files["waiters-2"]))
+    ours = surface(write_stubs(service, "2026-03-10", operations, tmp_path))
+    theirs = json.loads((committed / f"{service}-{version}.json").read_text())
+    assert ours["exceptions"] == theirs["exceptions"]
+    assert ours["paginators"] == theirs["paginators"]
+    assert ours["waiters"] == theirs["waiters"]
+    assert len(ours["paginators"]) >= 5 and len(ours["waiters"]) >= 6
+
+
 # -- snapshots -------------------------------------------------------------------------------
 class PyiSnapshot(SingleFileSnapshotExtension):
     file_extension = "pyi"
@@ -295,8 +376,8 @@ def hostile_operations() -> list[Operation]:
     output = Structure((Member("Items", Scalar("string")),))
     ops = []
     for i, name in enumerate([*HOSTILE, *clashing, "list_things"]):
-        said = {"errors": sorted(HOSTILE), "waiters": sorted(HOSTILE[i : i + 3])}
-        said["paginator"] = {"input_token": HOSTILE[i % len(HOSTILE)], "limit_key": "max", "output_token": "x"}
+        paginator = {"input_token": HOSTILE[i % len(HOSTILE)], "limit_key": "max", "output_token": "x"}
+        said = {"errors": sorted(HOSTILE), "waiters": sorted(HOSTILE[i : i + 3]), "paginator": paginator}
         ops.append(Operation(name, request, output, name, f'{name} """ {name}.', {"": said}))
     return ops
 
