@@ -246,3 +246,19 @@ def test_mypy_strict_passes_over_dropins(site: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MYPY")} | {"MYPYPATH": str(site)}
     done = subprocess.run([*command, *packages], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+
+
+def test_cli_from_a_baseline_names_the_client_and_the_botocore_version(tmp_path: Path) -> None:
+    import botocore
+
+    db, out, runner = tmp_path / "tracker.db", tmp_path / "out", CliRunner()
+    done = runner.invoke(
+        main, ["--store", str(db), "baseline", "--botocore", "--date", "2026-03-10", "--service", "sqs"]
+    )
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(main, ["--store", str(db), "stubs", "sqs", "--layout", "mypy-boto3", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "SQSClient" in _declared((out / "mypy_boto3_sqs" / "client.pyi").read_text())  # MODULE_NAME, stored
+    assert f'__botocore_version__ = "{botocore.__version__}"' in (out / "mypy_boto3_sqs" / "__init__.pyi").read_text()
+    version = tomllib.loads((out / "pyproject.toml").read_text())["project"]["version"]
+    assert version == f"{botocore.__version__}+2026.3.10"
