@@ -59,62 +59,79 @@ def build_client(
     """The client of ``spec`` (built from ``operations``): ``naming`` "default" names the class
     ``Client`` (SPEC section 6), "mypy-boto3" ``<module name>Client`` as boto3-stubs does."""
     by_name = {op.name: op for op in reversed(operations)}  # the first given wins, as in build_spec
-    known = [op.traits.get(traits.OPERATION) if op.traits is not None else None for op in by_name.values()]
-    names = NameAllocator()
-    for declared in _declared(spec):
-        names.reserve(declared)
-    typeddicts = {td.name: td for td in spec.typeddicts}
-    aliases = {a.name: a.target for a in spec.aliases}
-    added: list[TypedDictSpec] = []
-
-    def request_of(method: MethodSpec) -> TypedDictSpec | None:
-        target = method.request
-        while target in aliases:
-            target = aliases[target]
-        return typeddicts.get(target)
-
+    said = {name: _said(op) for name, op in by_name.items()}
     methods = [replace(m, doc=summary(by_name[m.name].documentation)) for m in spec.methods]
-    paginators: list[PaginatorSpec] = []
-    waiters: list[WaiterSpec] = []
-    pagination_config = waiter_config = ""
+    surface = _Surface(spec)
     for method in methods:
-        op, request = by_name[method.name], request_of(method)
-        found = op.traits.get(traits.OPERATION, {}) if op.traits is not None else {}
-        if request is None:
-            continue
-        if traits.PAGINATOR in found and method.response is not None:
-            pagination_config = pagination_config or names.numbered(
-                PAGINATION_CONFIG.name.removesuffix("TypeDef"), "TypeDef"
-            )
-            page = _paginate_request(request, found[traits.PAGINATOR], pagination_config)
-            page = replace(page, name=names.numbered(method.request.removesuffix("TypeDef") + "Paginate", "TypeDef"))
-            added.append(page)
-            cls = names.numbered(pascal(op.api_name or op.name) + "Paginator")
-            paginators.append(PaginatorSpec(cls, op.name, page.name, method.response))
-        for i, waiter in enumerate(found.get(traits.WAITERS, ())):
-            if xform_name(waiter) in {w.waiter for w in waiters}:  # one name, one waiter (the first)
-                continue
-            waiter_config = waiter_config or names.numbered(WAITER_CONFIG.name.removesuffix("TypeDef"), "TypeDef")
-            stem = method.request.removesuffix("TypeDef") + "Wait" + "Extra" * i
-            wait = TypedDictSpec(
-                names.numbered(stem, "TypeDef"), (*request.fields, FieldSpec("WaiterConfig", waiter_config, False))
-            )
-            added.append(wait)
-            waiters.append(WaiterSpec(names.numbered(pascal(waiter) + "Waiter"), xform_name(waiter), wait.name))
-    if pagination_config:
-        added.append(replace(PAGINATION_CONFIG, name=pagination_config))
-    if waiter_config:
-        added.append(replace(WAITER_CONFIG, name=waiter_config))
-    full = replace(spec, typeddicts=sorted([*spec.typeddicts, *added], key=lambda td: td.name), methods=methods)
+        op, request = by_name[method.name], surface.request_of(method)
+        if request is not None:
+            surface.add(op, method, request, said[method.name] or {})
+    typeddicts = sorted([*spec.typeddicts, *surface.typeddicts()], key=lambda td: td.name)
     return ClientSpec(
         _class_name(naming, service, service_traits),
         service,
-        full,
-        _exceptions(said.get(traits.ERRORS, ()) for said in known if said is not None),
-        tuple(sorted(paginators, key=lambda p: p.name)),
-        tuple(sorted(waiters, key=lambda w: w.name)),
-        all(said is not None for said in known),
+        replace(spec, typeddicts=typeddicts, methods=methods),
+        _exceptions(known.get(traits.ERRORS, ()) for known in said.values() if known is not None),
+        tuple(sorted(surface.paginators, key=lambda p: p.name)),
+        tuple(sorted(surface.waiters, key=lambda w: w.name)),
+        all(known is not None for known in said.values()),
     )
+
+
+def _said(op: Operation) -> dict[str, Any] | None:
+    """What the operation's source said about it (errors, paginator, waiters); None: it could not say."""
+    return None if op.traits is None else op.traits.get(traits.OPERATION)
+
+
+class _Surface:
+    """The paginators and waiters, and the TypedDicts their methods take, named clear of the spec's."""
+
+    def __init__(self, spec: StubSpec) -> None:
+        self.names = NameAllocator()
+        for declared in _declared(spec):
+            self.names.reserve(declared)
+        self._typeddicts = {td.name: td for td in spec.typeddicts}
+        self._aliases = {a.name: a.target for a in spec.aliases}
+        self.added: list[TypedDictSpec] = []
+        self.paginators: list[PaginatorSpec] = []
+        self.waiters: list[WaiterSpec] = []
+        self.configs: dict[str, TypedDictSpec] = {}  # PaginationConfig / WaiterConfig, once each
+
+    def request_of(self, method: MethodSpec) -> TypedDictSpec | None:
+        target = method.request
+        while target in self._aliases:
+            target = self._aliases[target]
+        return self._typeddicts.get(target)
+
+    def config(self, spec: TypedDictSpec) -> str:
+        if spec.name not in self.configs:
+            self.configs[spec.name] = replace(
+                spec, name=self.names.numbered(spec.name.removesuffix("TypeDef"), "TypeDef")
+            )
+        return self.configs[spec.name].name
+
+    def add(self, op: Operation, method: MethodSpec, request: TypedDictSpec, said: dict[str, Any]) -> None:
+        stem = method.request.removesuffix("TypeDef")
+        if traits.PAGINATOR in said and method.response is not None:
+            fields = _paginated(request, said[traits.PAGINATOR])
+            page = self.typeddict(
+                stem + "Paginate", (*fields, FieldSpec("PaginationConfig", self.config(PAGINATION_CONFIG), False))
+            )
+            cls = self.names.numbered(pascal(op.api_name or op.name) + "Paginator")
+            self.paginators.append(PaginatorSpec(cls, op.name, page, method.response))
+        for i, waiter in enumerate(said.get(traits.WAITERS, ())):
+            if xform_name(waiter) in {w.waiter for w in self.waiters}:  # one name, one waiter (the first)
+                continue
+            config = FieldSpec("WaiterConfig", self.config(WAITER_CONFIG), False)
+            wait = self.typeddict(stem + "Wait" + "Extra" * i, (*request.fields, config))
+            self.waiters.append(WaiterSpec(self.names.numbered(pascal(waiter) + "Waiter"), xform_name(waiter), wait))
+
+    def typeddict(self, stem: str, fields: tuple[FieldSpec, ...]) -> str:
+        self.added.append(TypedDictSpec(self.names.numbered(stem, "TypeDef"), fields))
+        return self.added[-1].name
+
+    def typeddicts(self) -> list[TypedDictSpec]:
+        return [*self.added, *self.configs.values()]
 
 
 def _declared(spec: StubSpec) -> Iterable[str]:
@@ -123,18 +140,21 @@ def _declared(spec: StubSpec) -> Iterable[str]:
     yield from (lit.name for lit in spec.literals)
 
 
-def _paginate_request(request: TypedDictSpec, paginator: dict[str, Any], config: str) -> TypedDictSpec:
-    """The request without what the paginator drives (its input tokens and limit key)."""
+def _paginated(request: TypedDictSpec, paginator: dict[str, Any]) -> tuple[FieldSpec, ...]:
+    """The request's fields but what the paginator drives (its input tokens and limit key)."""
     tokens = paginator.get("input_token", ())
     driven = {tokens} if isinstance(tokens, str) else set(tokens)
     if isinstance(paginator.get("limit_key"), str):
         driven.add(paginator["limit_key"])
-    fields = tuple(f for f in request.fields if f.key not in driven)
-    return TypedDictSpec(request.name, (*fields, FieldSpec("PaginationConfig", config, False)))
+    return tuple(f for f in request.fields if f.key not in driven)
 
 
 def _exceptions(errors: Iterable[Iterable[str]]) -> tuple[ExceptionSpec, ...]:
-    """One per error shape the operations name, plus ClientError (what every one of them is)."""
+    """One per error shape the operations name, plus ClientError (what every one of them is).
+
+    botocore's (and mypy-boto3's) also have the exception shapes no operation names: 7 of botocore
+    1.42.65's 5571, errors inside event streams (logs) and orphans (codedeploy, codepipeline); the
+    ERRORS traits do not carry them."""
     found = {name for names in errors for name in names} | {CLIENT_ERROR}
     usable = {name for name in found if is_method_name(name) and name not in _EXCEPTION_RESERVED}
     return tuple(ExceptionSpec(name) for name in sorted(usable))

@@ -264,8 +264,9 @@ _TYPING = {**_MODULES, "overload": "typing"}
 def _stdlib(names: set[str], hidden: frozenset[str]) -> list[Import]:
     by_module: dict[str, list[str]] = {}
     for name in names:
-        if _TYPING.get(name, "botocore").split(".")[0] in ("typing", "collections"):
-            by_module.setdefault(_TYPING[name], []).append(name)
+        module = _TYPING.get(name)  # names of this package and botocore's are imported elsewhere
+        if module is not None and not module.startswith("botocore"):
+            by_module.setdefault(module, []).append(name)
     return [_import(module, by_module[module], hidden) for module in sorted(by_module)]
 
 
@@ -282,17 +283,17 @@ class _Member:
         def fill(text: str) -> str:
             return re.sub(r"\{(\w+)\}", lambda m: spell(m[1]), text)
 
-        if len(self.signatures) == 1 and not self.named:
-            params, returns = self.signatures[0]
-            return [signature(self.name, fill(f"self{params}"), fill(returns))]
-        if len(self.signatures) == 1:
-            params, returns = self.signatures[0]
-            return [signature(self.name, fill(f"self{params}"), fill(returns), comment=_OVERRIDE)]
+        overloaded = len(self.signatures) > 1
         return [
-            signature(self.name, fill(f"self{params}"), fill(returns),
-                      decorator=f"@{spell('overload')}" + (_OVERRIDE if i == 0 else ""))
+            signature(
+                self.name,
+                fill(f"self{params}"),
+                fill(returns),
+                decorator=f"@{spell('overload')}" + (_OVERRIDE if i == 0 else "") if overloaded else "",
+                comment=_OVERRIDE if self.named and not overloaded else "",  # typed narrower than botocore
+            )
             for i, (params, returns) in enumerate(self.signatures)
-        ]  # fmt: skip
+        ]
 
 
 def _fixed_members(client: ClientSpec, taken: frozenset[str]) -> list[_Member]:

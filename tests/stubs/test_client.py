@@ -27,11 +27,12 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from changelog_tracker.model import Member, Operation, Scalar, Structure
 from changelog_tracker.sources.botocore import operations_from_json, service_traits
+from changelog_tracker.sources.text import read_text
 from changelog_tracker.stubs import render_stubs, write_stubs
 from changelog_tracker.stubs.client import build_client, summary
 from changelog_tracker.stubs.typedefs import build_spec
 from oracle.extract import read_package
-from tests.helpers import DATA
+from tests.helpers import DATA, SEED_2026
 
 HISTORY = DATA / "history"
 VERSION = "1.42.25"
@@ -265,6 +266,13 @@ def test_docstrings_are_the_first_sentence_escaped() -> None:
     client = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Client")
     method = next(n for n in client.body if isinstance(n, ast.FunctionDef) and n.name == "put_thing")
     assert ast.get_docstring(method) == 'Ends the string """ or \\ and \u202e; "quoted".'
+
+
+def test_a_pages_documentation_becomes_docstrings() -> None:
+    page = read_text(SEED_2026.read_text(encoding="utf-8"), SEED_2026.name)[0]
+    text = render_stubs("bedrock-agentcore-control", "2026-03-10", [m.operation for m in page.methods])
+    client = text["bedrock_agentcore_control_stubs/client.pyi"]
+    assert '        """Creates an Amazon Bedrock AgentCore Runtime."""\n' in client
 
 
 def test_long_docstrings_wrap_within_the_line() -> None:
