@@ -123,7 +123,10 @@ def test_same_errors_as_mypy_boto3(name: str, tmp_path: Path) -> None:
 
 
 # The boto3.client variant reads boto3-stubs twice (about 20 s): slow.
-@pytest.mark.parametrize("name", ["qconnect_removed.py", pytest.param("qconnect_removed_boto3.py", marks=pytest.mark.slow)])
+_VIA_BOTO3 = pytest.param("qconnect_removed_boto3.py", marks=pytest.mark.slow)
+
+
+@pytest.mark.parametrize("name", ["qconnect_removed.py", _VIA_BOTO3])
 def test_a_member_removed_later_is_flagged_at_the_later_date_only(name: str, tmp_path: Path) -> None:
     sample = CODE / name
     if "boto3" in name and _installed("boto3-stubs") is None:
