@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+# "default": SPEC.md section 6's names for each method's request and response, botocore's shape names
+# for the rest where the source knows them; "mypy-boto3": mypy-boto3-builder's names throughout.
+Naming = Literal["default", "mypy-boto3"]
 
 METADATA = "ResponseMetadataTypeDef"
+EMPTY_RESPONSE = "EmptyResponseMetadataTypeDef"  # what a method without an output returns (botocore's dict)
 DOCUMENT = "JsonValue"
 DOCUMENT_INPUT = "JsonValueInput"
+BLOB = "BlobTypeDef"  # what a request blob takes: botocore accepts str, bytes and file objects
+TIMESTAMP = "TimestampTypeDef"  # what a request timestamp takes: a datetime or a string botocore parses
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +73,12 @@ METADATA_SPEC = TypedDictSpec(
         FieldSpec("RetryAttempts", "int", True),
         FieldSpec("HostId", "str", False),
     ),
+)
+EMPTY_RESPONSE_SPEC = TypedDictSpec(EMPTY_RESPONSE, (FieldSpec("ResponseMetadata", METADATA, True),))
+# mypy-boto3's spellings (its named unions), used where a request takes a blob or a timestamp.
+SPECIAL_ALIASES = (
+    Alias(BLOB, "str | bytes | IO[Any] | StreamingBody"),
+    Alias(TIMESTAMP, "datetime | str"),
 )
 JSON_ALIASES = (
     Alias(DOCUMENT, f"dict[str, {DOCUMENT}] | list[{DOCUMENT}] | str | int | float | bool | None", "", True),
