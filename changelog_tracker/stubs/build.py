@@ -36,7 +36,7 @@ from .layout import (
 )
 from .names import package_name, py_string
 from .runtime import runtime_twin
-from .spec import ClientSpec
+from .spec import ClientSpec, Naming
 from .typedefs import build_spec
 
 BACKEND = "stubs_backend.py"
@@ -101,8 +101,8 @@ def render_stubs(
     _check(service, release)
     if layout not in LAYOUTS:
         raise TrackerError(f"unknown stub layout {layout!r}: expected one of {', '.join(LAYOUTS)}")
-    naming = "mypy-boto3" if layout == "mypy-boto3" else "default"
-    client = build_client(build_spec(operations), operations, service_traits, naming, service)
+    naming: Naming = "mypy-boto3" if layout == "mypy-boto3" else "default"
+    client = build_client(build_spec(operations, naming, service=service), operations, service_traits, naming, service)
     common = {"service": service, "release": release}
     modules = {
         "literals": _render("literals.pyi.j2", **common, **literals_context(client.spec)),

@@ -145,13 +145,13 @@ def test_type_defs_import_inside_and_outside_type_checking(site: Path) -> None:
 from typing import TYPE_CHECKING
 
 from mypy_boto3_lambda import Client, __release__
-from mypy_boto3_lambda.type_defs import InvokeRequestTypeDef
+from mypy_boto3_lambda.type_defs import InvocationRequestTypeDef
 
 if TYPE_CHECKING:
-    from mypy_boto3_lambda.type_defs import InvokeResponseTypeDef
+    from mypy_boto3_lambda.type_defs import InvocationResponseTypeDef
 
-request: InvokeRequestTypeDef = {"FunctionName": "f"}
-print(__release__, Client.__name__, sorted(InvokeRequestTypeDef.__annotations__)[:1], request)
+request: InvocationRequestTypeDef = {"FunctionName": "f"}
+print(__release__, Client.__name__, sorted(InvocationRequestTypeDef.__annotations__)[:1], request)
 """
     assert _run(site, code).startswith("2026-03-10 ")
     assert _run(site, "import runpy; runpy.run_module('mypy_boto3_lambda', run_name='__main__')").startswith(

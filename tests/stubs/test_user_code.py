@@ -34,12 +34,6 @@ CORPUS = {
     "logs_reader.py": ("logs", "1.42.60"),
     "ssm_parameters.py": ("ssm", "1.42.54"),
 }
-# What each still lacks from the other engineers of issue 14 (strict: an XPASS says to drop the mark).
-PENDING = {
-    "lambda_invoke.py": "request blobs accepting str as botocore does (N, issue 14 item 1)",
-    "logs_reader.py": "TypedDict names after botocore's shapes: OutputLogEventTypeDef (N, issue 14 item 1)",
-    "ssm_parameters.py": "response names after botocore's shapes: GetParametersResultTypeDef (N, issue 14 item 1)",
-}
 _REVEALED = re.compile(r'^([^:\n]+):(\d+): note: Revealed type is "(.*)"$', re.M)  # reveal_type(...)
 _ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+): error: (?P<message>.*?)(?:  \[(?P<code>[a-z-]+)\])?$", re.M)
 
@@ -105,13 +99,7 @@ def _installed(dist: str) -> str | None:
 
 
 @pytest.mark.slow  # two mypy runs over boto3-stubs per file: about 12 s each
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=f"needs {PENDING[n]}", strict=True)) if n in PENDING else n
-        for n in CORPUS
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize("name", list(CORPUS))
 def test_same_errors_as_mypy_boto3(name: str, tmp_path: Path) -> None:
     service, version = CORPUS[name]
     if _installed("boto3-stubs") is None or _installed(f"mypy-boto3-{service}") != version:
