@@ -30,9 +30,13 @@ KEY_MIN, KEY_MAX, KEY_PATTERN = "key_min", "key_max", "key_pattern"  # a map key
 HOST_LABEL = "host_label"  # True: a member bound into the host name (botocore requires min length 1)
 IDEMPOTENCY_TOKEN = "idempotency_token"  # True: botocore fills it in when a request leaves it out
 REQUIRED = "required"  # True on a RESPONSE member the model lists as required (requests: the node says)
+SHAPE = "shape"  # the botocore shape name of the member's target (also at the side roots): it names, not constrains
 CONSTRAINTS = (MIN, MAX, KEY_MIN, KEY_MAX)
 PATTERNS = (PATTERN, KEY_PATTERN)
-MEMBER_KEYS = frozenset({*CONSTRAINTS, *PATTERNS, DEPRECATED, UNION, KEY_ENUM, HOST_LABEL, IDEMPOTENCY_TOKEN, REQUIRED})
+MEMBER_KEYS = frozenset(
+    {*CONSTRAINTS, *PATTERNS, DEPRECATED, UNION, KEY_ENUM, HOST_LABEL, IDEMPOTENCY_TOKEN, REQUIRED, SHAPE}
+)
+NAMING_KEYS = frozenset({SHAPE})  # keys that name, not constrain: no change, no check, not shown
 
 # At OPERATION.
 ERRORS = "errors"  # sorted error shape names (possibly empty)
@@ -42,6 +46,7 @@ OPERATION_KEYS = frozenset({DEPRECATED, ERRORS, PAGINATOR, WAITERS})
 
 # Service-level (Page.traits, Store.service_traits).
 PROTOCOL, PROTOCOLS, API_VERSION = "protocol", "protocols", "api_version"
+MODULE_NAME = "module_name"  # botocore's get_service_module_name: the client class boto3 makes (`S3`, `Lambda`)
 
 
 def side_of(path: str) -> str | None:
@@ -79,6 +84,11 @@ def at(overlay: Overlay | None, side: str | None, path: str = "") -> dict[str, A
     if overlay is None:
         return None
     return overlay.get(OPERATION if side is None else absolute(side, path))
+
+
+def constraining(found: dict[str, Any]) -> dict[str, Any]:
+    """The traits at one path less the NAMING_KEYS (what a change, a check or ``show`` looks at)."""
+    return found if NAMING_KEYS.isdisjoint(found) else {k: v for k, v in found.items() if k not in NAMING_KEYS}
 
 
 def canonical(value: Overlay | dict[str, Any]) -> str:

@@ -1,8 +1,9 @@
 """Read what a stub package's methods accept back out of its files, with ``ast`` (never imported).
 
 Works on our packages and on mypy-boto3's alike, so the two can be compared request by request:
-for each method, every TypedDict reachable from its request, by member path (``a.b[].c``, the syntax of
-``changelog_tracker.paths``), with its keys, its required keys and the Literal values of each key.
+for each method, every TypedDict reachable from its request (and from its response), by member path
+(``a.b[].c``, the syntax of ``changelog_tracker.paths``), with its keys, its required keys, the Literal
+values of each key and, where a key is a map with Literal keys, those (``map_keys``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from changelog_tracker.paths import LIST, MAP
 
-# {method: {path: {"keys": [...], "required": [...], "literals": {key: [values]}}}}
+# {method: {path: {"keys": [...], "required": [...], "literals": {key: [values]}, "map_keys"?: {key: [values]}}}}
 Requests = dict[str, dict[str, dict[str, Any]]]
 _LISTS = {"Sequence", "List", "list", "Iterable", "EventStream"}
 _MAPS = {"Mapping", "Dict", "dict"}
@@ -30,19 +31,26 @@ class Declarations:
     aliases: dict[str, ast.expr] = field(default_factory=dict)
 
 
-def read_package(package: Path) -> tuple[Declarations, dict[str, str | None]]:
-    """The package's declarations and ``{method: request TypedDict name (None: no arguments)}``."""
+def read_package(package: Path, responses: bool = False) -> tuple[Declarations, dict[str, str | None]]:
+    """The package's declarations and ``{method: request TypedDict name (None: no arguments)}`` (``responses``:
+    ``{method: the TypedDict it returns (None: another type)}``)."""
     found = Declarations()
     for name in ("literals.pyi", "type_defs.pyi"):
         if (package / name).exists():
             _declarations(ast.parse((package / name).read_text(encoding="utf-8")), found)
     found.literals.update({k: v for k, a in found.aliases.items() if (v := _literal_values(a)) is not None})
-    return found, _methods(ast.parse((package / "client.pyi").read_text(encoding="utf-8")))
+    return found, _methods(ast.parse((package / "client.pyi").read_text(encoding="utf-8")), responses)
 
 
 def requests(package: Path) -> Requests:
     found, methods = read_package(package)
     return {name: _walk(found, request) if request else {"": _entry([], [], {})} for name, request in methods.items()}
+
+
+def responses(package: Path) -> Requests:
+    """What every method returns, read as :func:`requests` reads what it accepts ({} where it returns None)."""
+    found, methods = read_package(package, responses=True)
+    return {name: _walk(found, response) if response else {} for name, response in methods.items()}
 
 
 def _declarations(tree: ast.Module, found: Declarations) -> None:
@@ -84,9 +92,11 @@ def _required(annotation: ast.expr, total: bool) -> bool:
     return total
 
 
-def _methods(tree: ast.Module) -> dict[str, str | None]:
-    """Methods taking ``**kwargs: Unpack[X]`` (-> X) or nothing but self (-> None)."""
+def _methods(tree: ast.Module, responses: bool = False) -> dict[str, str | None]:
+    """Methods taking ``**kwargs: Unpack[X]`` (-> X) or nothing but self (-> None); ``responses``: the same
+    methods, each to the name it returns (None: not a name)."""
     methods: dict[str, str | None] = {}
+    returns: dict[str, str | None] = {}
     # Names imported as others (`Unpack as _Unpack`, where a method shadows `Unpack`).
     renamed = {a.asname: a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names if a.asname}
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
@@ -98,7 +108,10 @@ def _methods(tree: ast.Module) -> dict[str, str | None]:
                     methods[fn.name] = renamed.get(request, request)
             elif kwarg is None and len(fn.args.args) == 1 and not fn.args.kwonlyargs and not fn.decorator_list:
                 methods[fn.name] = None
-    return methods
+            if fn.name in methods:
+                named = _name(fn.returns) if fn.returns is not None else ""
+                returns[fn.name] = renamed.get(named, named) or None
+    return returns if responses else methods
 
 
 def _name(node: ast.expr) -> str:
@@ -118,31 +131,103 @@ def _literal_values(node: ast.expr) -> list[str] | None:
     return None
 
 
-def _walk(found: Declarations, root: str) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    typeddict = _resolve(found, ast.Name(root), "")[1]  # the name may be an alias of another request's
-    if typeddict is not None:
-        _visit(found, typeddict[0], "", [typeddict[0]], out)
+# {TypedDict name: {"entry": entry, "children": {key: [TypedDict name, path suffix]}}}: a package's
+# TypedDicts as a graph, the compact form of its Requests (committed extracts hold this).
+Graph = dict[str, dict[str, Any]]
+
+
+def graph(found: Declarations) -> Graph:
+    """Every TypedDict's entry, and the TypedDict each key leads to (through lists and maps)."""
+    out: Graph = {}
+    for typeddict, fields in found.typeddicts.items():
+        keys, required, literals, map_keys, children = [], [], {}, {}, {}
+        for key, annotation, is_required in fields:
+            keys.append(key)
+            if is_required:
+                required.append(key)
+            values, inner = _resolve(found, annotation, "")
+            if values:
+                literals[key] = sorted(set(values))
+            if key_values := _map_keys(found, annotation):
+                map_keys[key] = key_values
+            if inner is not None:
+                children[key] = list(inner)
+        out[typeddict] = {"entry": _entry(keys, required, literals, map_keys), "children": children}
     return out
 
 
-def _visit(found: Declarations, typeddict: str, path: str, stack: list[str], out: dict[str, dict[str, Any]]) -> None:
-    keys, required, literals = [], [], {}
-    for key, annotation, is_required in found.typeddicts.get(typeddict, []):
-        keys.append(key)
-        if is_required:
-            required.append(key)
-        values, inner = _resolve(found, annotation, "")
-        if values:
-            literals[key] = sorted(set(values))
-        if inner is not None and inner[0] not in stack:
+def paths(typeddicts: Graph, root: str | None) -> dict[str, dict[str, Any]]:
+    """Every path under the TypedDict ``root`` with its entry; a TypedDict met again below itself ends a path."""
+    out: dict[str, dict[str, Any]] = {}
+    if root in typeddicts:
+        _visit(typeddicts, root, "", [root], out)
+    return out
+
+
+def _walk(found: Declarations, root: str) -> dict[str, dict[str, Any]]:
+    typeddict = _resolve(found, ast.Name(root), "")[1]  # the name may be an alias of another request's
+    return paths(graph(found), typeddict[0]) if typeddict is not None else {}
+
+
+def _visit(typeddicts: Graph, typeddict: str, path: str, stack: list[str], out: dict[str, dict[str, Any]]) -> None:
+    node = typeddicts[typeddict]
+    for key, (inner, suffix) in node["children"].items():
+        if inner not in stack and inner in typeddicts:
             child = f"{path}.{key}" if path else key
-            _visit(found, inner[0], child + inner[1], [*stack, inner[0]], out)
-    out[path] = _entry(keys, required, literals)
+            _visit(typeddicts, inner, child + suffix, [*stack, inner], out)
+    out[path] = node["entry"]
 
 
-def _entry(keys: list[str], required: list[str], literals: dict[str, list[str]]) -> dict[str, Any]:
-    return {"keys": sorted(keys), "required": sorted(required), "literals": literals}
+def package_graph(package: Path) -> dict[str, Any]:
+    """What every method of a package accepts and returns, compactly: ``{"typeddicts": Graph (those
+    reachable), "requests"/"responses": {method: root TypedDict or None}}`` (expand with :func:`expand`)."""
+    found, accepts = read_package(package)
+    returns = read_package(package, responses=True)[1]
+    typeddicts = graph(found)
+    sides = {"requests": accepts, "responses": returns}
+    roots = {side: {m: _root(found, name) for m, name in methods.items()} for side, methods in sides.items()}
+    reachable: set[str] = set()
+    stack = [name for methods in roots.values() for name in methods.values() if name]
+    while stack:
+        name = stack.pop()
+        if name in reachable or name not in typeddicts:
+            continue
+        reachable.add(name)
+        stack += [inner for inner, _suffix in typeddicts[name]["children"].values()]
+    return {"typeddicts": {name: typeddicts[name] for name in sorted(reachable)}, **roots}
+
+
+def _root(found: Declarations, name: str | None) -> str | None:
+    inner = _resolve(found, ast.Name(name), "")[1] if name else None
+    return inner[0] if inner else None
+
+
+def expand(body: dict[str, Any]) -> dict[str, Requests]:
+    """:func:`package_graph`'s form back to ``{"requests": Requests, "responses": Requests}``."""
+    empty = {"": _entry([], [], {})}
+    requests = {m: paths(body["typeddicts"], r) if r else empty for m, r in body["requests"].items()}
+    responses = {m: paths(body["typeddicts"], r) for m, r in body["responses"].items()}
+    return {"requests": requests, "responses": responses}
+
+
+def _entry(
+    keys: list[str], required: list[str], literals: dict[str, list[str]], map_keys: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    entry = {"keys": sorted(keys), "required": sorted(required), "literals": literals}
+    return entry | {"map_keys": map_keys} if map_keys else entry
+
+
+def _map_keys(found: Declarations, node: ast.expr) -> list[str]:
+    """The Literal values a map's keys take where ``node`` is (a wrapped) map with Literal keys."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return _map_keys(found, ast.parse(node.value, mode="eval").body)
+    if isinstance(node, ast.Subscript):
+        base, args = _name(node.value), node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base in _WRAPPERS:
+            return _map_keys(found, args[0])
+        if base in _MAPS and len(args) == 2:
+            return sorted(set(_resolve(found, args[0], "")[0]))
+    return []
 
 
 Found = tuple[list[str], tuple[str, str] | None]  # Literal values, (first TypedDict, path suffix)

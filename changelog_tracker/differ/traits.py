@@ -30,6 +30,7 @@ from ..traits import (
     REQUIRED,
     UNION,
     WAITERS,
+    constraining,
     relative,
     side_of,
 )
@@ -57,8 +58,8 @@ def overlay_edits(old: Overlay, new: Overlay) -> list[TraitEdit]:
     seen: set[tuple[Any, ...]] = set()
     for at in sorted(old.keys() & new.keys()):
         before, after = old[at], new[at]
-        if before == after:
-            continue
+        if before == after or constraining(before) == constraining(after):
+            continue  # equal, or a renamed shape: names are no change
         if at == OPERATION:
             side, path, groups = Direction.REQUEST, "", _OPERATION_GROUPS
         else:

@@ -73,7 +73,8 @@ class Shown:
         """SPEC.md section 3's object (its keys unchanged: "input" and "output" stay the canonical
         shapes), with the traits the store knows as extra keys: at the operation "errors",
         "paginator", "waiters", "deprecated" (known: [], null, [], false for none), and "traits":
-        {member path: traits} for each known path (paths.py syntax: "input.Tags[].Key"). Unknown: no key."""
+        {member path: traits} for each known path (paths.py syntax: "input.Tags[].Key"), less the naming keys
+        (shape names). Unknown: no key."""
         out = {
             "service": self.service,
             "operation": self.operation.name,
@@ -87,7 +88,7 @@ class Shown:
             out[traits.PAGINATOR] = operation.get(traits.PAGINATOR)
             out[traits.WAITERS] = operation.get(traits.WAITERS, [])
             out[traits.DEPRECATED] = operation.get(traits.DEPRECATED, False)
-        members = {path: found for path, found in overlay.items() if path != traits.OPERATION}
+        members = {path: traits.constraining(found) for path, found in overlay.items() if path != traits.OPERATION}
         if members:
             out["traits"] = members
         return out

@@ -14,6 +14,8 @@ from html import unescape
 from typing import Any
 
 from botocore import xform_name
+from botocore.model import ServiceModel
+from botocore.utils import get_service_module_name
 
 from .. import traits
 from ..model import ListShape, MapShape, Member, Operation, Overlay, Scalar, Shape, Structure
@@ -113,13 +115,15 @@ class _Shared:
         """The traits shape ``name`` itself carries (a member reference may add to them)."""
         found = self._own.get(name)
         if found is None:
-            found = self._own[name] = _traits({}, self.shapes.get(name, {}), self.shapes)
+            found = self._own[name] = _traits(name, {}, self.shapes.get(name, {}), self.shapes)
         return found
 
     def ref(self, ref: dict[str, Any]) -> dict[str, Any]:
         """The traits at a member: its target's, with the reference's own merged over them as botocore does."""
         name = ref["shape"]
-        return self.own(name) if _REF_TRAITS.isdisjoint(ref) else _traits(ref, self.shapes.get(name, {}), self.shapes)
+        if _REF_TRAITS.isdisjoint(ref):
+            return self.own(name)
+        return _traits(name, ref, self.shapes.get(name, {}), self.shapes)
 
 
 def _refs(shape: dict[str, Any]) -> list[str]:
@@ -137,10 +141,12 @@ _KEY_VALUES = (("min", traits.KEY_MIN), ("max", traits.KEY_MAX), ("pattern", tra
 _FLAGS = (("union", traits.UNION), ("hostLabel", traits.HOST_LABEL), ("idempotencyToken", traits.IDEMPOTENCY_TOKEN))
 
 
-def _traits(ref: dict[str, Any], target: dict[str, Any], shapes: dict[str, Any]) -> dict[str, Any]:
-    """The traits of a member reference ``ref`` to the shape ``target`` (``ref`` {}: the shape's own)."""
+def _traits(name: str, ref: dict[str, Any], target: dict[str, Any], shapes: dict[str, Any]) -> dict[str, Any]:
+    """The traits of a member reference ``ref`` to the shape ``target`` called ``name`` (``ref`` {}: the
+    shape's own)."""
     merged = {**target, **ref} if ref else target
-    out = {key: merged[raw] for raw, key in _VALUES if raw in merged}
+    out: dict[str, Any] = {traits.SHAPE: name}
+    out.update((key, merged[raw]) for raw, key in _VALUES if raw in merged)
     out.update((key, True) for raw, key in _FLAGS if merged.get(raw))
     if merged.get("deprecated"):
         out[traits.DEPRECATED] = merged.get("deprecatedMessage") or True
@@ -312,10 +318,25 @@ class ModelCatalog:
 
 
 def service_traits(model: dict[str, Any]) -> dict[str, Any]:
-    """The service-level facts of a model: its protocol(s) and API version."""
+    """The service-level facts of a model: its protocol(s), API version and module name."""
     metadata = model.get("metadata", {})
     keys = ((traits.PROTOCOL, "protocol"), (traits.PROTOCOLS, "protocols"), (traits.API_VERSION, "apiVersion"))
-    return {key: metadata[raw] for key, raw in keys if raw in metadata}
+    found = {key: metadata[raw] for key, raw in keys if raw in metadata}
+    module = module_name(model)
+    if module:
+        found[traits.MODULE_NAME] = module
+    return found
+
+
+def module_name(model: dict[str, Any]) -> str:
+    """botocore's ``get_service_module_name``: the name of the client class boto3 makes ("" if botocore
+    cannot tell). botocore 1.44 reads a table by serviceId that keeps, for every service 1.42 had, the
+    name 1.42 derived from the abbreviation or full name, so the installed botocore names old models right."""
+    try:
+        # service_name given: botocore's default (the endpoint prefix) recurses forever when it is missing
+        return str(get_service_module_name(ServiceModel(model, model.get("metadata", {}).get("endpointPrefix", ""))))
+    except ValueError:  # a serviceId deriving a name the table gives another service
+        return ""
 
 
 def full_name(model: dict[str, Any]) -> str:

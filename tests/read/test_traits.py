@@ -55,7 +55,7 @@ def expected_traits(ref: dict[str, Any], shapes: dict[str, Any], response_requir
     lays the reference's keys over its target shape's."""
     raw = dict(shapes[ref["shape"]])
     raw.update(ref)
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"shape": ref["shape"]}
     for key in ("min", "max", "pattern"):
         if key in raw:
             found[key] = raw[key]
@@ -193,6 +193,7 @@ def test_service_traits() -> None:
         "protocol": model["metadata"]["protocol"],
         "protocols": model["metadata"]["protocols"],
         "api_version": model["metadata"]["apiVersion"],
+        "module_name": "DynamoDB",
     }
     assert service_traits({"metadata": {"protocol": "json", "apiVersion": "2020-01-01"}}) == {
         "protocol": "json",
@@ -249,13 +250,13 @@ def test_the_overlay_holds_exactly_the_traits_the_model_has(
     overlay = op.traits or {}
     for i, (_kind, shape_traits, ref_traits) in enumerate(kinds):
         merged = {**shape_traits, **ref_traits}
-        want = {key: merged[key] for key in ("min", "max", "pattern") if key in merged}
+        want = {"shape": f"S{i}", **{key: merged[key] for key in ("min", "max", "pattern") if key in merged}}
         if merged.get("deprecated"):
             want["deprecated"] = merged.get("deprecatedMessage") or True
         if ref_traits.get("idempotencyToken"):
             want["idempotency_token"] = True
         assert overlay[f"input.M{i}"] == want
-    assert overlay[""] == {"errors": []} and overlay["input"] == {}
+    assert overlay[""] == {"errors": []} and overlay["input"] == {"shape": "In"}
     assert set(overlay) - {"", "input"} == {f"input.M{i}" for i in range(len(kinds))} | {
         f"input.M{i}[]" for i, (kind, _s, _r) in enumerate(kinds) if kind == "list"
     }
