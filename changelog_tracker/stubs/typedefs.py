@@ -382,13 +382,19 @@ def _name_root(builder: _Builder, root: _Root, nested: frozenset[str]) -> None:
     for side, shape, key in ((REQUEST, op.input, traits.INPUT), (OUTPUT, op.output, traits.OUTPUT)):
         if shape is None:
             continue
-        name = root.names[side] = _root_name(builder, root, side, nested)
-        builder.names.reserve(name)
         if not isinstance(shape, Structure):  # undocumented: the page cut this side
+            name = root.names[side] = _root_name(builder, root, side, nested)
+            builder.names.reserve(name)
             builder.aliases.append(Alias(name, f"dict[str, {builder.use('Any')}]", "the page cut this side"))
             continue
         shape = replace(shape, event_stream=False)  # a method's whole request or response is a dict
         ref = Ref(side, builder.interner.add(shape, op.traits, key))
+        if builder.naming == "mypy-boto3" and ref in builder.named:  # one shape, one name (as mypy-boto3)
+            root.names[side] = builder.named[ref]
+            root.request, root.output = (ref, root.output) if side == REQUEST else (root.request, ref)
+            continue
+        name = root.names[side] = _root_name(builder, root, side, nested)
+        builder.names.reserve(name)
         if side == OUTPUT and op.traits is not None:
             if not shape.members:  # mypy-boto3 returns any dict for a model's output of no members
                 builder.aliases.append(Alias(name, builder.undocumented(False), ""))

@@ -100,7 +100,9 @@ def test_request_blobs_and_timestamps_take_what_botocore_takes() -> None:
     assert "TimestampTypeDef = datetime | str" in text
     put = next(td for td in _spec_of("s3").typeddicts if td.name == "PutObjectRequestTypeDef")
     fields = {f.key: f.annotation for f in put.fields}
-    assert fields["Body"] == "BlobTypeDef" and fields["Expires"] == "TimestampTypeDef"
+    assert fields["Body"] == "BlobTypeDef"
+    head = next(td for td in _spec_of("s3").typeddicts if td.name == "HeadObjectRequestTypeDef")
+    assert {f.key: f.annotation for f in head.fields}["IfModifiedSince"] == "TimestampTypeDef"
     get = next(td for td in _spec_of("s3").typeddicts if td.name == "GetObjectResponseTypeDef")
     assert {f.key: (f.annotation, f.required) for f in get.fields}["Body"] == ("StreamingBody", True)
 
