@@ -33,6 +33,8 @@ from .spec import (
     JSON_ALIASES,
     METADATA,
     METADATA_SPEC,
+    POLICY,
+    POLICY_SPECS,
     SPECIAL_ALIASES,
     TIMESTAMP,
     Alias,
@@ -108,7 +110,9 @@ class _Builder:
                 self._invariant[node] = False  # a structure met again inside itself
                 found = not n.event_stream and all(self.invariant(f.node) for f in n.fields)
             else:
+                decoded = n.shape in _decoded_shapes().get(self.service, ())
                 found = n.kind == "scalar" and n.scalar is not None and n.scalar.type in _SAME_ON_BOTH_SIDES
+                found = found and not decoded
             self._invariant[node] = found
         return found
 
@@ -192,6 +196,8 @@ class _Builder:
                 return self.annotation(ref.env[0])
             return self.use("Any"), "recursive: the page does not say which enclosing shape repeats"
         assert node.scalar is not None
+        if not request and node.shape in _decoded_shapes().get(self.service, ()):
+            return self.use(POLICY), ""
         return self.scalar(node.scalar, ref.node, request), ""
 
     def scalar(self, scalar: Scalar, node: int, request: bool) -> str:
@@ -261,7 +267,16 @@ def build_spec(operations: list[Operation], naming: Naming = "default", service:
     """Everything the stub files of these operations declare (``service``: the boto3 name, for what
     botocore and mypy-boto3 decide per service; "" none)."""
     builder, roots = _Builder(naming, service), _roots(operations, service)
-    for name in (METADATA, EMPTY_RESPONSE, DOCUMENT, DOCUMENT_INPUT, BLOB, TIMESTAMP):
+    for name in (
+        METADATA,
+        EMPTY_RESPONSE,
+        DOCUMENT,
+        DOCUMENT_INPUT,
+        BLOB,
+        TIMESTAMP,
+        POLICY,
+        *(t.name for t in POLICY_SPECS),
+    ):
         builder.names.reserve(name)
     nested = _nested_shapes(operations) if naming == "mypy-boto3" else frozenset()
     for root in roots:
@@ -279,6 +294,8 @@ def build_spec(operations: list[Operation], naming: Naming = "default", service:
         builder.uses.add(METADATA)
     if METADATA in builder.uses:
         typeddicts.append(METADATA_SPEC)
+    if POLICY in builder.uses:
+        typeddicts.extend(POLICY_SPECS)
     aliases = builder.aliases + [a for a in (*SPECIAL_ALIASES, *JSON_ALIASES) if a.name in builder.uses]
     if DOCUMENT_INPUT in builder.uses:
         builder.uses |= {"Mapping", "Sequence"}
@@ -328,6 +345,22 @@ def _aliased(op: Operation, service: str) -> Operation:
         renamed = {f"{traits.INPUT}.{old}": f"{traits.INPUT}.{new}" for old, new in aliases.items()}
         overlay = {_renamed(path, renamed): found for path, found in overlay.items()}
     return replace(op, input=replace(op.input, members=members), traits=overlay)
+
+
+@cache
+def _decoded_shapes() -> dict[str, frozenset[str]]:
+    """service -> the string shapes botocore's documentation retypes as dicts (its DocumentModifiedShape
+    handlers: IAM's policy documents, which botocore returns decoded)."""
+    from botocore.docs.utils import DocumentModifiedShape
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    found: dict[str, set[str]] = {}
+    for handler in BUILTIN_HANDLERS:
+        modified = getattr(handler[1], "__self__", None)
+        if isinstance(modified, DocumentModifiedShape) and getattr(modified, "_new_type", "") == "dict":
+            service = handler[0].split(".")[2]
+            found.setdefault(service, set()).add(getattr(modified, "_shape_name", ""))
+    return {service: frozenset(names) for service, names in found.items()}
 
 
 @cache
