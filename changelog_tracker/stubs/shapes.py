@@ -46,7 +46,7 @@ class Node:
     event_stream: bool = False
     up: int = 0  # recursive: the repeated shape is this many levels up; 0 when undetermined
     free: tuple[int, ...] = ()  # levels above this node that markers inside it refer to, ascending
-    shape: str = ""  # a struct's or enum's botocore shape name ("" unknown)
+    shape: str = ""  # a struct's or scalar's botocore shape name ("" unknown)
     key: int = -1  # a map's key: an enum scalar's node where the model gives the key an enum
     known: bool = False  # the traits were known here: a response member's ``required`` is the model's
 
@@ -87,7 +87,7 @@ class Interner:
         if shape.type == "recursive":
             up = _repeated_level(labels)
             return self._intern(Node("recursive", up=up, free=(up,) if up else ()))
-        return self._intern(Node("scalar", scalar=shape, shape=name if shape.enum else ""))
+        return self._intern(Node("scalar", scalar=shape, shape=name))
 
     def _child(self, member: Member, labels: list[tuple[str, str]], walk: _Walk, path: str) -> int:
         return self._child_at(member.shape, labels, walk, members_of(path) + member.name, member.name)

@@ -78,11 +78,30 @@ METADATA_SPEC = TypedDictSpec(
         FieldSpec("HostId", "str", False),
     ),
 )
+# What botocore returns for a shape its documentation retypes as a dict (IAM's policy documents, which
+# it decodes from JSON: botocore/handlers.py json_decode_policies), spelled as mypy-boto3 does.
+POLICY = "PolicyDocumentTypeDef"
+POLICY_DICT, POLICY_STATEMENT = "PolicyDocumentDictTypeDef", "PolicyDocumentStatementTypeDef"
+POLICY_SPECS = (
+    TypedDictSpec(
+        POLICY_DICT, (FieldSpec("Version", "str", True), FieldSpec("Statement", f"list[{POLICY_STATEMENT}]", True))
+    ),
+    TypedDictSpec(
+        POLICY_STATEMENT,
+        (
+            FieldSpec("Effect", "str", True),
+            FieldSpec("Resource", "str | list[str]", True),
+            FieldSpec("Sid", "str", True),
+            FieldSpec("Action", "str | list[str]", True),
+        ),
+    ),
+)
 EMPTY_RESPONSE_SPEC = TypedDictSpec(EMPTY_RESPONSE, (FieldSpec("ResponseMetadata", METADATA, True),))
 # mypy-boto3's spellings (its named unions), used where a request takes a blob or a timestamp.
 SPECIAL_ALIASES = (
     Alias(BLOB, "str | bytes | IO[Any] | StreamingBody"),
     Alias(TIMESTAMP, "datetime | str"),
+    Alias(POLICY, f"str | {POLICY_DICT}"),
 )
 JSON_ALIASES = (
     Alias(DOCUMENT, f"dict[str, {DOCUMENT}] | list[{DOCUMENT}] | str | int | float | bool | None", "", True),

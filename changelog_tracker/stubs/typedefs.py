@@ -33,6 +33,8 @@ from .spec import (
     JSON_ALIASES,
     METADATA,
     METADATA_SPEC,
+    POLICY,
+    POLICY_SPECS,
     SPECIAL_ALIASES,
     TIMESTAMP,
     Alias,
@@ -108,7 +110,9 @@ class _Builder:
                 self._invariant[node] = False  # a structure met again inside itself
                 found = not n.event_stream and all(self.invariant(f.node) for f in n.fields)
             else:
+                decoded = n.shape in _decoded_shapes().get(self.service, ())
                 found = n.kind == "scalar" and n.scalar is not None and n.scalar.type in _SAME_ON_BOTH_SIDES
+                found = found and not decoded
             self._invariant[node] = found
         return found
 
@@ -192,6 +196,8 @@ class _Builder:
                 return self.annotation(ref.env[0])
             return self.use("Any"), "recursive: the page does not say which enclosing shape repeats"
         assert node.scalar is not None
+        if not request and node.shape in _decoded_shapes().get(self.service, ()):
+            return self.use(POLICY), ""
         return self.scalar(node.scalar, ref.node, request), ""
 
     def scalar(self, scalar: Scalar, node: int, request: bool) -> str:
@@ -261,7 +267,16 @@ def build_spec(operations: list[Operation], naming: Naming = "default", service:
     """Everything the stub files of these operations declare (``service``: the boto3 name, for what
     botocore and mypy-boto3 decide per service; "" none)."""
     builder, roots = _Builder(naming, service), _roots(operations, service)
-    for name in (METADATA, EMPTY_RESPONSE, DOCUMENT, DOCUMENT_INPUT, BLOB, TIMESTAMP):
+    for name in (
+        METADATA,
+        EMPTY_RESPONSE,
+        DOCUMENT,
+        DOCUMENT_INPUT,
+        BLOB,
+        TIMESTAMP,
+        POLICY,
+        *(t.name for t in POLICY_SPECS),
+    ):
         builder.names.reserve(name)
     nested = _nested_shapes(operations) if naming == "mypy-boto3" else frozenset()
     for root in roots:
@@ -279,6 +294,8 @@ def build_spec(operations: list[Operation], naming: Naming = "default", service:
         builder.uses.add(METADATA)
     if METADATA in builder.uses:
         typeddicts.append(METADATA_SPEC)
+    if POLICY in builder.uses:
+        typeddicts.extend(POLICY_SPECS)
     aliases = builder.aliases + [a for a in (*SPECIAL_ALIASES, *JSON_ALIASES) if a.name in builder.uses]
     if DOCUMENT_INPUT in builder.uses:
         builder.uses |= {"Mapping", "Sequence"}
@@ -328,6 +345,22 @@ def _aliased(op: Operation, service: str) -> Operation:
         renamed = {f"{traits.INPUT}.{old}": f"{traits.INPUT}.{new}" for old, new in aliases.items()}
         overlay = {_renamed(path, renamed): found for path, found in overlay.items()}
     return replace(op, input=replace(op.input, members=members), traits=overlay)
+
+
+@cache
+def _decoded_shapes() -> dict[str, frozenset[str]]:
+    """service -> the string shapes botocore's documentation retypes as dicts (its DocumentModifiedShape
+    handlers: IAM's policy documents, which botocore returns decoded)."""
+    from botocore.docs.utils import DocumentModifiedShape
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    found: dict[str, set[str]] = {}
+    for handler in BUILTIN_HANDLERS:
+        modified = getattr(handler[1], "__self__", None)
+        if isinstance(modified, DocumentModifiedShape) and getattr(modified, "_new_type", "") == "dict":
+            service = handler[0].split(".")[2]
+            found.setdefault(service, set()).add(getattr(modified, "_shape_name", ""))
+    return {service: frozenset(names) for service, names in found.items()}
 
 
 @cache
@@ -382,13 +415,19 @@ def _name_root(builder: _Builder, root: _Root, nested: frozenset[str]) -> None:
     for side, shape, key in ((REQUEST, op.input, traits.INPUT), (OUTPUT, op.output, traits.OUTPUT)):
         if shape is None:
             continue
-        name = root.names[side] = _root_name(builder, root, side, nested)
-        builder.names.reserve(name)
         if not isinstance(shape, Structure):  # undocumented: the page cut this side
+            name = root.names[side] = _root_name(builder, root, side, nested)
+            builder.names.reserve(name)
             builder.aliases.append(Alias(name, f"dict[str, {builder.use('Any')}]", "the page cut this side"))
             continue
         shape = replace(shape, event_stream=False)  # a method's whole request or response is a dict
         ref = Ref(side, builder.interner.add(shape, op.traits, key))
+        if builder.naming == "mypy-boto3" and ref in builder.named:  # one shape, one name (as mypy-boto3)
+            root.names[side] = builder.named[ref]
+            root.request, root.output = (ref, root.output) if side == REQUEST else (root.request, ref)
+            continue
+        name = root.names[side] = _root_name(builder, root, side, nested)
+        builder.names.reserve(name)
         if side == OUTPUT and op.traits is not None:
             if not shape.members:  # mypy-boto3 returns any dict for a model's output of no members
                 builder.aliases.append(Alias(name, builder.undocumented(False), ""))

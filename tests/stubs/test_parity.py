@@ -100,7 +100,9 @@ def test_request_blobs_and_timestamps_take_what_botocore_takes() -> None:
     assert "TimestampTypeDef = datetime | str" in text
     put = next(td for td in _spec_of("s3").typeddicts if td.name == "PutObjectRequestTypeDef")
     fields = {f.key: f.annotation for f in put.fields}
-    assert fields["Body"] == "BlobTypeDef" and fields["Expires"] == "TimestampTypeDef"
+    assert fields["Body"] == "BlobTypeDef"
+    head = next(td for td in _spec_of("s3").typeddicts if td.name == "HeadObjectRequestTypeDef")
+    assert {f.key: f.annotation for f in head.fields}["IfModifiedSince"] == "TimestampTypeDef"
     get = next(td for td in _spec_of("s3").typeddicts if td.name == "GetObjectResponseTypeDef")
     assert {f.key: (f.annotation, f.required) for f in get.fields}["Body"] == ("StreamingBody", True)
 
@@ -117,3 +119,11 @@ def test_ec2_filter_is_filters_as_botocore_documents_it() -> None:
     theirs, mine = compared("ec2")
     assert "Filters" in mine["requests"]["describe_hosts"][""]["keys"]
     assert re.search("Filter", " ".join(theirs["requests"]["describe_hosts"][""]["keys"]))
+
+
+def test_iam_policy_documents_are_returned_decoded_as_botocore_does() -> None:
+    spec = _spec_of("iam")
+    role = next(td for td in spec.typeddicts if td.name == "RoleTypeDef")
+    assert {f.key: f.annotation for f in role.fields}["AssumeRolePolicyDocument"] == "PolicyDocumentTypeDef"
+    request = next(td for td in spec.typeddicts if td.name == "CreateRoleRequestTypeDef")
+    assert {f.key: f.annotation for f in request.fields}["AssumeRolePolicyDocument"] == "str"  # it sends a string
