@@ -351,7 +351,7 @@ def _aliased(op: Operation, service: str) -> Operation:
 def _decoded_shapes() -> dict[str, frozenset[str]]:
     """service -> the string shapes botocore's documentation retypes as dicts (its DocumentModifiedShape
     handlers: IAM's policy documents, which botocore returns decoded)."""
-    from botocore.docs.utils import DocumentModifiedShape
+    from botocore.docs.utils import DocumentModifiedShape  # type: ignore[attr-defined, unused-ignore]  # botocore-stubs lacks it
     from botocore.handlers import BUILTIN_HANDLERS
 
     found: dict[str, set[str]] = {}
@@ -367,7 +367,10 @@ def _decoded_shapes() -> dict[str, frozenset[str]]:
 def _hidden_parameters() -> dict[tuple[str, str], frozenset[str]]:
     """(service, operation) -> the request members botocore's documentation hides (its
     HideParamFromOperations handlers, e.g. S3's ContentMD5, which botocore computes)."""
-    from botocore.handlers import BUILTIN_HANDLERS, HideParamFromOperations
+    from botocore.handlers import (  # type: ignore[attr-defined, unused-ignore]  # botocore-stubs lacks it
+        BUILTIN_HANDLERS,
+        HideParamFromOperations,
+    )
 
     found: dict[tuple[str, str], set[str]] = {}
     for handler in BUILTIN_HANDLERS:
