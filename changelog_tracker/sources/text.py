@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import ParseError
 from ..model import CUT_SIDE, Operation, Page, PageMethod, Shape, Structure
 from ..parse.delta import parse_delta
+from ..parse.lalr import MAX_NESTING
 from ..parse.params import Cell, Slot, apply_cells, read_cells, slots, unknown_required
 from ..parse.syntax import parse_request, parse_response
 from .document import Document
@@ -24,6 +25,7 @@ SEE_ALSO = "See also: AWS API Documentation"
 UNNAMED = ""  # a method whose Request Syntax botocore cut
 DELTA_LABELS = ("Request", "Response")
 _QUOTED = re.compile(r"'[^'\n]*'")
+TOO_DEEP = f"nesting deeper than {MAX_NESTING}"  # what parse/grammar.py says of brackets past the limit
 _OUTPUT_ROOT = Slot(None, frozenset({"dict"}), False)
 
 
@@ -122,81 +124,87 @@ class _PageReader:
         return self.lines[k + 1].startswith(("client.", TOO_LARGE))
 
     def _methods(self, first: int, anchors: list[int]) -> list[PageMethod]:
+        ends = [*anchors[1:], self.end]
+        readers = [_MethodReader(self, anchor, nxt) for anchor, nxt in zip(anchors, ends, strict=True)]
+        # Each method's body first: a delta summary names members of the method it precedes.
+        tails = [reader.read() for reader in readers]
         methods = []
         preamble_start = first
-        for k, anchor in enumerate(anchors):
-            nxt = anchors[k + 1] if k + 1 < len(anchors) else self.end
-            deltas, doc = self._preamble(preamble_start, anchor)
-            reader = _MethodReader(self, anchor, nxt)
-            tail = reader.read()
+        for k, (anchor, reader, tail) in enumerate(zip(anchors, readers, tails, strict=True)):
+            deltas, doc = self._preamble(preamble_start, anchor, reader.member_names())
             # The lines after the last header hold its description, then the next method's preamble.
-            preamble_start = self._split_tail(tail, nxt) if k + 1 < len(anchors) else nxt
+            if k + 1 < len(anchors):
+                preamble_start = self._split_tail(tail, ends[k], readers[k + 1].member_names())
+            else:
+                preamble_start = self.end
             tail.doc_end = preamble_start
             status = "updated" if deltas else "new"
             methods.append(PageMethod(reader.operation(doc), status, deltas, self.line_of(anchor)))
         return methods
 
-    def _preamble(self, start: int, anchor: int) -> tuple[tuple[dict[str, Any], ...], str]:
+    def _preamble(
+        self, start: int, anchor: int, names: frozenset[str] | None
+    ) -> tuple[tuple[dict[str, Any], ...], str]:
         """Delta summaries (updated methods only), then the method's documentation."""
         end = anchor - 1 if self.lines[anchor - 1] == SEE_ALSO else anchor
         deltas = []
         i = start
         while i < end:
-            if self.lines[i] in DELTA_LABELS and i + 1 < end and self.lines[i + 1].startswith("{"):
-                i += 1  # "Request" / "Response" before each delta, when the two sides differ
-            if not self.lines[i].startswith("{"):
-                break
-            close = self._balanced_end(i, end)
-            deltas.append(parse_delta(self.block(i, close), self.source, self.line_of(i)))
-            i = close
+            label = self.lines[i] in DELTA_LABELS and i + 1 < end and self.lines[i + 1].startswith("{")
+            at = i + 1 if label else i
+            delta = self._delta_at(at, end, names)
+            if delta is None:
+                break  # documentation, whatever block it opens with
+            deltas.append(delta)
+            i = balanced_end(self.lines, at, end)
         return tuple(deltas), " ".join(self.lines[i:end])
 
-    def _split_tail(self, tail: Cell, nxt: int) -> int:
+    def _split_tail(self, tail: Cell, nxt: int, names: frozenset[str] | None) -> int:
         """Where the next method's preamble starts within the last description before ``nxt``."""
         begin = tail.doc_start
         end = nxt - 1 if self.lines[nxt - 1] == SEE_ALSO else nxt
         for i in range(end - 1, begin - 1, -1):
-            if self.lines[i].startswith("{") and self._parses_as_deltas(i, end):
-                return self._deltas_start(i, begin)
+            if self._delta_at(i, end, names) is not None:
+                return self._deltas_start(i, begin, names)
         # A new method has no delta: its documentation is not told apart from the prose before it;
         # we take its last line (text pages cannot say more; HTML pages can).
         return max(begin, end - 1)
 
-    def _parses_as_deltas(self, i: int, end: int) -> bool:
-        close = self._balanced_end(i, end, strict=False)
+    def _delta_at(self, i: int, end: int, names: frozenset[str] | None) -> dict[str, Any] | None:
+        """The delta summary whose block starts at line ``i``, or None: documentation may hold any
+        preformatted block (a JSON policy, code); a summary is the feed's pprint of what was added
+        to the method below, so its keys are that method's members (``names``; None: cut, unknown)."""
+        if not self.lines[i].startswith("{"):
+            return None
+        close = balanced_end(self.lines, i, end)
         if close < 0:
-            return False
+            return None
         try:
-            parse_delta("\n".join(self.lines[i:close]))
-        except ParseError:
-            return False
-        return True
+            delta = parse_delta(self.block(i, close), self.source, self.line_of(i))
+        except ParseError as err:
+            if err.found == TOO_DEEP:
+                raise  # past the page limit wherever it stands
+            return None
+        return delta if names is None or names.issuperset(delta) else None
 
-    def _deltas_start(self, i: int, begin: int) -> int:
+    def _deltas_start(self, i: int, begin: int, names: frozenset[str] | None) -> int:
         """Step back from the last delta over earlier deltas and their labels."""
         while i > begin:
             if self.lines[i - 1] in DELTA_LABELS:
                 i -= 1
                 continue
-            earlier = self._delta_start_before(i, begin)
+            earlier = self._delta_start_before(i, begin, names)
             if earlier == i:
                 return i
             i = earlier
         return i
 
-    def _delta_start_before(self, i: int, begin: int) -> int:
+    def _delta_start_before(self, i: int, begin: int, names: frozenset[str] | None) -> int:
         """The start of a delta block ending right before line ``i``, or ``i`` if there is none."""
         for j in range(i - 1, begin - 1, -1):
-            if self.lines[j].startswith("{") and self._balanced_end(j, i, strict=False) == i:
-                return j if self._parses_as_deltas(j, i) else i
+            if self.lines[j].startswith("{") and balanced_end(self.lines, j, i) == i:
+                return j if self._delta_at(j, i, names) is not None else i
         return i
-
-    def _balanced_end(self, i: int, end: int, strict: bool = True) -> int:
-        """The line after the bracket-balanced block starting at line ``i`` (-1 if none, unless strict)."""
-        close = balanced_end(self.lines, i, end)
-        if close < 0 and strict:
-            raise self.error(i, "a delta summary with balanced brackets")
-        return close
 
 
 def is_cut(lines: list[str], k: int) -> bool:
@@ -248,6 +256,16 @@ class _MethodReader:
         if returns is None:
             return Cell(False, params_end + 1, self.end)  # after the 'None' return type
         return self._response(returns)
+
+    def member_names(self) -> frozenset[str] | None:
+        """The top-level members of the request and the response (None where a side was cut)."""
+        names: set[str] = set()
+        for side in (self.input, self.output):
+            if side is CUT_SIDE:
+                return None
+            if isinstance(side, Structure):
+                names.update(member.name for member in side.members)
+        return frozenset(names)
 
     def operation(self, documentation: str) -> Operation:
         output = self.output
