@@ -30,7 +30,8 @@ KEY_MIN, KEY_MAX, KEY_PATTERN = "key_min", "key_max", "key_pattern"  # a map key
 HOST_LABEL = "host_label"  # True: a member bound into the host name (botocore requires min length 1)
 IDEMPOTENCY_TOKEN = "idempotency_token"  # True: botocore fills it in when a request leaves it out
 REQUIRED = "required"  # True on a RESPONSE member the model lists as required (requests: the node says)
-SHAPE = "shape"  # the botocore shape name of the member's target (also at the side roots): it names, not constrains
+# The botocore name of a member's structure or enum target (also at the side roots): it names, not constrains.
+SHAPE = "shape"
 CONSTRAINTS = (MIN, MAX, KEY_MIN, KEY_MAX)
 PATTERNS = (PATTERN, KEY_PATTERN)
 MEMBER_KEYS = frozenset(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from html import unescape
 from typing import Any
 
@@ -145,7 +146,10 @@ def _traits(name: str, ref: dict[str, Any], target: dict[str, Any], shapes: dict
     """The traits of a member reference ``ref`` to the shape ``target`` called ``name`` (``ref`` {}: the
     shape's own)."""
     merged = {**target, **ref} if ref else target
-    out: dict[str, Any] = {traits.SHAPE: name}
+    # Only what stubs name carries its name (a TypedDict, a Literal): on every scalar and list it
+    # would be most of the overlay, and nothing reads it.
+    named = target.get("type") == "structure" or "enum" in target or name in _decoded_names()
+    out: dict[str, Any] = {traits.SHAPE: name} if named else {}
     out.update((key, merged[raw]) for raw, key in _VALUES if raw in merged)
     out.update((key, True) for raw, key in _FLAGS if merged.get(raw))
     if merged.get("deprecated"):
@@ -157,6 +161,27 @@ def _traits(name: str, ref: dict[str, Any], target: dict[str, Any], shapes: dict
         if key_shape.get("enum"):
             out[traits.KEY_ENUM] = sorted(key_shape["enum"])
     return out
+
+
+@cache
+def decoded_shapes() -> dict[str, frozenset[str]]:
+    """service -> the string shapes botocore's documentation retypes as dicts (its DocumentModifiedShape
+    handlers: IAM's policy documents, which botocore returns decoded)."""
+    from botocore.docs.utils import DocumentModifiedShape  # type: ignore[attr-defined, unused-ignore]  # botocore-stubs lacks it
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    found: dict[str, set[str]] = {}
+    for handler in BUILTIN_HANDLERS:
+        modified = getattr(handler[1], "__self__", None)
+        if isinstance(modified, DocumentModifiedShape) and getattr(modified, "_new_type", "") == "dict":
+            service = handler[0].split(".")[2]
+            found.setdefault(service, set()).add(getattr(modified, "_shape_name", ""))
+    return {service: frozenset(names) for service, names in found.items()}
+
+
+@cache
+def _decoded_names() -> frozenset[str]:
+    return frozenset().union(*decoded_shapes().values())
 
 
 class _Walker:

@@ -22,6 +22,7 @@ from functools import cache
 
 from .. import traits
 from ..model import Operation, Scalar, Structure
+from ..sources.botocore import decoded_shapes
 from .names import NameAllocator, is_method_name, pascal, singular
 from .shapes import Interner, Node
 from .spec import (
@@ -110,7 +111,7 @@ class _Builder:
                 self._invariant[node] = False  # a structure met again inside itself
                 found = not n.event_stream and all(self.invariant(f.node) for f in n.fields)
             else:
-                decoded = n.shape in _decoded_shapes().get(self.service, ())
+                decoded = n.shape in decoded_shapes().get(self.service, ())
                 found = n.kind == "scalar" and n.scalar is not None and n.scalar.type in _SAME_ON_BOTH_SIDES
                 found = found and not decoded
             self._invariant[node] = found
@@ -196,7 +197,7 @@ class _Builder:
                 return self.annotation(ref.env[0])
             return self.use("Any"), "recursive: the page does not say which enclosing shape repeats"
         assert node.scalar is not None
-        if not request and node.shape in _decoded_shapes().get(self.service, ()):
+        if not request and node.shape in decoded_shapes().get(self.service, ()):
             return self.use(POLICY), ""
         return self.scalar(node.scalar, ref.node, request), ""
 
@@ -345,22 +346,6 @@ def _aliased(op: Operation, service: str) -> Operation:
         renamed = {f"{traits.INPUT}.{old}": f"{traits.INPUT}.{new}" for old, new in aliases.items()}
         overlay = {_renamed(path, renamed): found for path, found in overlay.items()}
     return replace(op, input=replace(op.input, members=members), traits=overlay)
-
-
-@cache
-def _decoded_shapes() -> dict[str, frozenset[str]]:
-    """service -> the string shapes botocore's documentation retypes as dicts (its DocumentModifiedShape
-    handlers: IAM's policy documents, which botocore returns decoded)."""
-    from botocore.docs.utils import DocumentModifiedShape  # type: ignore[attr-defined, unused-ignore]  # botocore-stubs lacks it
-    from botocore.handlers import BUILTIN_HANDLERS
-
-    found: dict[str, set[str]] = {}
-    for handler in BUILTIN_HANDLERS:
-        modified = getattr(handler[1], "__self__", None)
-        if isinstance(modified, DocumentModifiedShape) and getattr(modified, "_new_type", "") == "dict":
-            service = handler[0].split(".")[2]
-            found.setdefault(service, set()).add(getattr(modified, "_shape_name", ""))
-    return {service: frozenset(names) for service, names in found.items()}
 
 
 @cache
