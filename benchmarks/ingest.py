@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from benchmarks.botocore_load import RESOLVE
 from changelog_tracker.sources.text import balanced_end
 from oracle import pagegen
 from scripts.corpus_ingest import cached_pages, page_path
@@ -44,24 +45,7 @@ SETS = {
     "tuned": "ec2,sagemaker,glue,connect,quicksight,iot",
     "held-out": "s3,securityhub,rds,mediaconvert,medialive,bedrock-agentcore-control",
 }
-BOTOCORE = """
-import sys
-from botocore.loaders import Loader
-from botocore.model import ServiceModel
-
-def resolve(shape, seen):
-    if shape.name in seen:
-        return
-    seen.add(shape.name)
-    if shape.type_name == "structure":
-        for member in shape.members.values():
-            resolve(member, seen)
-    elif shape.type_name == "list":
-        resolve(shape.member, seen)
-    elif shape.type_name == "map":
-        resolve(shape.key, seen)
-        resolve(shape.value, seen)
-
+BOTOCORE = RESOLVE + """
 loader = Loader()
 for name in sys.argv[1:]:
     model = ServiceModel(loader.load_service_model(name, "service-2"), name)

@@ -37,28 +37,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks.botocore_load import RESOLVE
 from changelog_tracker.sources.releases import Releases, user_cache
 from scripts.sync_index import _models_gzipped
 
 YEAR = 250  # botocore releases a year (one a working day)
-BOTOCORE = """
-import sys
-from botocore.loaders import Loader
-from botocore.model import ServiceModel
-
-def resolve(shape, seen):
-    if shape.name in seen:
-        return
-    seen.add(shape.name)
-    if shape.type_name == "structure":
-        for member in shape.members.values():
-            resolve(member, seen)
-    elif shape.type_name == "list":
-        resolve(shape.member, seen)
-    elif shape.type_name == "map":
-        resolve(shape.key, seen)
-        resolve(shape.value, seen)
-
+BOTOCORE = RESOLVE + """
 loader = Loader(extra_search_paths=[sys.argv[1]], include_default_search_paths=False)
 for name in loader.list_available_services("service-2"):
     model = ServiceModel(loader.load_service_model(name, "service-2"), name)
