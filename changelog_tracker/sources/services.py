@@ -15,17 +15,33 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 @cache
-def bundled_names() -> dict[str, str]:
-    """{casefolded full name or boto3 name: boto3 name}, made by scripts/service_names.py from
-    botocore releases, so former names (the 2025 name of bedrock-agentcore-control) resolve too."""
+def _table() -> dict[str, str | list[str]]:
     text = resources.files("changelog_tracker").joinpath("service_names.json").read_text(encoding="utf-8")
-    names: dict[str, str] = json.loads(text)
+    names: dict[str, str | list[str]] = json.loads(text)
     return {name.casefold(): service for name, service in names.items()}
 
 
+@cache
+def bundled_names() -> dict[str, str]:
+    """{casefolded full name or boto3 name: boto3 name}, made by scripts/service_names.py from
+    botocore releases, so former names (the 2025 name of bedrock-agentcore-control) resolve too.
+    A full name several services share (see :func:`sharing`) is not in it."""
+    return {name: service for name, service in _table().items() if isinstance(service, str)}
+
+
+def sharing(name: str) -> tuple[str, ...]:
+    """The services that share the full name ``name`` (ses and sesv2 are both "Amazon Simple Email
+    Service"): a page titled so could be either; empty when the name is not shared."""
+    found = _table().get(name.strip().casefold())
+    return tuple(found) if isinstance(found, list) else ()
+
+
 def resolve(name: str, learned: dict[str, str] | None = None) -> str | None:
-    """The boto3 name for ``name`` (a boto3 name or any full name, any case), if known."""
+    """The boto3 name for ``name`` (a boto3 name or any full name, any case), if known; None for a
+    full name several services share, whatever a store learned last."""
     key = name.strip().casefold()
+    if sharing(key):
+        return None
     for table in (learned or {}, bundled_names()):
         if key in table:
             return table[key]

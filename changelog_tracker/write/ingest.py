@@ -26,7 +26,7 @@ from ..model import Page
 from ..sources.detect import read_document
 from ..sources.header import FIRST_DAY, LAST_DAY
 from ..sources.naming import name_cut_methods
-from ..sources.services import known_service, resolve, slug
+from ..sources.services import known_service, resolve, sharing, slug
 
 if TYPE_CHECKING:
     from ..sources.botocore import ModelCatalog
@@ -261,6 +261,11 @@ def _place(page: Page, placing: Placing, warned: list[str]) -> Page:
     if day is not None and not FIRST_DAY <= day <= LAST_DAY:  # pages built by API users pass here too
         raise ParseError(page.source, page.line, 1, f"a date from {FIRST_DAY} to {LAST_DAY}", str(day))
     named = page.service or (resolve(page.full_name, placing.learned) if page.full_name else None)
+    title = page.full_name or ""
+    shared = sharing(title) if title and not page.service else ()
+    if shared and placing.service not in shared:  # never guess which of them a page is
+        expected = f"--service {' or '.join(shared)} (the page's title names each of them)"
+        raise ParseError(page.source, page.line, 1, expected, title)
     if placing.service and named and named != placing.service:  # --service never renames a known page
         raise ParseError(page.source, page.line, 1, f"a page of --service {placing.service!r}", page.full_name or named)
     name = placing.service or named
