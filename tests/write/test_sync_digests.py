@@ -76,10 +76,12 @@ def test_sync_stores_what_the_model_knows(tmp_path: Path) -> None:
     with Store(tmp_path / "tracker.db") as store:
         sync(store, Releases.in_folder(tmp_path), "1.42.65", None, ["bedrock-agentcore-control"])
         day = DATES["1.42.65"]
-        assert store.service_traits("bedrock-agentcore-control", day) == {"protocol": "rest-json",
-                                                                          "protocols": ["rest-json"],
-                                                                          "api_version": "2023-06-05",
-                                                                          "module_name": "BedrockAgentCoreControl"}  # fmt: skip
+        assert store.service_traits("bedrock-agentcore-control", day) == {
+            "protocol": "rest-json",
+            "protocols": ["rest-json"],
+            "api_version": "2023-06-05",
+            "module_name": "BedrockAgentCoreControl",
+        }
         version = store.state("bedrock-agentcore-control", day)["list_agent_runtimes"]
         overlay = store.traits(version)
     assert overlay is not None and overlay[""]["paginator"]["result_key"] == "agentRuntimes"
