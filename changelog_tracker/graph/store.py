@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -57,6 +58,8 @@ SCHEMA = [
     # ended there. A baseline of some services (--service) is complete for those only (pages).
     "CREATE TABLE coverage (release TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (release, source))",
 ]
+_ID = re.compile("[0-9a-f]{24}")  # encode.node_id_of
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _VERSION_COLUMNS = "api_name, input, output, docs, traits"
 # The newest complete source for a service on or before a date: its own complete pages, and the
 # full baselines that lack it (it ended there).
@@ -271,6 +274,8 @@ class Store:
     def _stored_body(self, table: str, body_id: str, what: str) -> str:
         """A body's text, written or pending, checked against its id (content-addressed: a body must
         hash to its id, so a damaged row or another id's key never reads as this body)."""
+        if not _ID.fullmatch(body_id):  # a row's id column, damaged (bodies are checked by their hash)
+            raise self._damaged(f"{what} id {body_id[:40]!r} is damaged")
         body_key = key(body_id)
         body = self._pending[table].get(body_key)
         if body is None:
@@ -401,6 +406,16 @@ class Store:
     def _damaged(self, what: str) -> StoreError:
         return StoreError(self.path, f"the store is damaged ({what}): restore it or {opening.REBUILD}")
 
+    def _release(self, value: Any) -> str:
+        """A release date read from a row (rows, unlike bodies, carry no hash: check what readers parse)."""
+        if isinstance(value, str) and _DATE.fullmatch(value):
+            try:
+                dt.date.fromisoformat(value)
+                return value
+            except ValueError:
+                pass
+        raise self._damaged(f"a release date reads {str(value)[:40]!r}")
+
     def _blob(self, blob: str) -> Any:
         """A stored JSON value by id (checked against its id, then cached: do not change it)."""
         if blob in self._blobs:
@@ -423,12 +438,12 @@ class Store:
         """Dates at which something was stored (and, for a service, a full baseline ended it), oldest first."""
         if service is None:
             sql = "SELECT release FROM pages UNION SELECT release FROM coverage ORDER BY release"
-            return [r[0] for r in self.db.execute(sql)]
+            return [self._release(r[0]) for r in self.db.execute(sql)]
         sql = """SELECT release FROM pages WHERE service=:service
                  UNION SELECT release FROM coverage
                    WHERE release > (SELECT MIN(release) FROM pages WHERE service=:service)
                  ORDER BY release"""
-        return [r[0] for r in self.db.execute(sql, {"service": service})]
+        return [self._release(r[0]) for r in self.db.execute(sql, {"service": service})]
 
     def pages(self, service: str | None = None) -> list[PageRecord]:
         sql = "SELECT service, release, source, full_name, note, complete, methods, model_digest FROM pages"
@@ -437,13 +452,14 @@ class Store:
             (service,) if service else (),
         )
         return [
-            PageRecord(s, r, src, fn, note, bool(c), self._blob(str(id_text(m))), id_text(digest))
+            PageRecord(s, self._release(r), src, fn, note, bool(c), self._blob(str(id_text(m))), id_text(digest))
             for s, r, src, fn, note, c, m, digest in rows
         ]
 
     def coverage(self) -> dict[str, str]:
         """Release -> source of every full baseline (a complete source of every service)."""
-        return dict(self.db.execute("SELECT release, MIN(source) FROM coverage GROUP BY release ORDER BY release"))
+        sql = "SELECT release, MIN(source) FROM coverage GROUP BY release ORDER BY release"
+        return {self._release(release): source for release, source in self.db.execute(sql)}
 
     def state(self, service: str, at: str) -> dict[str, Version]:
         """Every operation of ``service`` as of ``at``: the manifest of the newest complete source on
@@ -456,6 +472,7 @@ class Store:
 
     def _state(self, service: str, at: str) -> dict[str, Version]:
         complete = self.db.execute(_COMPLETE, {"service": service, "at": at}).fetchone()[0]
+        complete = None if complete is None else self._release(complete)
         found = {}
         if complete is not None:
             for op, (api, inp, out, docs, traits) in self._manifest_entries(service, complete).items():
@@ -466,7 +483,7 @@ class Store:
             (service, at, complete or ""),
         )
         for op, rel, inp, out, api, docs, traits in rows:
-            found[op] = Version(service, op, rel, inp, out, api, docs, traits)
+            found[op] = Version(service, op, self._release(rel), inp, out, api, docs, traits)
         return dict(sorted(found.items()))
 
     def _check_unchanged(self) -> None:
@@ -626,8 +643,8 @@ class Store:
         """The date of the first complete source (covering every service) that lacks ``service``
         after the service was last stored, i.e. the day it left botocore; None while it lives."""
         sql = "SELECT MIN(release) FROM coverage WHERE release > (SELECT MAX(release) FROM pages WHERE service=?)"
-        ended: str | None = self.db.execute(sql, (service,)).fetchone()[0]
-        return ended
+        ended = self.db.execute(sql, (service,)).fetchone()[0]
+        return None if ended is None else self._release(ended)
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())

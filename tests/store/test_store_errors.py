@@ -377,6 +377,38 @@ def test_a_damaged_store_answers_or_is_refused_cleanly(
             assert result.output.count("\n") == 1 and printable(result.output[:-1]) == result.output[:-1]
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE versions SET input = 'z' || substr(input, 2) WHERE input IS NOT NULL AND input != 'undocumented'",
+        "UPDATE versions SET release = substr(release, 1, 9) || char(0)",
+        "UPDATE pages SET release = '2025-13-40'",
+        "INSERT INTO coverage VALUES ('2025-02-30', 'botocore 0')",
+    ],
+    ids=["id", "release-nul", "release-not-a-day", "coverage-not-a-day"],
+)
+def test_a_damaged_row_is_refused_cleanly(real_store: Path, tmp_path: Path, damage: str) -> None:
+    """Rows carry no hash as bodies do: an id or a date a row holds is checked where it is read (found
+    by the property test above: a NUL in a date, a letter in an id raised ValueError)."""
+    db = tmp_path / "damaged.db"
+    db.write_bytes(real_store.read_bytes())
+    with sqlite3.connect(db) as connection:
+        connection.execute(damage)
+    connection.close()
+    refused = 0
+    for command in (
+        ["log", "--format", "json"],
+        ["show", SERVICE, "--format", "json"],
+        ["diff", "--from", "2025-01-01"],
+    ):
+        result = invoke(db, command, tmp_path)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+        if result.exit_code != 0:
+            assert_refused(result, db, "the store is damaged")
+            refused += 1
+    assert refused >= 1
+
+
 def test_a_page_dated_outside_the_range_never_reaches_the_store(tmp_path: Path) -> None:
     # The readers check the range; pages made through the API (store_pages) meet the same gate,
     # so no store ever holds a day like 0001-01-01 (the day before it does not exist).
