@@ -135,7 +135,7 @@ def train_dictionary(wheels: Path, version: str) -> None:
     """The dictionary from an even sample (by id) of the release's node and blob bodies."""
     import zstandard
 
-    from changelog_tracker.graph.bodies import DICTIONARY, unpack
+    from changelog_tracker.graph.bodies import DICTIONARY
     from changelog_tracker.sources.wheel import wheel_date, wheel_digests
     from changelog_tracker.write.sync import Converter, Release
 
@@ -145,8 +145,8 @@ def train_dictionary(wheels: Path, version: str) -> None:
     with Converter() as convert:
         for prepared in convert(release, sorted(release.digests), {}):
             for page in prepared.pages:
-                for body_id, body in (*page.nodes.items(), *page.blobs.items()):  # the workers pack them
-                    bodies[body_id] = str(unpack(body))
+                bodies.update(page.nodes)
+                bodies.update(page.blobs)
     ids = sorted(bodies)
     chosen: list[bytes | bytearray | memoryview] = [bodies[i].encode() for i in ids[:: max(1, len(ids) // SAMPLES)]]
     trained = zstandard.train_dictionary(DICTIONARY_BYTES, chosen, threads=-1)

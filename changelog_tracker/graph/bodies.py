@@ -1,30 +1,37 @@
-"""How node and blob bodies are kept in SQLite (store format 4): keyed by an integer taken from
-their id, and zstandard-compressed with a dictionary shipped in the package.
+"""How node and blob bodies are kept in SQLite (store format 5): in packs, keyed by an integer taken
+from their id.
 
-Most bodies are short (a shape node, a tree node of documentation: tens to hundreds of bytes), where
-zlib gains nothing; a dictionary trained on real models (``bodies.zdict``, built by
-``python -m benchmarks.sync --train-dictionary``) gives them the context they lack on their own.
-The dictionary is part of the format: a new one needs a FORMAT_VERSION bump.
+A body is short (a shape node, a tree node of documentation: tens to hundreds of bytes) and much
+like its neighbours: compressed alone it keeps a third of its size even with a dictionary, while the
+bodies a write brings, compressed together, keep a sixth. So each write's new bodies go into packs
+of about ``PACK_BYTES``, in the order they came (a service's bodies together, as readers want them),
+each pack one zstandard frame with a dictionary trained on real models (``bodies.zdict``, built by
+``python -m benchmarks.sync --train-dictionary``), bodies separated by a NUL (JSON text holds none).
+A body's row says its pack and where it starts. The dictionary is part of the format: a new one needs
+a FORMAT_VERSION bump.
 
 The key is the first 8 bytes of the 12-byte id, as SQLite's rowid: no text id in the row and no
-second index of the ids (together a fifth of a store). Reads check a body against its whole id, so
-two ids sharing a key (about 1 in 10^7 for a store of 10^6 bodies) read as damaged, never as another
-body.
+second index of the ids. Reads check a body against its whole id, so two ids sharing a key (about 1
+in 10^7 for a store of 10^6 bodies) read as damaged, never as another body.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
 import zstandard
 
 DICTIONARY = Path(__file__).with_name("bodies.zdict")
-LEVEL = 3  # higher levels shrink bodies by 1-10% for 4-20 times the time
-_FORMAT = zstandard.FORMAT_ZSTD1_MAGICLESS  # no 4-byte magic number on every body
+PACK_BYTES = 256 * 1024  # bigger packs shrink by a few % more, and a read decompresses a whole one
+LEVEL = 9  # on packs this size, level 9 is ~8% smaller than 3 for ~2x its time (a share of a first sync)
+SEPARATOR = b"\0"
+_FORMAT = zstandard.FORMAT_ZSTD1_MAGICLESS  # no 4-byte magic number on every pack
 _HEX = re.compile("(?:[0-9a-f]{2})*")
+
+Placed = tuple[int, int]  # (key, start): where a body begins in its pack's text
 
 
 def key(node: str) -> int:
@@ -53,24 +60,44 @@ def _codecs() -> tuple[zstandard.ZstdCompressor, zstandard.ZstdDecompressor]:
             zstandard.ZstdDecompressor(dict_data=data, format=_FORMAT))  # fmt: skip
 
 
-def pack(text: str) -> str | bytes:
-    """A body as stored: compressed (an SQLite BLOB) where that is smaller, else the text itself."""
-    raw = text.encode()
-    packed = _codecs()[0].compress(raw)
-    return packed if len(packed) < len(raw) else text
+def packs(bodies: Iterable[tuple[int, str]]) -> Iterator[tuple[bytes, list[Placed]]]:
+    """Bodies (key, text), in the order given, as packs: (compressed data, where each body starts)."""
+    parts: list[bytes] = []
+    placed: list[Placed] = []
+    size = 0
+    for body_key, text in bodies:
+        raw = text.encode()
+        placed.append((body_key, size))
+        parts += (raw, SEPARATOR)
+        size += len(raw) + 1
+        if size >= PACK_BYTES:
+            yield _compressed(parts, placed), placed
+            parts, placed, size = [], [], 0
+    if placed:
+        yield _compressed(parts, placed), placed
 
 
-def pack_all(bodies: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
-    """Bodies by id as stored (sync's workers pack theirs: compressing is a share of a first release,
-    and compressed bodies are a third to send back)."""
-    return {body_id: body if isinstance(body, bytes) else pack(body) for body_id, body in bodies.items()}
+def _compressed(parts: list[bytes], placed: list[Placed]) -> bytes:
+    text = b"".join(parts)
+    if text.count(SEPARATOR) != len(placed):  # canonical JSON escapes control characters
+        raise ValueError("a body to store holds a NUL")
+    return _codecs()[0].compress(text)
 
 
-def unpack(body: str | bytes) -> str | None:
-    """A stored body's text (None: it does not decompress)."""
-    if isinstance(body, str):
-        return body
+def unpack(data: bytes) -> bytes | None:
+    """A stored pack's text (None: it does not decompress)."""
     try:
-        return _codecs()[1].decompress(body).decode()
-    except (zstandard.ZstdError, UnicodeDecodeError):
+        return _codecs()[1].decompress(data)
+    except zstandard.ZstdError:
+        return None
+
+
+def body_at(text: bytes, start: int) -> str | None:
+    """The body that starts at ``start`` of a pack's text (None: no whole body there)."""
+    end = text.find(SEPARATOR, start)
+    if start < 0 or end < 0:
+        return None
+    try:
+        return text[start:end].decode()
+    except UnicodeDecodeError:
         return None

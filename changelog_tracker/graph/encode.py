@@ -240,9 +240,9 @@ class EncodedPage:
     record: PageRecord
     digest: str  # same content (whatever the file name), same digest: storing a page twice is a no-op
     versions: list[VersionRow]
-    nodes: Mapping[str, str | bytes]  # the nodes it brought (id -> body JSON, or as stored: bodies.pack_all)
+    nodes: Mapping[str, str]  # the nodes it brought (id -> body JSON)
     unions: set[str]
-    blobs: Mapping[str, str | bytes] = field(default_factory=dict)  # the blobs it brought (the same)
+    blobs: Mapping[str, str] = field(default_factory=dict)  # the blobs it brought (the same)
     methods: str = ""  # blob id of record.methods
     manifest: str | None = None  # a complete source: blob id of its manifest (NodeEncoder.manifest)
     traits: str | None = None  # blob id of Page.traits (service-level facts of a model)

@@ -17,7 +17,7 @@ from ..errors import NoStoreError, StoreError
 from . import lock
 
 APPLICATION_ID = 0x434C544B  # "CLTK" at offset 68 of the file: the store is ours
-FORMAT_VERSION = 4  # PRAGMA user_version: bump when stored rows change meaning (page digests, tables, bodies.zdict)
+FORMAT_VERSION = 5  # PRAGMA user_version: bump when stored rows change meaning (page digests, tables, bodies.zdict)
 REBUILD = "rebuild it with baseline and ingest"
 # Tables of the stores written before format 1 (no application id, no version): their page
 # digests differ from today's, so such a store must be rebuilt, not read.

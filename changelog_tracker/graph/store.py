@@ -8,7 +8,7 @@ whatever their order (or refused when they disagree), so the order in which page
 never changes an answer. A complete source stores each service as a content-addressed manifest
 (operation -> shapes, documentation, traits), so a release that leaves a service unchanged adds one
 pages row for it; a page's traits overlay is derived when read, from the state before it (traits).
-Nodes and blobs are kept by integer keys, their bodies compressed with a shipped dictionary (graph/bodies.py).
+Nodes and blobs are kept by integer keys, their bodies compressed together in packs (graph/bodies.py).
 Opening checks the file is a whole store of ours (graph/opening.py);
 writers wait for each other boundedly and name themselves (graph/lock.py).
 """
@@ -29,21 +29,23 @@ from ..errors import StoreError, TrackerError
 from ..model import CUT_SIDE, Operation, Overlay, Shape, Structure
 from ..paths import LIST, MAP, members_of
 from . import lock, opening
-from .bodies import id_bytes, id_text, key, pack, unpack
+from .bodies import body_at, id_bytes, id_text, key, packs, unpack
 from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, canonical, node_id_of, page_digest
 from .nodes import NodeBody, NodeReader
 
 SCHEMA = [
-    # Shape nodes by the integer key of their id, each body compressed where that is smaller (bodies.py).
-    "CREATE TABLE nodes (key INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+    # Bodies of nodes and blobs, the new ones of each write compressed together (bodies.py).
+    "CREATE TABLE packs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+    # Shape nodes by the integer key of their id: the pack holding the body, where in it the body starts.
+    "CREATE TABLE nodes (key INTEGER PRIMARY KEY, pack INTEGER NOT NULL, start INTEGER NOT NULL)",
     # Content-addressed JSON beside the shape nodes (graph/encode.py): documentation trees, trait
     # overlays, page method lists, complete sources' manifests. Equal values are one row, kept as nodes are.
-    "CREATE TABLE blobs (key INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+    "CREATE TABLE blobs (key INTEGER PRIMARY KEY, pack INTEGER NOT NULL, start INTEGER NOT NULL)",
     # Operation versions of pages (partial sources), and same-day merges with a complete source.
     """CREATE TABLE versions (
     service TEXT NOT NULL, operation TEXT NOT NULL, release TEXT NOT NULL,
     api_name TEXT, input TEXT, output TEXT, docs TEXT NOT NULL, traits TEXT,
-    PRIMARY KEY (service, operation, release))""",
+    PRIMARY KEY (service, operation, release)) WITHOUT ROWID""",
     # A complete source's operations are its manifest (operation -> version entry), shared by every
     # release whose model of the service is the same: an unchanged service adds a pages row only.
     # Ids and digests are kept as bytes (bodies.id_bytes): a year adds a row per service a release.
@@ -51,15 +53,17 @@ SCHEMA = [
     service TEXT NOT NULL, release TEXT NOT NULL, digest BLOB NOT NULL, source TEXT NOT NULL,
     full_name TEXT, note TEXT, complete INTEGER NOT NULL, methods BLOB NOT NULL,
     manifest BLOB, traits BLOB, model_digest BLOB,
-    PRIMARY KEY (service, release, digest))""",
-    "CREATE TABLE names (name TEXT PRIMARY KEY, service TEXT NOT NULL)",
+    PRIMARY KEY (service, release, digest)) WITHOUT ROWID""",  # no second copy of the key in an index
+    "CREATE TABLE names (name TEXT PRIMARY KEY, service TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE unions (key INTEGER PRIMARY KEY)",  # tagged unions (node keys), where any source said so
     # Releases of a complete source covering every service (a full baseline): a service it lacks
     # ended there. A baseline of some services (--service) is complete for those only (pages).
-    "CREATE TABLE coverage (release TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (release, source))",
+    "CREATE TABLE coverage (release TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (release, source)) WITHOUT ROWID",
 ]
 _ID = re.compile("[0-9a-f]{24}")  # encode.node_id_of
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BATCH = 900  # keys a query asks for at once (SQLite allows 999 parameters before 3.32)
+_PACKS_KEPT = 64  # decompressed packs a store keeps (bodies.PACK_BYTES each: 16 MB)
 _VERSION_COLUMNS = "api_name, input, output, docs, traits"
 # The newest complete source for a service on or before a date: its own complete pages, and the
 # full baselines that lack it (it ended there).
@@ -121,9 +125,9 @@ class Store:
         self._overlays: dict[Version, Overlay | None] = {}
         self._seen_version = -1
         self._in_transaction = False
-        # Bodies a transaction wrote, by table and key: inserted at its end in key order, which fills
-        # SQLite's pages (random keys, inserted as they come, leave them a third empty).
-        self._pending: dict[str, dict[int, str | bytes]] = {"nodes": {}, "blobs": {}}
+        # Bodies a transaction wrote, by table and key, in the order they came: packed at its end.
+        self._pending: dict[str, dict[int, str]] = {"nodes": {}, "blobs": {}}
+        self._packs: dict[int, bytes] = {}  # packs read lately, decompressed (_PACKS_KEPT)
 
     def __enter__(self) -> Store:
         return self
@@ -156,6 +160,7 @@ class Store:
         finally:
             self._in_transaction = False
             self._forget()  # a rollback undoes what derived answers saw
+            self._packs.clear()  # and gives a rolled-back pack's id again (written packs never change)
             for pending in self._pending.values():
                 pending.clear()
 
@@ -178,7 +183,7 @@ class Store:
         lock.retry(lambda: db.execute("BEGIN IMMEDIATE"), self.path, self.on_wait)
 
     # -- writing -------------------------------------------------------------------------
-    def put_nodes(self, nodes: Mapping[str, str | bytes], unions: set[str]) -> None:
+    def put_nodes(self, nodes: Mapping[str, str], unions: set[str]) -> None:
         self._put_bodies("nodes", nodes)
         if unions:
             self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((key(u),) for u in unions))
@@ -255,21 +260,33 @@ class Store:
         digest_of_page = page_digest(record, versions, traits)
         return EncodedPage(record, digest_of_page, versions, {}, set(), {}, methods_id, manifest_id, traits)
 
-    def _put_bodies(self, table: str, bodies: Mapping[str, str | bytes]) -> None:
-        """Content-addressed bodies by id (texts, or as stored: bodies.pack_all); written when the
-        transaction ends."""
+    def _put_bodies(self, table: str, bodies: Mapping[str, str]) -> None:
+        """Content-addressed bodies by id; written when the transaction ends."""
         pending = self._pending[table]
         for body_id, body in bodies.items():
-            body_key = key(body_id)
-            if body_key not in pending:  # a body many pages bring is compressed once
-                pending[body_key] = body if isinstance(body, bytes) else pack(body)
+            pending.setdefault(key(body_id), body)
         if not self._in_transaction:
             self._write_pending()
 
     def _write_pending(self) -> None:
+        """The bodies not stored yet, packed in the order they came; their rows in key order, which
+        fills SQLite's pages (random keys, inserted as they come, leave them a third empty)."""
         for table, pending in self._pending.items():
-            self.db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", sorted(pending.items()))
+            stored = self._stored_keys(table, list(pending))
+            placed = []
+            for data, bodies in packs((k, text) for k, text in pending.items() if k not in stored):
+                pack_id = self.db.execute("INSERT INTO packs (data) VALUES (?)", (data,)).lastrowid
+                placed += [(body_key, pack_id, start) for body_key, start in bodies]
+            self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", sorted(placed))
             pending.clear()
+
+    def _stored_keys(self, table: str, keys: list[int]) -> set[int]:
+        found: set[int] = set()
+        for i in range(0, len(keys), _BATCH):
+            batch = keys[i : i + _BATCH]
+            sql = f"SELECT key FROM {table} WHERE key IN ({','.join('?' * len(batch))})"
+            found.update(r[0] for r in self.db.execute(sql, batch))
+        return found
 
     def _stored_body(self, table: str, body_id: str, what: str) -> str:
         """A body's text, written or pending, checked against its id (content-addressed: a body must
@@ -277,13 +294,27 @@ class Store:
         if not _ID.fullmatch(body_id):  # a row's id column, damaged (bodies are checked by their hash)
             raise self._damaged(f"{what} id {body_id[:40]!r} is damaged")
         body_key = key(body_id)
-        body = self._pending[table].get(body_key)
-        if body is None:
-            row = self.db.execute(f"SELECT body FROM {table} WHERE key=?", (body_key,)).fetchone()
-            body = None if row is None else row[0]
-        text = None if body is None else unpack(body)
+        text = self._pending[table].get(body_key)
+        if text is None:
+            row = self.db.execute(f"SELECT pack, start FROM {table} WHERE key=?", (body_key,)).fetchone()
+            if row is None:
+                raise self._damaged(f"{what} {body_id!r} is missing")
+            pack = self._pack(row[0])
+            text = None if pack is None or not isinstance(row[1], int) else body_at(pack, row[1])
         if text is None or node_id_of(text) != body_id:
-            raise self._damaged(f"{what} {body_id!r} is " + ("missing" if body is None else "damaged"))
+            raise self._damaged(f"{what} {body_id!r} is damaged")
+        return text
+
+    def _pack(self, pack_id: Any) -> bytes | None:
+        """A pack's text (None: missing or damaged), the last PACKS_KEPT read kept decompressed."""
+        text = self._packs.pop(pack_id, None)
+        if text is None:
+            row = self.db.execute("SELECT data FROM packs WHERE id=?", (pack_id,)).fetchone()
+            if row is None or not isinstance(row[0], bytes) or (text := unpack(row[0])) is None:
+                return None
+            if len(self._packs) >= _PACKS_KEPT:
+                del self._packs[next(iter(self._packs))]
+        self._packs[pack_id] = text  # the most recently used last
         return text
 
     def put_coverage(self, release: str, source: str) -> None:

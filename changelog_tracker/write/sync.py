@@ -13,12 +13,11 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import TrackerError
-from ..graph.bodies import pack_all
 from ..graph.store import Store
 from ..sources.releases import Releases, version_key, wheel_version
 from ..suggest import did_you_mean
@@ -268,6 +267,4 @@ def _convert(job: tuple[Release, list[str], dict[str, str]]) -> Prepared:
 
     release, services, learned = job
     pages = model_pages(wheel_files(release.wheel, services), release.date, release.wheel.name)
-    prepared = encode_pages(pages, Placing(learned=learned))
-    prepared.pages = [replace(p, nodes=pack_all(p.nodes), blobs=pack_all(p.blobs)) for p in prepared.pages]
-    return prepared
+    return encode_pages(pages, Placing(learned=learned))

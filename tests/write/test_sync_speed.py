@@ -132,15 +132,3 @@ def test_the_biggest_models_are_converted_first(release: Release) -> None:
     ordered = syncing.biggest_first(release.wheel, sorted(SERVICES))
     assert sorted(ordered) == sorted(SERVICES)
     assert ordered[0] == max(SERVICES, key=lambda s: sizes[s]) != sorted(SERVICES)[0]
-
-
-def test_workers_send_back_the_bodies_compressed_as_stored(release: Release) -> None:
-    """Compressing is a share of a first release: the workers do it, and send a third of the bytes."""
-    from changelog_tracker.graph.bodies import unpack
-    from changelog_tracker.graph.encode import node_id_of
-
-    with Converter() as convert:
-        pages = [page for item in convert(release, ["ecs"], {}, parallel=False) for page in item.pages]
-    bodies = {i: b for page in pages for i, b in (*page.nodes.items(), *page.blobs.items())}
-    assert sum(isinstance(b, bytes) for b in bodies.values()) > len(bodies) * 0.9
-    assert all(node_id_of(str(unpack(b))) == i for i, b in bodies.items())
