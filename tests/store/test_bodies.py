@@ -52,7 +52,7 @@ def test_edge_bodies_pack_and_read_back_to_themselves(text: str) -> None:
 
 def test_bodies_fill_packs_of_about_the_pack_size_in_the_order_they_came() -> None:
     texts = [f'{{"n":{n},"type":"structure","members":[]}}' for n in range(30_000)]
-    made = list(packs(enumerate(texts)))
+    made = packs(enumerate(texts))
     assert len(made) > 1 and all(len(placed) > 1000 for _data, placed in made)
     assert [k for _data, placed in made for k, _start in placed] == list(range(30_000))
     raw = sum(len(t) + 1 for t in texts)
@@ -71,7 +71,7 @@ def test_a_short_real_body_shrinks_with_the_dictionary() -> None:
 
 def test_a_body_with_a_nul_is_never_packed() -> None:
     with pytest.raises(ValueError, match="NUL"):
-        list(packs([(1, "a\x00b")]))
+        packs([(1, "a\x00b")])
 
 
 @pytest.mark.parametrize("start", [-1, 10**6])
