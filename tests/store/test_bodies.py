@@ -28,7 +28,7 @@ OLDER = {  # stores written by earlier releases from a seed page
     3: DATA / "store" / "format3.db",  # d80e5da
     4: DATA / "store" / "format4.db",  # 5e2aea4
 }
-BODY_TEXT = st.text(st.characters(blacklist_characters="\x00"))  # JSON text holds no NUL
+BODY_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))  # UTF-8 JSON: no NUL
 
 
 def _read_back(texts: list[str]) -> list[str | None]:
