@@ -48,11 +48,12 @@ def sync(ctx: click.Context, since: str | dt.date | None, until: str | dt.date |
     Each release is a baseline dated by its wheel (the stamp of the files inside it), stored whole
     in one transaction: interrupt sync anywhere and run it again, it goes on where it stopped, and
     the store ends as one clean run would leave it. A service whose model files are byte-identical
-    to the stored release before costs a hash, not a conversion. Versions and wheels come from the
-    package index as your pip finds them (pip index versions / pip download, with pip's own
-    configuration), or from a folder of wheels with --find-links. Everything is found and checked
-    before anything is written: an error (no such version, no wheels, pip failing, offline) leaves
-    the store as it was.
+    to the stored release before costs a hash, not a conversion. When botocore ships twice a day,
+    the day's release is its newest version: an older one is left out, or replaced if stored.
+    Versions and wheels come from the package index as your pip finds them (pip index versions /
+    pip download, with pip's own configuration), or from a folder of wheels with --find-links.
+    Everything is found and checked before anything is written: an error (no such version, no
+    wheels, pip failing, offline) leaves the store as it was.
 
     \b
     Examples:
@@ -73,6 +74,8 @@ def sync(ctx: click.Context, since: str | dt.date | None, until: str | dt.date |
 
 def summary(report: SyncReport) -> str:
     lines = [_line(added) for added in report.added]
+    if report.superseded:
+        lines.append(f"left out {', '.join(report.superseded)}: a newer botocore of the same day stands for it")
     held = f", {report.stored} already stored" if report.stored else ""
     lines.append(f"{len(report.added)} releases added{held}, in {report.seconds:.1f} s")
     return "\n".join(lines)
@@ -83,4 +86,6 @@ def _line(added: Added, shown: int = 6) -> str:
     names = ", ".join(added.changed[:shown]) + (f" and {more} more" if more > 0 else "")
     plural = "s" if len(added.changed) > 1 else ""
     changed = f"{len(added.changed)} service{plural} changed ({names})" if added.changed else "no service changed"
-    return f"{added.release} botocore {added.version}: {changed}, {added.unchanged} unchanged ({added.seconds:.1f} s)"
+    replaced = f", replacing {added.replaced} of the same day" if added.replaced else ""
+    return (f"{added.release} botocore {added.version}: {changed}, {added.unchanged} unchanged{replaced}"
+            f" ({added.seconds:.1f} s)")  # fmt: skip

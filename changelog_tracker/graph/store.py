@@ -127,6 +127,10 @@ class Store:
         self._in_transaction = False
         # Bodies a transaction wrote, by table and key, in the order they came: packed at its end.
         self._pending: dict[str, dict[int, str]] = {"nodes": {}, "blobs": {}}
+        # Pending blobs that list what a release holds (methods, manifests): packed apart from the
+        # documentation, so that reading a release's state (every command, sync's unchanged services)
+        # decompresses a few packs, not one per service.
+        self._listings: set[int] = set()
         self._packs: dict[int, bytes] = {}  # packs read lately, decompressed (_PACKS_KEPT)
 
     def __enter__(self) -> Store:
@@ -163,6 +167,7 @@ class Store:
             self._packs.clear()  # and gives a rolled-back pack's id again (written packs never change)
             for pending in self._pending.values():
                 pending.clear()
+            self._listings.clear()
 
     @contextmanager
     def _outer_transaction(self) -> Iterator[None]:
@@ -198,6 +203,7 @@ class Store:
         a version row, whatever the order they came in."""
         self._forget()
         self._put_bodies("blobs", page.blobs)
+        self._listings.update(key(b) for b in _listing_blobs(page))
         record = page.record
         if self._has_page(record, page.digest):  # the same page again: keep one file name, whatever the order
             self.db.execute(
@@ -273,12 +279,16 @@ class Store:
         fills SQLite's pages (random keys, inserted as they come, leave them a third empty)."""
         for table, pending in self._pending.items():
             stored = self._stored_keys(table, list(pending))
+            new = [(k, text) for k, text in pending.items() if k not in stored]
+            groups = [new] if table == "nodes" else [[b for b in new if b[0] in self._listings],
+                                                      [b for b in new if b[0] not in self._listings]]  # fmt: skip
             placed = []
-            for data, bodies in packs((k, text) for k, text in pending.items() if k not in stored):
+            for data, bodies in (made for group in groups for made in packs(group)):
                 pack_id = self.db.execute("INSERT INTO packs (data) VALUES (?)", (data,)).lastrowid
                 placed += [(body_key, pack_id, start) for body_key, start in bodies]
             self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", sorted(placed))
             pending.clear()
+        self._listings.clear()
 
     def _stored_keys(self, table: str, keys: list[int]) -> set[int]:
         found: set[int] = set()
@@ -316,6 +326,26 @@ class Store:
                 del self._packs[next(iter(self._packs))]
         self._packs[pack_id] = text  # the most recently used last
         return text
+
+    def drop_complete_source(self, release: str, source: str, services: list[str] | None = None) -> None:
+        """Forget what complete source ``source`` said of ``release`` (of ``services``; None: all, and
+        its coverage): a newer botocore of the same day speaks for it. Refused where a page of another
+        source was merged with it that day (the merge keeps no copy of either). Call in a transaction."""
+        self._forget()
+        only = "" if services is None else f" AND service IN ({','.join('?' * len(services))})"
+        chosen = [] if services is None else list(services)
+        merged = self.db.execute(
+            f"SELECT service FROM versions WHERE release=?{only} LIMIT 1", (release, *chosen)
+        ).fetchone()
+        if merged is not None:
+            raise TrackerError(
+                f"{merged[0]} of {release} merges {source} with a page of that day: a newer release of the"
+                f" day cannot replace it (rebuild the store, or sync before ingesting that day's pages)"
+            )
+        sql = f"DELETE FROM pages WHERE release=? AND source=? AND complete=1{only}"
+        self.db.execute(sql, (release, source, *chosen))
+        if services is None:
+            self.db.execute("DELETE FROM coverage WHERE release=? AND source=?", (release, source))
 
     def put_coverage(self, release: str, source: str) -> None:
         """``source`` of ``release`` covered every service: one it lacks is gone from then on."""
@@ -679,6 +709,15 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
+
+
+def _listing_blobs(page: EncodedPage) -> list[str]:
+    """The blobs of ``page`` that say what its release holds: its method list, its manifest's root
+    and parts, its service traits (the rest is documentation and trait trees)."""
+    found = [b for b in (page.methods, page.manifest, page.traits) if b and b in page.blobs]
+    if page.manifest is not None and page.manifest in page.blobs:
+        found += [part for part in json.loads(page.blobs[page.manifest]) if part in page.blobs]
+    return found
 
 
 def _day_before(release: str) -> str:

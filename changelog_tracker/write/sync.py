@@ -1,6 +1,9 @@
 """``sync``: store every botocore release in a range that the store lacks, oldest first, each one
 whole in one transaction (killed anywhere, the store holds whole releases; run again, it goes on).
 
+A day's release is its newest botocore version (botocore often ships twice a day, both dated by
+their files the same day): an older one of a day is left out, or replaced when it was stored first.
+
 Incremental by content: a service whose files hash as the stored model before the release
 (``Store.model_digest``) is recorded as unchanged (``Store.put_unchanged``), no conversion; only
 the changed services are read and converted, in worker processes on every core."""
@@ -47,10 +50,11 @@ class Added:
     changed: list[str]
     unchanged: int
     seconds: float
+    replaced: str | None = None  # the older version of the same day it replaced
 
     def to_json(self) -> dict[str, Any]:
         return {"version": self.version, "release": self.release, "source": self.source, "changed": self.changed,
-                "unchanged": self.unchanged, "seconds": round(self.seconds, 3)}  # fmt: skip
+                "unchanged": self.unchanged, "seconds": round(self.seconds, 3), "replaced": self.replaced}  # fmt: skip
 
 
 @dataclass
@@ -58,10 +62,11 @@ class SyncReport:
     added: list[Added] = field(default_factory=list)
     stored: int = 0  # releases in the range the store already held
     seconds: float = 0.0
+    superseded: list[str] = field(default_factory=list)  # versions a newer one of the same day stands for
 
     def to_json(self) -> dict[str, Any]:
         return {"added": [a.to_json() for a in self.added], "already_stored": self.stored,
-                "seconds": round(self.seconds, 3)}  # fmt: skip
+                "superseded": self.superseded, "seconds": round(self.seconds, 3)}  # fmt: skip
 
 
 def sync(
@@ -82,13 +87,17 @@ def sync(
     stored = stored_versions(store, wanted)
     versions = in_range(releases, since, until, stored)
     todo = [v for v in versions if v not in stored]
-    plan = fetch(releases, todo, progress)
+    fetched = fetch(releases, todo, progress)
     if wanted:
-        _check_services(wanted, plan, store.services())
-    report = SyncReport(stored=len(versions) - len(todo))
+        _check_services(wanted, fetched, store.services())
+    held = held_days(store, wanted)
+    plan = newest_of_each_day(fetched, held)
+    report = SyncReport(stored=len(versions) - len(todo), superseded=[r.version for r in fetched if r not in plan])
     with Converter() as convert:
         for done, release in enumerate(plan):
-            report.added.append(store_release(store, release, wanted, convert, _stage(progress, done, len(plan))))
+            older = held.get(release.date.isoformat())
+            stage = _stage(progress, done, len(plan))
+            report.added.append(store_release(store, release, wanted, convert, stage, replacing=older))
             if progress:
                 progress(done + 1, len(plan), f"stored botocore {release.version}")
     report.seconds = time.monotonic() - started
@@ -142,6 +151,32 @@ def stored_versions(store: Store, services: Sequence[str] | None) -> set[str]:
     return full | set.intersection(*held)
 
 
+def held_days(store: Store, services: Sequence[str] | None) -> dict[str, str]:
+    """Day -> the botocore version the store holds whole for it (as ``stored_versions``)."""
+    sources = [store.coverage()] if not services else [
+        {p.release: p.source for p in store.pages(s) if p.complete} for s in services
+    ]  # fmt: skip
+    days: dict[str, str] = {}
+    for day in set.intersection(*(set(held) for held in sources)) if sources else set():
+        versions = {v for held in sources if (v := wheel_version(held[day]))}
+        if len(versions) == 1:
+            days[day] = versions.pop()
+    return days
+
+
+def newest_of_each_day(plan: list[Release], held: dict[str, str]) -> list[Release]:
+    """The releases of ``plan`` that are the newest version of their day, of those planned and held."""
+    newest: dict[dt.date, Release] = {}
+    for release in plan:
+        day = newest.get(release.date)
+        if day is None or version_key(release.version) > version_key(day.version):
+            newest[release.date] = release
+    return [
+        r for r in plan if newest[r.date] is r
+        and (r.date.isoformat() not in held or version_key(r.version) > version_key(held[r.date.isoformat()]))
+    ]  # fmt: skip
+
+
 def fetch(releases: Releases, versions: Iterable[str], progress: Progress | None = None) -> list[Release]:
     """Each version's wheel (downloaded if need be), date and digests, oldest first."""
     todo = sorted(versions, key=version_key)
@@ -174,9 +209,15 @@ def _check_services(services: list[str], plan: list[Release], stored: list[str])
 
 
 def store_release(
-    store: Store, release: Release, services: list[str] | None, convert: Converter, progress: Progress | None = None
+    store: Store,
+    release: Release,
+    services: list[str] | None,
+    convert: Converter,
+    progress: Progress | None = None,
+    replacing: str | None = None,
 ) -> Added:
-    """One release, in one transaction: unchanged services recorded by digest, changed ones converted."""
+    """One release, in one transaction: unchanged services recorded by digest, changed ones converted;
+    ``replacing``: the older version of the same day the store holds, forgotten in the same transaction."""
     started = time.monotonic()
     day, source = release.date.isoformat(), release.wheel.name
     wanted = sorted(release.digests) if services is None else [s for s in services if s in release.digests]
@@ -191,11 +232,14 @@ def store_release(
     kept = Prepared([page for page in known.values() if page is not None], [])
     pages = [kept, *converting, *convert(release, missed, learned, parallel=False)]
     with store.transaction():
+        if replacing is not None:
+            for older in {p.source for p in store.pages() if p.release == day and wheel_version(p.source) == replacing}:
+                store.drop_complete_source(day, older, None if services is None else wanted)
         store_prepared(store, pages)
         if services is None:
             store.put_coverage(day, source)
     return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
-                 time.monotonic() - started)  # fmt: skip
+                 time.monotonic() - started, replacing)  # fmt: skip
 
 
 def biggest_first(wheel: Path, services: list[str]) -> list[str]:

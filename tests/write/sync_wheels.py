@@ -42,8 +42,9 @@ def changed_at(service: str, version: str) -> bool:
     return any((HISTORY / folder / service / f"{version}.json.gz").exists() for folder in FOLDERS)
 
 
-def build_wheel(folder: Path, version: str) -> Path:
-    year, month, day = (int(p) for p in DATES[version].split("-"))
+def build_wheel(folder: Path, version: str, date: str | None = None) -> Path:
+    """``version``'s wheel, its files dated ``date`` (default: its real release day)."""
+    year, month, day = (int(p) for p in (date or DATES[version]).split("-"))
     stamp = (year, month, day, 12, 0, 0)
     path = folder / f"botocore-{version}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as wheel:

@@ -25,7 +25,7 @@ from changelog_tracker.cli import main
 from changelog_tracker.rules.judge import diff
 from tests.helpers import store_answers
 from tests.independent import canonical_ops, diff_ops, edits_of
-from tests.write.sync_wheels import DATES, MANIFEST, build_wheels, changed_at, committed, versions
+from tests.write.sync_wheels import DATES, MANIFEST, build_wheel, build_wheels, changed_at, committed, versions
 
 FIRST, LAST = "1.42.55", "1.42.65"
 RANGE = versions(FIRST, LAST)
@@ -151,6 +151,40 @@ def test_without_since_sync_goes_on_from_the_newest_release_held(wheels: Path, t
     result = run(db, "sync", "--find-links", wheels, "--service", "ecs", "--format", "json")
     assert result.exit_code == 0, result.output
     assert [a["version"] for a in json.loads(result.stdout)["added"]] == ["1.42.63", "1.42.64", "1.42.65"]
+
+
+@pytest.fixture(scope="module")
+def same_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """1.42.59, then 1.42.60 and 1.42.61 both dated 1.42.60's day (botocore often ships twice a day;
+    1.42.61 changes opensearch); and the reference: 1.42.59 and that day's 1.42.61 only."""
+    both, reference = tmp_path_factory.mktemp("both"), tmp_path_factory.mktemp("reference")
+    for folder in (both, reference):
+        build_wheel(folder, "1.42.59")
+        build_wheel(folder, "1.42.61", DATES["1.42.60"])
+    build_wheel(both, "1.42.60")
+    return both, reference
+
+
+def test_a_days_release_is_its_newest_version(same_day: tuple[Path, Path], tmp_path: Path) -> None:
+    """Found syncing a year of real releases: 1.43.21 and 1.43.22 are both 2026-06-03, and disagree."""
+    both, reference = same_day
+    expected = tmp_path / "reference.db"
+    assert run(expected, "sync", "--find-links", reference, "--since", "1.42.59").exit_code == 0
+    at_once, in_turns = tmp_path / "at-once.db", tmp_path / "in-turns.db"
+    result = run(at_once, "sync", "--find-links", both, "--since", "1.42.59", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [a["version"] for a in report["added"]] == ["1.42.59", "1.42.61"] and report["superseded"] == ["1.42.60"]
+    assert run(in_turns, "sync", "--find-links", both, "--since", "1.42.59", "--until", "1.42.60").exit_code == 0
+    result = run(in_turns, "sync", "--find-links", both, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [added] = json.loads(result.stdout)["added"]
+    assert (added["version"], added["replaced"]) == ("1.42.61", "1.42.60")
+    assert store_answers(at_once) == store_answers(in_turns) == store_answers(expected)
+    again = run(in_turns, "sync", "--find-links", both, "--since", "1.42.59", "--format", "json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["added"] == [], again.output
+    with Store(in_turns) as store:
+        assert store.releases() == [DATES["1.42.59"], DATES["1.42.60"]]
 
 
 @pytest.mark.parametrize(
