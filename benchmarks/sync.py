@@ -189,6 +189,11 @@ def main() -> None:
             print(f"(b) {len(added)} following releases: mean {statistics.mean(each):.2f} s, max {max(each):.2f} s"
                   f" ({changed:.1f} services changed on average); whole process {whole / len(added):.2f} s"
                   f" a release (target <= 2 s)")  # fmt: skip
+            slowest = sorted(added, key=lambda a: -a["seconds"])[:3]
+            print("    slowest: " + ", ".join(f"{a['version']} {a['seconds']:.2f} s ({len(a['changed'])} changed)"
+                                           for a in slowest))  # fmt: skip
+            if "superseded" in out:
+                print(f"    superseded by a newer release of the same day: {json.loads(out)['superseded']}")
             year = first + (YEAR - 1) * whole / len(added)
             print(f"    a year ({YEAR} releases): {year / 60:.1f} min (goal < 10 min)")
         size = store.stat().st_size

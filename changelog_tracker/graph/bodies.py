@@ -25,11 +25,12 @@ from pathlib import Path
 import zstandard
 
 DICTIONARY = Path(__file__).with_name("bodies.zdict")
-# Measured on a first release's 69 MB of bodies: packs of 64 KB / 256 KB / 1 MB at level 9 make
-# 13.5 / 12.3 / 11.8 MB, and a read decompresses a whole pack (0.1 / 0.3 / 1.1 ms); level 3 makes
-# 14.1 MB at 256 KB in a third of level 9's time (1.25 s on one core).
+# Measured on a first release's 69 MB of bodies: packs of 64 KB / 256 KB / 1 MB at level 3 make
+# 15.2 / 14.1 / 13.6 MB, and a read decompresses a whole pack (0.1 / 0.3 / 1.1 ms). Level 9 makes
+# 12.3 MB at 256 KB in three times level 3's time (1.25 s against 0.45 s on one core): packing is the
+# writer's serial share, after the workers, and a year of releases is 2% of their models either way.
 PACK_BYTES = 256 * 1024
-LEVEL = 9
+LEVEL = 3
 SEPARATOR = b"\0"
 _FORMAT = zstandard.FORMAT_ZSTD1_MAGICLESS  # no 4-byte magic number on every pack
 _HEX = re.compile("(?:[0-9a-f]{2})*")
