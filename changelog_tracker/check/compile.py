@@ -122,6 +122,7 @@ class Compiler:
             if hit is None:
                 hit = self._overlays[(id(shape), id(traits))] = (shape, traits, self._constrained(shape, traits))
             found = hit[2]
+        self._generator.hot(found)
         self._generator.flush()
         return found.check
 
