@@ -122,6 +122,7 @@ class Compiler:
             if hit is None:
                 hit = self._overlays[(id(shape), id(traits))] = (shape, traits, self._constrained(shape, traits))
             found = hit[2]
+        self._generator.hot(found)
         self._generator.flush()
         return found.check
 
@@ -358,7 +359,17 @@ def compiler(mode: str) -> Compiler:
 def validate(shape: Shape, payload: Any, mode: str = "strict", traits: Overlay | None = None) -> list[Error]:
     """Every error of ``payload`` against ``shape`` (an operation's input), in a stable order;
     ``traits``: the operation's overlay (``Operation.traits``, ``Store.traits``), None where unknown."""
-    if shape == CUT_SIDE:
-        return [Error("", UNCHECKABLE, "the page cut this request's syntax: the payload cannot be checked")]
-    found = compiler(mode)(shape, traits)(payload)
+    hit = _VALIDATORS.get((mode, id(shape), id(traits)))  # a batch's every payload after the first: one lookup
+    if hit is None:
+        if shape == CUT_SIDE:
+            return [Error("", UNCHECKABLE, "the page cut this request's syntax: the payload cannot be checked")]
+        if len(_VALIDATORS) >= _VALIDATORS_KEPT:
+            _VALIDATORS.clear()
+        hit = _VALIDATORS[(mode, id(shape), id(traits))] = (shape, traits, compiler(mode)(shape, traits))
+    found = hit[2](payload)
     return [render(raw) for raw in found] if found else []
+
+
+# (mode, shape id, overlay id) -> (both kept alive, the validator); the compilers' caches are the source
+_VALIDATORS: dict[tuple[str, int, int], tuple[Shape, Overlay | None, Check]] = {}
+_VALIDATORS_KEPT = 1024

@@ -6,13 +6,21 @@ counts the members found to know there is no unknown key. It builds no error: at
 returns its node's ``report`` (the interpreted check, errors in payload order), handing over the
 errors a member's function found so they are not sought twice.
 
+An operation's input (``hot``) gets a second function with its container members written inline, up
+to a budget, so a valid payload makes few calls; a doubt there hands the inner report's errors to
+each enclosing report in turn, exactly as the nested functions' returns would.
+
 Page and model strings never become code: a member name is only ever a ``repr()``'d constant (a
-dict key), every other value (enum values, bounds, types, the reports) a namespace entry named by a
-counter. Only this module's own text is compiled.
+dict key), a length or size bound an ``int()`` written as a literal, every other value (enum values,
+value bounds, types, the reports) a namespace entry named by a counter. Only this module's own text
+is compiled.
 """
 
 from __future__ import annotations
 
+import math
+import sys
+from collections.abc import Callable
 from typing import Any
 
 from .nodes import Entry, ListNode, MapNode, Node, StructureNode, accept
@@ -28,11 +36,21 @@ class Generator:
         self._namespace: dict[str, Any] = {"__builtins__": {"type": type, "len": len, "dict": dict, "list": list}}
         self._constants: dict[int, str] = {}  # id -> name (the namespace keeps the object alive)
         self._pending: list[tuple[Entry, Node]] = []
+        self._hot: dict[int, tuple[Entry, str]] = {}  # id -> (entry kept alive, its inlined function's name)
+        self._hot_pending: list[tuple[Entry, str]] = []
+        self._hot_left = 0  # members the inlined functions of this flush may still write
+        self._inlining = False  # writing an inlined function (its children past the budget: theirs)
 
     def add(self, entry: Entry, node: Node) -> None:
         """A container's entry: its ``check`` stays the node's report until the next ``flush``."""
         self.name(entry)
         self._pending.append((entry, node))
+
+    def hot(self, entry: Entry) -> None:
+        """An entry called from outside (an operation's input): at the next ``flush`` its ``check``
+        becomes a function with its children written inline (see ``_container``)."""
+        if entry.node is not None:
+            self._hot_name(entry)
 
     def name(self, entry: Entry) -> str:
         """The name of an entry's check in the generated code."""
@@ -42,13 +60,30 @@ class Generator:
         return entry.name
 
     def flush(self) -> None:
-        if not self._pending:
+        if not self._pending and not self._hot_pending:
             return
         pending, self._pending = self._pending, []
-        source = "\n".join(line for entry, node in pending for line in self._function(entry, node))
-        exec(compile(source, "<check>", "exec"), self._namespace)  # our text; page strings are repr()'d constants
+        source = [line for entry, node in pending for line in self._function(entry, node, self.name(entry), 0)]
+        hot, self._hot_left, self._inlining = [], _HOT_LIMIT, True
+        while self._hot_pending:  # an inlined function's children past its budget get theirs, while the limit lasts
+            entry, name = self._hot_pending.pop()
+            assert entry.node is not None
+            hot.append((entry, name))
+            source += self._function(entry, entry.node, name, _BUDGET)
+        self._inlining = False
+        exec(compile("\n".join(source), "<check>", "exec"), self._namespace)  # our text; page strings are repr()'d
         for entry, _node in pending:
             entry.check = self._namespace[self.name(entry)]
+        for entry, name in hot:
+            entry.check = self._namespace[name]
+
+    def _hot_name(self, entry: Entry) -> str:
+        found = self._hot.get(id(entry))
+        if found is None:
+            found = self._hot[id(entry)] = (entry, f"h{len(self._namespace)}")
+            self._namespace[found[1]] = entry.check
+            self._hot_pending.append(found)
+        return found[1]
 
     def _constant(self, value: Any) -> str:
         name = self._constants.get(id(value))
@@ -57,58 +92,95 @@ class Generator:
             self._namespace[name] = value
         return name
 
-    def _function(self, entry: Entry, node: Node) -> list[str]:
+    def _function(self, entry: Entry, node: Node, name: str, budget: int) -> list[str]:
+        """``entry``'s function: its children's functions called, or (``budget``, in members) written inline."""
+        body = self._container(node, "value", 0, lambda errors: [f"return {errors}"], [budget])
+        return [f"def {name}(value):", *_indented(body), _INDENT + "return None"]
+
+    def _container(self, node: Node, value: str, depth: int, fail: Fail, budget: list[int]) -> list[str]:
+        """Lines that fall through when ``value`` passes ``node`` and else run ``fail`` of its errors (the
+        reports' expression). A container child is written inline while ``budget`` (lines) lasts: its
+        failure is its report's errors handed to the parent's report, as its function's return would be."""
         report = self._constant(node.report)
         if isinstance(node, StructureNode):
-            body = self._structure(node, report)
+            lines = self._structure(node, report, value, depth, fail, budget)
         elif isinstance(node, ListNode):
-            body = self._list(node, report)
+            lines = self._list(node, report, value, depth, fail, budget)
         else:
-            body = self._map(node, report)
-        return [f"def {self.name(entry)}(value):", *_indented(body)]
+            lines = self._map(node, report, value, depth, fail, budget)
+        return lines
 
-    def _structure(self, node: StructureNode, report: str) -> list[str]:
-        union = " or len(value) != 1" if node.union else ""
-        lines = [f"if type(value) is not dict{union}:", f"    return {report}(value)"]
+    def _structure(
+        self, node: StructureNode, report: str, value: str, depth: int, fail: Fail, budget: list[int]
+    ) -> list[str]:
+        union = f" or len({value}) != 1" if node.union else ""
+        lines = [f"if type({value}) is not dict{union}:", *_indented(fail(f"{report}({value})"))]
         if not node.members:
-            return [*lines, "if value:", f"    return {report}(value)", "return None"]
-        lines.append("n = 0")
+            return [*lines, f"if {value}:", *_indented(fail(f"{report}({value})"))]
+        n, x = f"n{depth}", f"x{depth}"
+        lines.append(f"{n} = 0")
         for i, (name, member) in enumerate(node.members.items()):  # the first i members are valid
             key = repr(name)  # a page's string, as a constant
-            lines += [f"if {key} in value:", "    n += 1"]
-            lines += _indented(self._member(member, f"value[{key}]", f"{report}(value, {i}, {key}, found)"))
+
+            def failed(errors: str, i: int = i, key: str = key) -> list[str]:
+                return fail(f"{report}({value}, {i}, {key}, {errors})")
+
+            lines += [f"if {key} in {value}:", f"    {n} += 1"]
+            lines += _indented(self._member(member, f"{value}[{key}]", x, depth, failed, budget))
             if name in node.needed:
-                lines += ["else:", f"    return {report}(value, {i})"]
-        return [*lines, "if n != len(value):", f"    return {report}(value, {len(node.members)})", "return None"]
+                lines += ["else:", *_indented(fail(f"{report}({value}, {i})"))]
+        return [*lines, f"if {n} != len({value}):", *_indented(fail(f"{report}({value}, {len(node.members)})"))]
 
-    def _list(self, node: ListNode, report: str) -> list[str]:
-        lines = [f"if type(value) is not list{self._sizes(node.sizes)}:", f"    return {report}(value)"]
-        body = self._member(node.member, "item", f"{report}(value, item, found)")
-        if body != ["pass"]:
-            lines += ["for item in value:", *_indented(body)]
-        return [*lines, "return None"]
+    def _list(self, node: ListNode, report: str, value: str, depth: int, fail: Fail, budget: list[int]) -> list[str]:
+        sizes = self._sizes(node.sizes, value)
+        lines = [f"if type({value}) is not list{sizes}:", *_indented(fail(f"{report}({value})"))]
+        item = f"i{depth}"
 
-    def _map(self, node: MapNode, report: str) -> list[str]:
-        lines = [f"if type(value) is not dict{self._sizes(node.sizes)}:", f"    return {report}(value)"]
-        keys = self._member(node.keys, "key", f"{report}(value)")
-        values = self._member(node.member, "item", f"{report}(value, key, found)")
-        body = [line for part in (keys, values) if part != ["pass"] for line in part]
+        def failed(errors: str) -> list[str]:
+            return fail(f"{report}({value}, {item}, {errors})")
+
+        body = self._member(node.member, item, item, depth, failed, budget)
         if body:
-            lines += ["for key, item in value.items():", *_indented(body)]
-        return [*lines, "return None"]
+            lines += [f"for {item} in {value}:", *_indented(body)]
+        return lines
 
-    def _sizes(self, sizes: range | None) -> str:
-        return "" if sizes is None else f" or len(value) not in {self._constant(sizes)}"
+    def _map(self, node: MapNode, report: str, value: str, depth: int, fail: Fail, budget: list[int]) -> list[str]:
+        sizes = self._sizes(node.sizes, value)
+        lines = [f"if type({value}) is not dict{sizes}:", *_indented(fail(f"{report}({value})"))]
+        key, item = f"k{depth}", f"i{depth}"
 
-    def _member(self, entry: Entry, value: str, failed: str) -> list[str]:
-        """Lines that return ``failed`` (with ``found``, the errors) when ``value`` does not pass ``entry``."""
+        def failed(errors: str) -> list[str]:
+            return fail(f"{report}({value}, {key}, {errors})")
+
+        keys = self._member(node.keys, key, key, depth, lambda _errors: fail(f"{report}({value})"), budget)
+        body = keys + self._member(node.member, item, item, depth, failed, budget)
+        if body:
+            lines += [f"for {key}, {item} in {value}.items():", *_indented(body)]
+        return lines
+
+    def _sizes(self, sizes: range | None, value: str) -> str:
+        test = "" if sizes is None else _within(sizes, value)
+        return f" or not ({test})" if test else ""
+
+    def _member(self, entry: Entry, value: str, x: str, depth: int, fail: Fail, budget: list[int]) -> list[str]:
+        """Lines that run ``fail`` (of ``found``, the errors) when ``value`` does not pass ``entry``; ``x``:
+        the variable it is kept in (the value itself where that is a variable)."""
         if entry.check is accept:
-            return ["pass"]
-        call = [f"found = {self.name(entry)}(x)", "if found:", f"    return {failed}"]
-        test = self._test(entry, "x")
+            return []
+        node, budget[0] = entry.node, budget[0] - 1
+        if node is not None and budget[0] > 0 and depth < _DEPTH:
+            self._hot_left -= 1
+            load = [] if x == value else [f"{x} = {value}"]
+            return [*load, *self._container(node, x, depth + 1, fail, budget)]
+        name = self.name(entry)
+        if node is not None and self._inlining and self._hot_left > 0:
+            name = self._hot_name(entry)
+        call = [f"found = {name}({x})", "if found:", *_indented(fail("found"))]
+        test = self._test(entry, x)
         if test is None:
-            return [f"found = {self.name(entry)}({value})", "if found:", f"    return {failed}"]
-        return [f"x = {value}", f"if not ({test}):", *_indented(call)]
+            return [f"found = {name}({value})", "if found:", *_indented(fail("found"))]
+        load = [] if x == value else [f"{x} = {value}"]
+        return [*load, f"if not ({test}):", *_indented(call)]
 
     def _test(self, entry: Entry, x: str) -> str | None:
         """The entry's inline test of variable ``x`` as an expression, None where it has none."""
@@ -120,12 +192,39 @@ class Generator:
             parts = [f"type({x}) in {self._constant(entry.types)}"]
         if entry.values is not None:
             parts.append(f"{x} in {self._constant(entry.values)}")
-        if entry.sized is not None:
-            parts.append(f"len({x}) in {self._constant(entry.sized)}")
+        if entry.sized is not None and _within(entry.sized, x):
+            parts.append(_within(entry.sized, x))
         if entry.span is not None:
             low, high = entry.span
-            parts.append(f"{self._constant(low)} <= {x} <= {self._constant(high)}")
+            parts.append(self._span(low, high, x))
         return " and ".join(parts)
+
+    def _span(self, low: float, high: float, x: str) -> str:
+        """``low <= x <= high`` without an infinite side (NaN still fails: one side always remains)."""
+        if low == -math.inf and high != math.inf:
+            return f"{x} <= {self._constant(high)}"
+        if high == math.inf and low != -math.inf:
+            return f"{self._constant(low)} <= {x}"
+        return f"{self._constant(low)} <= {x} <= {self._constant(high)}"
+
+
+Fail = Callable[[str], list[str]]  # the lines that hand a report's errors (an expression) up
+_BUDGET = 150  # members of children written inline into one function
+_HOT_LIMIT = 3000  # members written inline per flush (beyond, children's plain functions are called)
+_DEPTH = 12  # containers nested inline (Python allows 20 nested loops, 100 indents)
+
+
+def _within(sizes: range, x: str) -> str:
+    """``len(x) in sizes`` as integer comparisons, "" where every size is in (``sizes``: a step-1 range of
+    our ints; ``x``: a string, list or dict, so its truth is its being non-empty)."""
+    low, high, parts = int(sizes.start), sizes.stop - 1, []
+    if low == 1:
+        parts.append(x)
+    elif low > 1:
+        parts.append(f"{low} <= len({x})")
+    if high < sys.maxsize - 1:
+        parts.append(f"len({x}) <= {int(high)}")
+    return " and ".join(parts)
 
 
 def _indented(lines: list[str]) -> list[str]:
