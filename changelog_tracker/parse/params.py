@@ -202,15 +202,39 @@ def read_cells(
     return cells
 
 
+# Rebuilt shapes, interned by content (name, flag, text and the interned children's ids): a page's
+# methods share sub-structures with the same documentation (tags, filters, common responses), so
+# one object stands for each, and the encoder, which memoizes by identity, encodes it once.
+# A key (its class first) names only objects its value keeps alive, so an id in it is never reused.
+_INTERNED: dict[tuple[object, ...], Member | Shape] = {}
+_MAX_INTERNED = 400_000  # bounds that memory (a whole release holds fewer); past it, no more are added
+
+
 def apply_cells(structure: Structure, cells: Iterator[Cell], lines: list[str], required: bool) -> Structure:
     """Rebuild ``structure`` with each member's [REQUIRED] flag and text, in slot order."""
     members = []
+    interned = _INTERNED
     for member in structure.members:
         cell = next(cells)
-        shape = _apply_children(member.shape, cells, lines, required)
+        shape = member.shape
+        if type(shape) is not Scalar:
+            shape = _apply_children(shape, cells, lines, required)
         flag = cell.required if required else False
-        members.append(Member(member.name, shape, flag, cell.text(lines)))
-    return Structure(tuple(members), structure.event_stream, structure.union)
+        text = cell.text(lines)
+        key: tuple[object, ...] = (Member, member.name, id(shape), flag, text)
+        found = interned.get(key)
+        if found is None:
+            found = Member(member.name, shape, flag, text)
+            if len(interned) < _MAX_INTERNED:
+                interned[key] = found
+        members.append(found)
+    whole = (Structure, structure.event_stream, structure.union, *map(id, members))
+    rebuilt = interned.get(whole)
+    if rebuilt is None:
+        rebuilt = Structure(tuple(members), structure.event_stream, structure.union)  # type: ignore[arg-type]
+        if len(interned) < _MAX_INTERNED:
+            interned[whole] = rebuilt
+    return rebuilt  # type: ignore[return-value]
 
 
 def _apply_children(shape: Shape, cells: Iterator[Cell], lines: list[str], required: bool) -> Shape:
@@ -218,10 +242,24 @@ def _apply_children(shape: Shape, cells: Iterator[Cell], lines: list[str], requi
         return apply_cells(shape, cells, lines, required)
     if isinstance(shape, ListShape):
         next(cells)
-        return ListShape(_apply_children(shape.member, cells, lines, required))
+        member = _apply_children(shape.member, cells, lines, required)
+        key: tuple[object, ...] = (ListShape, id(member))
+        found = _INTERNED.get(key)
+        if found is None:
+            found = ListShape(member)
+            if len(_INTERNED) < _MAX_INTERNED:
+                _INTERNED[key] = found
+        return found  # type: ignore[return-value]
     if isinstance(shape, MapShape):
         next(cells), next(cells)
-        return MapShape(shape.key, _apply_children(shape.value, cells, lines, required))
+        value = _apply_children(shape.value, cells, lines, required)
+        key = (MapShape, id(shape.key), id(value))
+        found = _INTERNED.get(key)
+        if found is None:
+            found = MapShape(shape.key, value)
+            if len(_INTERNED) < _MAX_INTERNED:
+                _INTERNED[key] = found
+        return found  # type: ignore[return-value]
     return shape
 
 
