@@ -211,13 +211,14 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
     if pairs and pairs[0][0][:1] == _ARG:
         return _Args((name, _value(value)) for name, value in pairs)
     if len(pairs) == 1 and pairs[0][0] == "string":
-        return MapShape(STRING, _value(pairs[0][1]))  # maps are always written {'string': value}
+        return _interned((MapShape, id(value := _value(pairs[0][1]))), MapShape, STRING, value)  # {'string': value}
     members, known = [], _SCALAR_MEMBERS
     for name, value in pairs:
         if name == SDK_UNKNOWN_MEMBER:
             continue
         if type(value) is not str:
-            members.append(Member(name, _value(value)))
+            shape = _value(value)
+            members.append(_interned((Member, name, id(shape)), Member, name, shape))
             continue
         # Most members are a scalar ('Name': 'string'), and frozen: one object per name and value.
         member = known.get((name, value))
@@ -226,7 +227,22 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
             if len(known) < _KNOWN_MEMBERS:
                 known[name, value] = member
         members.append(member)
-    return Structure(tuple(members))
+    return _interned((Structure, *map(id, members)), Structure, tuple(members))
+
+
+# Sub-shapes interned by their parts (class first, then the interned parts' ids: a key names only
+# objects its value keeps alive): the blocks of a service repeat sub-structures (tags, filters), and
+# what is computed per shape object (parse/params.py's slots) is then computed once for each.
+_NODES: dict[tuple[object, ...], Any] = {}
+
+
+def _interned(key: tuple[object, ...], make: Callable[..., Any], *parts: Any) -> Any:
+    found = _NODES.get(key)
+    if found is None:
+        found = make(*parts)
+        if len(_NODES) < _KNOWN_MEMBERS:
+            _NODES[key] = found
+    return found
 
 
 def _value(value: Any) -> Shape:
@@ -245,7 +261,8 @@ def _value(value: Any) -> Shape:
         return shape
     if type(value) is list and len(value) == 2:
         if type(value[1]) is int and value[1] == 0:
-            return ListShape(_value(value[0]))
+            member = _value(value[0])
+            return _interned((ListShape, id(member)), ListShape, member)  # type: ignore[no-any-return]
         if value[0] == _STREAM and isinstance(value[1], (Structure, MapShape)):
             body = value[1]
             return Structure(body.members if isinstance(body, Structure) else (), event_stream=True)

@@ -123,14 +123,29 @@ for _response in (False, True):
     )
 
 
+# Each structure's slots, by identity (the fast path interns sub-structures: a service's blocks
+# repeat them), the structure kept alive so that its id stays its own.
+_SLOTS: dict[tuple[int, bool, bool], tuple[Structure, tuple[Slot, ...]]] = {}
+_KNOWN_SLOTS = 100_000  # bounds that memory; past it, slots are computed each time
+
+
 def slots(structure: Structure, response: bool, top: bool, out: list[Slot] | None = None) -> list[Slot]:
     """Every header the page must show for these members, in page order."""
     out = [] if out is None else out
+    key = (id(structure), response, top)
+    known = _SLOTS.get(key)
+    if known is not None:
+        out += known[1]
+        return out
+    found: list[Slot] = []
     for member in structure.members:
         shape = member.shape
-        out.append(slot(member.name, page_types(shape, response), top))
+        found.append(slot(member.name, page_types(shape, response), top))
         if type(shape) is not Scalar:
-            _child_slots(shape, response, out)
+            _child_slots(shape, response, found)
+    if len(_SLOTS) < _KNOWN_SLOTS:
+        _SLOTS[key] = (structure, tuple(found))
+    out += found
     return out
 
 
@@ -189,9 +204,16 @@ def read_cells(
         found = None  # the next header, read once: it is this loop's stop and the next slot's start
         if nxt is None:
             i = end
-        else:
+        elif nxt.top:
             read = nxt.read
             while i < end and (found := read(lines[i])) is None:
+                i += 1
+        else:  # what Slot.read tries first, here: most description lines stop at it, without a call
+            read, opener = nxt.read, nxt.opener
+            while i < end:
+                line = lines[i]
+                if line.startswith(opener) and (found := read(line)) is not None:
+                    break
                 i += 1
         if nxt is not None and i == end:
             # The next header never came: say so where it should have been, not at the end.
