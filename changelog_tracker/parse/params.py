@@ -24,6 +24,7 @@ _INLINE_REQUIRED = REQUIRED + " "
 _ROLE = re.compile(r":[\w:.+-]+:`(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")
 _LETTERS = re.compile(r"[^A-Za-z]+")
 _RESPELLED = frozenset(":.~")  # how a type name other renderers write can start
+_KNOWN_HEADERS = 16  # bare header lines kept per slot (its types, respelled, with or without the flag)
 
 
 def page_type(written: str) -> str:
@@ -58,10 +59,13 @@ class Slot:
     top: bool
     prefix: str = field(init=False)  # what a nested header starts with: "name " or nothing
     opener: str = field(init=False)  # and with its type's bracket: "name (" or "("
+    # Bare header lines read before ("Name (string) --"): a few per slot, met on every page.
+    known: dict[str, tuple[bool | None, str]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefix", "" if self.name is None else f"{self.name} ")
         object.__setattr__(self, "opener", f"{self.prefix}(")
+        object.__setattr__(self, "known", {})
 
     def read(self, line: str) -> tuple[bool | None, str] | None:
         """None if ``line`` is not this header, else (whether it says [REQUIRED], None where
@@ -73,6 +77,16 @@ class Slot:
             return (False, "") if known else None
         if not line.startswith(self.opener):  # most description lines stop here
             return None
+        found = self.known.get(line)
+        if found is not None:
+            return found
+        found = self._header(line)
+        if found is not None and not found[1] and len(self.known) < _KNOWN_HEADERS:
+            self.known[line] = found  # no text after it: the line names only the slot's own header
+        return found
+
+    def _header(self, line: str) -> tuple[bool | None, str] | None:
+        types = self.types
         match = _ANY_TYPE.fullmatch(line, len(self.prefix))
         if match is None or (types and match.group(1) not in types and page_type(match.group(1)) not in types):
             return None
