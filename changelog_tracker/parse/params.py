@@ -43,7 +43,8 @@ def damaged_flag(text: str) -> bool:
     """``text`` stands where botocore writes ``[REQUIRED]`` or a description, and is neither:
     a bracketed word close to REQUIRED (``[REQUIRD]``, ``[REQUIRED``, ``REQUIRED]``). Reading
     it as a description would silently make the member optional."""
-    word = text.split(" ", 1)[0]
+    cut = text.find(" ")  # not split: text is often a whole description (one-line layout)
+    word = text if cut < 0 else text[:cut]
     if word == REQUIRED or ("[" not in word and "]" not in word):
         return False
     letters = _LETTERS.sub("", word).upper()
@@ -88,12 +89,14 @@ class Slot:
     def _header(self, line: str) -> tuple[bool | None, str] | None:
         types = self.types
         match = _ANY_TYPE.fullmatch(line, len(self.prefix))
-        if match is None or (types and match.group(1) not in types and page_type(match.group(1)) not in types):
+        if match is None:
             return None
-        inline = match.group(3) or ""
-        if match.group(2) is None and inline and damaged_flag(inline):
+        kind, flag, inline = match.groups("")
+        if types and kind not in types and page_type(kind) not in types:
+            return None
+        if not flag and inline and damaged_flag(inline):
             return None, inline
-        return match.group(2) is not None, inline
+        return bool(flag), inline
 
     def expected(self) -> str:
         kind = "|".join(sorted(self.types)) or "TYPE"
