@@ -221,6 +221,14 @@ def read_cells(
         found = None  # the next header, read once: it is this loop's stop and the next slot's start
         if nxt is None:
             i = end
+        elif nxt.top and nxt.types:  # Slot.read of a top-level header, inline: every description line is tried
+            types = nxt.types
+            while i < end:
+                line = lines[i]
+                if line in types or (line[:1] in _RESPELLED and page_type(line) in types):
+                    found = (False, "")
+                    break
+                i += 1
         elif nxt.top:
             read = nxt.read
             while i < end and (found := read(lines[i])) is None:
@@ -259,7 +267,11 @@ def apply_cells(structure: Structure, cells: Iterator[Cell], lines: list[str], r
         if type(shape) is not Scalar:
             shape = _apply_children(shape, cells, lines, required)
         flag = cell.required if required else False
-        text = cell.text(lines)
+        start, end = cell.doc_start, cell.doc_end  # Cell.text, inline (once per member of a page)
+        if cell.inline:
+            text = " ".join([cell.inline, *lines[start:end]])
+        else:
+            text = lines[start] if end - start == 1 else " ".join(lines[start:end])
         key: tuple[object, ...] = (Member, member.name, id(shape), flag, text)
         found = interned.get(key)
         if found is None:
