@@ -89,6 +89,7 @@ _SHAPES: dict[str, Shape] = {f"\x02{kind}": shape for kind, shape in TERMINAL_SH
 
 _SCALAR_MEMBERS: dict[tuple[str, str], Member] = {}
 _KNOWN_MEMBERS = 200_000  # bounds that memory (a whole release holds fewer)
+_ENUMS: dict[str, Scalar] = {}  # by its JSON string here (the same bound)
 
 
 class _Refused(Exception):
@@ -99,6 +100,14 @@ class _Args(tuple[tuple[str, Any], ...]):
     """A request's arguments (a JSON object of marked names): only valid as the whole request."""
 
 
+# Answers by block text (shapes are immutable): the methods of a service repeat whole blocks (a
+# response many operations return, the same arguments under another name), and pages of one
+# service repeat them across releases. An answer depends on the text alone.
+_REQUESTS: dict[str, Structure | None] = {}  # by the text between the request's parentheses
+_RESPONSES: dict[str, Shape | None] = {}
+_KNOWN_CHARS = [32_000_000]  # what the kept blocks may still hold (bounds that memory): then no more are kept
+
+
 def fast_request(text: str) -> tuple[str, Structure] | None:
     """``parse_request``'s answer, or None where the grammar must read the block."""
     head = _REQUEST.match(text)
@@ -106,16 +115,41 @@ def fast_request(text: str) -> tuple[str, Structure] | None:
     if head is None or not body.endswith(")"):
         return None
     inner = body[head.end() : -1]
+    if inner in _REQUESTS:
+        structure = _REQUESTS[inner]
+    else:
+        structure = _arguments(inner)
+        if _keep(inner):
+            _REQUESTS[inner] = structure
+    return None if structure is None else (head[1], structure)
+
+
+def _arguments(inner: str) -> Structure | None:
     if not inner.strip(_WS_CHARS):
-        return head[1], Structure()
+        return Structure()
     found = _read("{" + inner + "}", 1)
     if found is None or not isinstance(found[0], _Args) or len(found[0]) != found[1]:
         return None  # a name with ':' among the arguments, or arguments inside a value
-    return head[1], Structure(tuple(Member(name[1:], shape) for name, shape in found[0]))
+    return Structure(tuple(Member(name[1:], shape) for name, shape in found[0]))
 
 
 def fast_response(text: str) -> Shape | None:
     """``parse_response``'s answer, or None where the grammar must read the block."""
+    if text in _RESPONSES:
+        return _RESPONSES[text]
+    shape = _response(text)
+    if _keep(text):
+        _RESPONSES[text] = shape
+    return shape
+
+
+def _keep(text: str) -> bool:
+    """Whether there is room left to keep the answer for ``text`` (and count it)."""
+    _KNOWN_CHARS[0] -= len(text)
+    return _KNOWN_CHARS[0] >= 0
+
+
+def _response(text: str) -> Shape | None:
     found = _read(text, 0)
     if found is None or found[1]:
         return None
@@ -177,13 +211,14 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
     if pairs and pairs[0][0][:1] == _ARG:
         return _Args((name, _value(value)) for name, value in pairs)
     if len(pairs) == 1 and pairs[0][0] == "string":
-        return MapShape(STRING, _value(pairs[0][1]))  # maps are always written {'string': value}
+        return _interned((MapShape, id(value := _value(pairs[0][1]))), MapShape, STRING, value)  # {'string': value}
     members, known = [], _SCALAR_MEMBERS
     for name, value in pairs:
         if name == SDK_UNKNOWN_MEMBER:
             continue
         if type(value) is not str:
-            members.append(Member(name, _value(value)))
+            shape = _value(value)
+            members.append(_interned((Member, name, id(shape)), Member, name, shape))
             continue
         # Most members are a scalar ('Name': 'string'), and frozen: one object per name and value.
         member = known.get((name, value))
@@ -192,7 +227,22 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
             if len(known) < _KNOWN_MEMBERS:
                 known[name, value] = member
         members.append(member)
-    return Structure(tuple(members))
+    return _interned((Structure, *map(id, members)), Structure, tuple(members))
+
+
+# Sub-shapes interned by their parts (class first, then the interned parts' ids: a key names only
+# objects its value keeps alive): the blocks of a service repeat sub-structures (tags, filters), and
+# what is computed per shape object (parse/params.py's slots) is then computed once for each.
+_NODES: dict[tuple[object, ...], Any] = {}
+
+
+def _interned(key: tuple[object, ...], make: Callable[..., Any], *parts: Any) -> Any:
+    found = _NODES.get(key)
+    if found is None:
+        found = make(*parts)
+        if len(_NODES) < _KNOWN_MEMBERS:
+            _NODES[key] = found
+    return found
 
 
 def _value(value: Any) -> Shape:
@@ -200,12 +250,19 @@ def _value(value: Any) -> Shape:
         shape = _SHAPES.get(value)
         if shape is not None:
             return shape
-        if value[:1] == _ENUM:
-            return Scalar("string", tuple(ENUM_VALUE.findall(value)))
-        return Scalar("string", (value,))  # a lone quoted value other than 'string': a one-value enum
+        shape = _ENUMS.get(value)
+        if shape is None:  # one object per enum (a response repeats its enums): see parse/params.py's interning
+            if value[:1] == _ENUM:
+                shape = Scalar("string", tuple(ENUM_VALUE.findall(value)))
+            else:
+                shape = Scalar("string", (value,))  # a lone quoted value other than 'string': a one-value enum
+            if len(_ENUMS) < _KNOWN_MEMBERS:
+                _ENUMS[value] = shape
+        return shape
     if type(value) is list and len(value) == 2:
         if type(value[1]) is int and value[1] == 0:
-            return ListShape(_value(value[0]))
+            member = _value(value[0])
+            return _interned((ListShape, id(member)), ListShape, member)  # type: ignore[no-any-return]
         if value[0] == _STREAM and isinstance(value[1], (Structure, MapShape)):
             body = value[1]
             return Structure(body.members if isinstance(body, Structure) else (), event_stream=True)

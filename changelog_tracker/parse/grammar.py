@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from lark import Lark
-
 from ..errors import ParseError
 from .lalr import MAX_NESTING, Driver, SyntaxErrorAt, TooDeep
 
@@ -27,7 +25,9 @@ def lalr(name: str, transformer: object, start: list[str]) -> Driver:
     """An LALR parser whose transformer runs while parsing: no parse tree is ever built.
 
     Lark compiles the grammar (its analysis cached on disk by lark: start-up matters for a CLI);
-    our driver runs the tables and calls ``transformer`` (see lalr.py)."""
+    our driver runs the tables and calls ``transformer`` (see lalr.py). Lark loads here, on first use."""
+    from lark import Lark
+
     grammar = Lark(
         grammar_text(name), parser="lalr", lexer="contextual", start=start, maybe_placeholders=False, cache=True
     )

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lark import GrammarError, Lark
-from lark.grammar import Rule
-from lark.parsers.lalr_analysis import Shift
+if TYPE_CHECKING:  # lark loads when a grammar is compiled: pages the fast path reads whole never need it
+    from lark import Lark
+    from lark.grammar import Rule
 
 END = "$END"
 # Deeper bracket nesting is rejected: botocore's deepest syntax block (all 445 services of
@@ -52,6 +52,8 @@ class Driver:
     """Parses text with a compiled lark LALR parser, building values with ``transformer``."""
 
     def __init__(self, lark: Lark, transformer: object) -> None:
+        from lark.parsers.lalr_analysis import Shift
+
         table = lark.parser.parser.parser.parse_table  # the frontend's LALR parser's tables
         self.start_states, self.end_states = table.start_states, table.end_states
         count = max(table.states) + 1
@@ -217,6 +219,8 @@ def _scanner(terminals: list[Any], ignore: Any, candidates: list[Any]) -> Callab
 def _check_no_keywords(terminals: list[Any]) -> None:
     """Lark retypes a literal that a pattern also matches (a keyword among names); this loop does
     not, so a grammar must not need it where both may come."""
+    from lark import GrammarError
+
     for literal in (t for t in terminals if t.pattern.type == "str"):
         for pattern in (t for t in terminals if t.pattern.type == "re"):
             if re.fullmatch(pattern.pattern.to_regexp(), literal.pattern.value):

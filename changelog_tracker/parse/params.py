@@ -24,6 +24,7 @@ _INLINE_REQUIRED = REQUIRED + " "
 _ROLE = re.compile(r":[\w:.+-]+:`(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")
 _LETTERS = re.compile(r"[^A-Za-z]+")
 _RESPELLED = frozenset(":.~")  # how a type name other renderers write can start
+_KNOWN_HEADERS = 16  # bare header lines kept per slot (its types, respelled, with or without the flag)
 
 
 def page_type(written: str) -> str:
@@ -42,7 +43,8 @@ def damaged_flag(text: str) -> bool:
     """``text`` stands where botocore writes ``[REQUIRED]`` or a description, and is neither:
     a bracketed word close to REQUIRED (``[REQUIRD]``, ``[REQUIRED``, ``REQUIRED]``). Reading
     it as a description would silently make the member optional."""
-    word = text.split(" ", 1)[0]
+    cut = text.find(" ")  # not split: text is often a whole description (one-line layout)
+    word = text if cut < 0 else text[:cut]
     if word == REQUIRED or ("[" not in word and "]" not in word):
         return False
     letters = _LETTERS.sub("", word).upper()
@@ -58,10 +60,13 @@ class Slot:
     top: bool
     prefix: str = field(init=False)  # what a nested header starts with: "name " or nothing
     opener: str = field(init=False)  # and with its type's bracket: "name (" or "("
+    # Bare header lines read before ("Name (string) --"): a few per slot, met on every page.
+    known: dict[str, tuple[bool | None, str]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prefix", "" if self.name is None else f"{self.name} ")
         object.__setattr__(self, "opener", f"{self.prefix}(")
+        object.__setattr__(self, "known", {})
 
     def read(self, line: str) -> tuple[bool | None, str] | None:
         """None if ``line`` is not this header, else (whether it says [REQUIRED], None where
@@ -73,13 +78,25 @@ class Slot:
             return (False, "") if known else None
         if not line.startswith(self.opener):  # most description lines stop here
             return None
+        found = self.known.get(line)
+        if found is not None:
+            return found
+        found = self._header(line)
+        if found is not None and not found[1] and len(self.known) < _KNOWN_HEADERS:
+            self.known[line] = found  # no text after it: the line names only the slot's own header
+        return found
+
+    def _header(self, line: str) -> tuple[bool | None, str] | None:
+        types = self.types
         match = _ANY_TYPE.fullmatch(line, len(self.prefix))
-        if match is None or (types and match.group(1) not in types and page_type(match.group(1)) not in types):
+        if match is None:
             return None
-        inline = match.group(3) or ""
-        if match.group(2) is None and inline and damaged_flag(inline):
+        kind, flag, inline = match.groups("")
+        if types and kind not in types and page_type(kind) not in types:
+            return None
+        if not flag and inline and damaged_flag(inline):
             return None, inline
-        return match.group(2) is not None, inline
+        return bool(flag), inline
 
     def expected(self) -> str:
         kind = "|".join(sorted(self.types)) or "TYPE"
@@ -123,14 +140,29 @@ for _response in (False, True):
     )
 
 
+# Each structure's slots, by identity (the fast path interns sub-structures: a service's blocks
+# repeat them), the structure kept alive so that its id stays its own.
+_SLOTS: dict[tuple[int, bool, bool], tuple[Structure, tuple[Slot, ...]]] = {}
+_KNOWN_SLOTS = 100_000  # bounds that memory; past it, slots are computed each time
+
+
 def slots(structure: Structure, response: bool, top: bool, out: list[Slot] | None = None) -> list[Slot]:
     """Every header the page must show for these members, in page order."""
     out = [] if out is None else out
+    key = (id(structure), response, top)
+    known = _SLOTS.get(key)
+    if known is not None:
+        out += known[1]
+        return out
+    found: list[Slot] = []
     for member in structure.members:
         shape = member.shape
-        out.append(slot(member.name, page_types(shape, response), top))
+        found.append(slot(member.name, page_types(shape, response), top))
         if type(shape) is not Scalar:
-            _child_slots(shape, response, out)
+            _child_slots(shape, response, found)
+    if len(_SLOTS) < _KNOWN_SLOTS:
+        _SLOTS[key] = (structure, tuple(found))
+    out += found
     return out
 
 
@@ -189,9 +221,24 @@ def read_cells(
         found = None  # the next header, read once: it is this loop's stop and the next slot's start
         if nxt is None:
             i = end
-        else:
+        elif nxt.top and nxt.types:  # Slot.read of a top-level header, inline: every description line is tried
+            types = nxt.types
+            while i < end:
+                line = lines[i]
+                if line in types or (line[:1] in _RESPELLED and page_type(line) in types):
+                    found = (False, "")
+                    break
+                i += 1
+        elif nxt.top:
             read = nxt.read
             while i < end and (found := read(lines[i])) is None:
+                i += 1
+        else:  # what Slot.read tries first, here: most description lines stop at it, without a call
+            read, opener = nxt.read, nxt.opener
+            while i < end:
+                line = lines[i]
+                if line.startswith(opener) and (found := read(line)) is not None:
+                    break
                 i += 1
         if nxt is not None and i == end:
             # The next header never came: say so where it should have been, not at the end.
@@ -202,15 +249,43 @@ def read_cells(
     return cells
 
 
+# Rebuilt shapes, interned by content (name, flag, text and the interned children's ids): a page's
+# methods share sub-structures with the same documentation (tags, filters, common responses), so
+# one object stands for each, and the encoder, which memoizes by identity, encodes it once.
+# A key (its class first) names only objects its value keeps alive, so an id in it is never reused.
+_INTERNED: dict[tuple[object, ...], Member | Shape] = {}
+_MAX_INTERNED = 400_000  # bounds that memory (a whole release holds fewer); past it, no more are added
+
+
 def apply_cells(structure: Structure, cells: Iterator[Cell], lines: list[str], required: bool) -> Structure:
     """Rebuild ``structure`` with each member's [REQUIRED] flag and text, in slot order."""
     members = []
+    interned = _INTERNED
     for member in structure.members:
         cell = next(cells)
-        shape = _apply_children(member.shape, cells, lines, required)
+        shape = member.shape
+        if type(shape) is not Scalar:
+            shape = _apply_children(shape, cells, lines, required)
         flag = cell.required if required else False
-        members.append(Member(member.name, shape, flag, cell.text(lines)))
-    return Structure(tuple(members), structure.event_stream, structure.union)
+        start, end = cell.doc_start, cell.doc_end  # Cell.text, inline (once per member of a page)
+        if cell.inline:
+            text = " ".join([cell.inline, *lines[start:end]])
+        else:
+            text = lines[start] if end - start == 1 else " ".join(lines[start:end])
+        key: tuple[object, ...] = (Member, member.name, id(shape), flag, text)
+        found = interned.get(key)
+        if found is None:
+            found = Member(member.name, shape, flag, text)
+            if len(interned) < _MAX_INTERNED:
+                interned[key] = found
+        members.append(found)
+    whole = (Structure, structure.event_stream, structure.union, *map(id, members))
+    rebuilt = interned.get(whole)
+    if rebuilt is None:
+        rebuilt = Structure(tuple(members), structure.event_stream, structure.union)  # type: ignore[arg-type]
+        if len(interned) < _MAX_INTERNED:
+            interned[whole] = rebuilt
+    return rebuilt  # type: ignore[return-value]
 
 
 def _apply_children(shape: Shape, cells: Iterator[Cell], lines: list[str], required: bool) -> Shape:
@@ -218,10 +293,24 @@ def _apply_children(shape: Shape, cells: Iterator[Cell], lines: list[str], requi
         return apply_cells(shape, cells, lines, required)
     if isinstance(shape, ListShape):
         next(cells)
-        return ListShape(_apply_children(shape.member, cells, lines, required))
+        member = _apply_children(shape.member, cells, lines, required)
+        key: tuple[object, ...] = (ListShape, id(member))
+        found = _INTERNED.get(key)
+        if found is None:
+            found = ListShape(member)
+            if len(_INTERNED) < _MAX_INTERNED:
+                _INTERNED[key] = found
+        return found  # type: ignore[return-value]
     if isinstance(shape, MapShape):
         next(cells), next(cells)
-        return MapShape(shape.key, _apply_children(shape.value, cells, lines, required))
+        value = _apply_children(shape.value, cells, lines, required)
+        key = (MapShape, id(shape.key), id(value))
+        found = _INTERNED.get(key)
+        if found is None:
+            found = MapShape(shape.key, value)
+            if len(_INTERNED) < _MAX_INTERNED:
+                _INTERNED[key] = found
+        return found  # type: ignore[return-value]
     return shape
 
 
