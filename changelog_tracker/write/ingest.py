@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ParseError, TrackerError
-from ..graph.bodies import pack_all
 from ..graph.encode import EncodedPage, NodeEncoder, encode_page
 from ..graph.store import Store
 from ..model import Page
@@ -176,15 +175,11 @@ def prepare_all(documents: list[Document], placing: Placing, progress: Progress 
 
 
 def _prepare_job(job: tuple[int, Document, Placing]) -> tuple[int, Prepared | None, Exception | None]:
-    """A worker's document, its bodies packed as stored (as sync's workers do): compressing them was
-    the parent's serial share of a big ingest, after the workers, and packed bodies are less to send."""
     index, document, placing = job
     try:
-        prepared = prepare(document, placing)
+        return index, prepare(document, placing), None
     except Exception as err:  # sent back whole: the parent raises the first in input order
         return index, None, err
-    prepared.pages = [replace(p, nodes=pack_all(p.nodes), blobs=pack_all(p.blobs)) for p in prepared.pages]
-    return index, prepared, None
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
