@@ -354,6 +354,17 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+def _damaged_reads(db: Path, tmp_path: Path) -> list[tuple[list[str], Result]]:
+    """log, show and diff on a damaged store: each answers or is refused, never a traceback."""
+    done = []
+    reads = (["log", "--format", "json"], ["show", SERVICE, "--format", "json"], ["diff", "--from", "2025-01-01"])
+    for command in reads:
+        result = invoke(db, command, tmp_path)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+        done.append((command, result))
+    return done
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_a_damaged_store_answers_or_is_refused_cleanly(
@@ -365,13 +376,7 @@ def test_a_damaged_store_answers_or_is_refused_cleanly(
     damaged[start : start + length] = data.draw(st.binary(min_size=length, max_size=length), label="bytes")
     db = tmp_path / f"damaged-{start}-{length}.db"
     db.write_bytes(bytes(damaged))
-    for command in (
-        ["log", "--format", "json"],
-        ["show", SERVICE, "--format", "json"],
-        ["diff", "--from", "2025-01-01"],
-    ):
-        result = invoke(db, command, tmp_path)
-        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+    for command, result in _damaged_reads(db, tmp_path):
         if result.exit_code != 0:
             assert result.exit_code == 2 and result.output.startswith("error: "), (command, result.output)
             assert result.output.count("\n") == 1 and printable(result.output[:-1]) == result.output[:-1]
@@ -396,13 +401,7 @@ def test_a_damaged_row_is_refused_cleanly(real_store: Path, tmp_path: Path, dama
         connection.execute(damage)
     connection.close()
     refused = 0
-    for command in (
-        ["log", "--format", "json"],
-        ["show", SERVICE, "--format", "json"],
-        ["diff", "--from", "2025-01-01"],
-    ):
-        result = invoke(db, command, tmp_path)
-        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+    for command, result in _damaged_reads(db, tmp_path):
         if result.exit_code != 0:
             assert_refused(result, db, "the store is damaged")
             refused += 1
