@@ -401,7 +401,7 @@ def test_a_damaged_row_is_refused_cleanly(real_store: Path, tmp_path: Path, dama
         connection.execute(damage)
     connection.close()
     refused = 0
-    for command, result in _damaged_reads(db, tmp_path):
+    for _command, result in _damaged_reads(db, tmp_path):
         if result.exit_code != 0:
             assert_refused(result, db, "the store is damaged")
             refused += 1
