@@ -152,15 +152,15 @@ def stored_versions(store: Store, services: Sequence[str] | None) -> set[str]:
 
 
 def held_days(store: Store, services: Sequence[str] | None) -> dict[str, str]:
-    """Day -> the botocore version the store holds whole for it (as ``stored_versions``)."""
+    """Day -> the botocore wheel the store holds whole for it (as ``stored_versions``)."""
     sources = [store.coverage()] if not services else [
         {p.release: p.source for p in store.pages(s) if p.complete} for s in services
     ]  # fmt: skip
     days: dict[str, str] = {}
     for day in set.intersection(*(set(held) for held in sources)) if sources else set():
-        versions = {v for held in sources if (v := wheel_version(held[day]))}
-        if len(versions) == 1:
-            days[day] = versions.pop()
+        wheels = {held[day] for held in sources}
+        if len(wheels) == 1 and wheel_version(wheel := wheels.pop()):
+            days[day] = wheel
     return days
 
 
@@ -173,8 +173,12 @@ def newest_of_each_day(plan: list[Release], held: dict[str, str]) -> list[Releas
             newest[release.date] = release
     return [
         r for r in plan if newest[r.date] is r
-        and (r.date.isoformat() not in held or version_key(r.version) > version_key(held[r.date.isoformat()]))
+        and (r.date.isoformat() not in held or version_key(r.version) > version_key(_version(held[r.date.isoformat()])))
     ]  # fmt: skip
+
+
+def _version(wheel: str) -> str:
+    return wheel_version(wheel) or ""  # held_days keeps only wheels that name one
 
 
 def fetch(releases: Releases, versions: Iterable[str], progress: Progress | None = None) -> list[Release]:
@@ -217,7 +221,8 @@ def store_release(
     replacing: str | None = None,
 ) -> Added:
     """One release, in one transaction: unchanged services recorded by digest, changed ones converted;
-    ``replacing``: the older version of the same day the store holds, forgotten in the same transaction."""
+    ``replacing``: the wheel of an older version of the same day the store holds, forgotten in the same
+    transaction."""
     started = time.monotonic()
     day, source = release.date.isoformat(), release.wheel.name
     wanted = sorted(release.digests) if services is None else [s for s in services if s in release.digests]
@@ -233,13 +238,12 @@ def store_release(
     pages = [kept, *converting, *convert(release, missed, learned, parallel=False)]
     with store.transaction():
         if replacing is not None:
-            for older in {p.source for p in store.pages() if p.release == day and wheel_version(p.source) == replacing}:
-                store.drop_complete_source(day, older, None if services is None else wanted)
+            store.drop_complete_source(day, replacing, None if services is None else wanted)
         store_prepared(store, pages)
         if services is None:
             store.put_coverage(day, source)
     return Added(release.version, day, source, sorted(changed + missed), len(unchanged) - len(missed),
-                 time.monotonic() - started, replacing)  # fmt: skip
+                 time.monotonic() - started, None if replacing is None else _version(replacing))  # fmt: skip
 
 
 def biggest_first(wheel: Path, services: list[str]) -> list[str]:
