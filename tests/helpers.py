@@ -21,7 +21,7 @@ def committed_model(service: str, version: str) -> dict[str, Any]:
     return model
 
 
-def store_answers(db: Path) -> str:
+def store_answers(db: str | Path) -> str:
     """What a store says: log, and every service's operations (JSON) at every release; two stores
     with equal answers are the same to every reader (the crash and resume tests compare these)."""
     from changelog_tracker import Store, log, show
@@ -33,3 +33,10 @@ def store_answers(db: Path) -> str:
             for release in store.releases(service)
         }
         return json.dumps({"log": [e.to_json() for e in log(store)], "show": shown}, sort_keys=True)
+
+
+def dump(store: Any) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Every row of a store, table by table in key order: equal dumps are the same store, whatever its back end."""
+    from changelog_tracker.graph.store import KEYS
+
+    return [(table, list(store.rows(table))) for table in KEYS]

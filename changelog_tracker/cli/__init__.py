@@ -50,7 +50,7 @@ class _Group(click.Group):
             _error(err)
             ctx.exit(err.exit_code)
         except sqlite3.DatabaseError as err:  # met only when reading: the store opened clean
-            _error(_store_trouble(ctx.obj, err))
+            _error(_store_trouble(Path(ctx.obj), err))  # SQLite's: a PostgreSQL store says its own
             ctx.exit(TrackerError.exit_code)
 
 
@@ -80,15 +80,16 @@ def _terminated(signum: int, _frame: object) -> None:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    type=click.Path(path_type=Path),  # the store checks what it is (a folder is refused there)
+    metavar="FILE|URL",  # the store checks what it is (a folder is refused there)
     envvar="CHANGELOG_TRACKER_STORE",
     default=DEFAULT_STORE,
     show_default=True,
-    help="The SQLite store (or $CHANGELOG_TRACKER_STORE).",
+    help="The store: an SQLite file, or a shared PostgreSQL one as postgresql://user@host/db"
+    " (or $CHANGELOG_TRACKER_STORE).",
 )
 @click.version_option(package_name="changelog-tracker")
 @click.pass_context
-def main(ctx: click.Context, store: Path) -> None:
+def main(ctx: click.Context, store: str) -> None:
     """Track AWS API changes from doc drops: what changed in each release, and who it breaks.
 
     \b
@@ -149,12 +150,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], service: str | None, date
     with _open(ctx, create=True) as store, _progress("parsing pages") as progress, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = ingest_paths(store, paths, service=service, date=date, progress=progress)
+        where = store.where  # a URL's password is not shown
     for message in report.warnings:
         click.echo(f"warning: {message}", err=True)
     if report.skipped:
         skipped = len(report.skipped)
         click.echo(f"note: {skipped} pages skipped, no API operation ({_skipped(report.skipped)})", err=True)
-    click.echo(f"{report.pages} pages ({report.new_pages} new), {report.operations} methods -> {ctx.obj}", err=True)
+    click.echo(f"{report.pages} pages ({report.new_pages} new), {report.operations} methods -> {where}", err=True)
 
 
 def _skipped(lines: list[str], shown: int = 3) -> str:
@@ -196,7 +198,8 @@ def baseline(ctx: click.Context, wheel: str | None, date: dt.date | None, servic
 
     with _open(ctx, create=True) as store, _progress("reading models") as progress:
         report = store_baseline(store, wheel or None, date, services or None, progress)
-    click.echo(f"{report.pages} services, {report.operations} operations -> {ctx.obj}", err=True)
+        where = store.where
+    click.echo(f"{report.pages} services, {report.operations} operations -> {where}", err=True)
 
 
 VIEWS = "changelog_tracker.render.views"
@@ -421,5 +424,6 @@ _FEATURE_COMMANDS = {
     "check": "changelog_tracker.cli.check",
     "scan": "changelog_tracker.cli.scan",
     "stubs": "changelog_tracker.cli.stubs",
+    "store": "changelog_tracker.cli.store",
     "sync": "changelog_tracker.cli.sync",
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import Counter
-from pathlib import Path
 
 import click
 
@@ -59,7 +58,7 @@ def check(
     from ..render.views import CHECK_FORMATS
 
     read = read_payloads(payloads, stdin=sys.stdin.buffer.read)
-    with Store(Path(ctx.obj), create=False) as store:
+    with Store(ctx.obj, create=False) as store:
         verdicts = check_payloads(store, service, operation, read, at=at, history=history, mode=mode)
     shown = [v for v in verdicts if v.valid is not True] if quiet else verdicts
     click.echo(CHECK_FORMATS[fmt].write(shown, None), nl=False)

@@ -50,7 +50,7 @@ def stubs(ctx: click.Context, service: str, at: dt.date | None, layout: Layout, 
     that date, with no code change. Its __release__ is the date, its version the botocore version
     (when the store knows it) with the date as local label: 1.42.37+2026.1.30.
     """
-    if not isinstance(ctx.obj, Path):
+    if not isinstance(ctx.obj, str | Path):
         raise TrackerError("no store: run stubs as a changelog-tracker command (--store PATH)")
     from ..graph.store import Store
     from ..query import lookup as queries

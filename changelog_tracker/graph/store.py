@@ -9,8 +9,8 @@ never changes an answer. A complete source stores each service as a content-addr
 (operation -> shapes, documentation, traits), so a release that leaves a service unchanged adds one
 pages row for it; a page's traits overlay is derived when read, from the state before it (traits).
 Nodes and blobs are kept by integer keys, their bodies compressed together in packs (graph/bodies.py).
-Opening checks the file is a whole store of ours (graph/opening.py);
-writers wait for each other boundedly and name themselves (graph/lock.py).
+The rows live in an SQLite file or a PostgreSQL database (graph/database.py): each checks on opening
+that it holds a whole store of ours; writers wait for each other boundedly and name themselves.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from ..model import CUT_SIDE, Operation, Overlay, Shape, Structure
 from ..paths import LIST, MAP, members_of
 from . import lock, opening
 from .bodies import body_at, id_bytes, id_text, key, packs, unpack
+from .database import Database, is_postgresql, redacted
 from .encode import CUT_NODE, EncodedPage, PageRecord, VersionRow, canonical, node_id_of, page_digest
 from .nodes import NodeBody, NodeReader
 
@@ -60,9 +60,15 @@ SCHEMA = [
     # ended there. A baseline of some services (--service) is complete for those only (pages).
     "CREATE TABLE coverage (release TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (release, source)) WITHOUT ROWID",
 ]
+# Each table's key, the order its rows are read in (rows, store copy).
+KEYS = {
+    "packs": "id", "nodes": "key", "blobs": "key", "versions": "service, operation, release",
+    "pages": "service, release, digest", "names": "name", "unions": "key", "coverage": "release, source",
+}  # fmt: skip
 _ID = re.compile("[0-9a-f]{24}")  # encode.node_id_of
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BATCH = 900  # keys a query asks for at once (SQLite allows 999 parameters before 3.32)
+_PLACED_KEPT = 1_000_000  # body places kept (rows_by_pack): tens of MB at most
 _PACKS_KEPT = 64  # decompressed packs a store keeps (bodies.PACK_BYTES each: 16 MB)
 _VERSION_COLUMNS = "api_name, input, output, docs, traits"
 # The newest complete source for a service on or before a date: its own complete pages, and the
@@ -70,8 +76,15 @@ _VERSION_COLUMNS = "api_name, input, output, docs, traits"
 _COMPLETE = """SELECT MAX(release) FROM (
     SELECT release FROM pages WHERE service=:service AND complete=1 AND release<=:at
     UNION SELECT release FROM coverage WHERE release<=:at
-      AND release NOT IN (SELECT release FROM pages WHERE service=:service))"""
+      AND release NOT IN (SELECT release FROM pages WHERE service=:service)) AS complete_sources"""
+# Each operation's newest version row in a range of releases.
+_NEWEST_VERSIONS = """SELECT operation, release, input, output, api_name, docs, traits FROM versions AS v
+    WHERE service=:service AND release = (SELECT MAX(release) FROM versions
+      WHERE service=:service AND operation=v.operation AND release<=:at AND release>=:since)"""
 _NO_METHODS = id_bytes(node_id_of(canonical([])))  # the methods blob of a page that lists none
+_PUT_VERSION = """INSERT INTO versions VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (service, operation, release)
+    DO UPDATE SET api_name=excluded.api_name, input=excluded.input, output=excluded.output,
+      docs=excluded.docs, traits=excluded.traits"""
 Entry = tuple[str | None, ...]  # a version's columns after its key: VersionRow.entry()
 
 
@@ -101,18 +114,19 @@ _UNKNOWN: dict[str, tuple[str | None, ...]] = {
 
 
 class Store:
-    """One SQLite file. Use as a context manager; ``transaction`` groups writes all-or-nothing."""
+    """One store: an SQLite file, or a PostgreSQL database for a ``postgresql://`` URL. Use as a
+    context manager; ``transaction`` groups writes all-or-nothing, and every write is in one."""
 
     APPLICATION_ID = opening.APPLICATION_ID
     FORMAT_VERSION = opening.FORMAT_VERSION
 
     def __init__(self, path: str | Path, create: bool = True, on_wait: lock.Notify | None = None) -> None:
-        """Open the store at ``path``: a new one only with ``create`` (the commands that write);
-        anything not a whole store of ours and of today's format raises StoreError.
-        ``on_wait`` hears once that we wait for another process's write lock."""
-        self.path = Path(path)
-        self.on_wait = on_wait
-        self.db, self._made = opening.connect(self.path, create, SCHEMA, self._begin, on_wait)
+        """Open the store at ``path`` (a file, or a ``postgresql://`` URL): a new one only with
+        ``create`` (the commands that write); anything not a whole store of ours and of today's
+        format raises StoreError. ``on_wait`` hears once that we wait for another process's write lock."""
+        self.db = open_database(path, create, on_wait)
+        self.path = str(path) if is_postgresql(path) else Path(path)  # as given: a URL keeps its password
+        self.where = self.db.where  # as messages name it
         self.reader = NodeReader(self.node, self.is_union)
         self._unions: set[int] | None = None  # node keys
         self._bodies: dict[str, NodeBody] = {}  # nodes never change once written: cache them
@@ -132,22 +146,16 @@ class Store:
         # decompresses a few packs, not one per service.
         self._listings: set[int] = set()
         self._packs: dict[int, bytes] = {}  # packs read lately, decompressed (_PACKS_KEPT)
+        # Where bodies are, by table and key, read a pack's rows at a time where a query costs a round
+        # trip (PostgreSQL: Database.rows_by_pack): the bodies a reader wants next are mostly in the same pack.
+        self._placed: dict[str, dict[int, tuple[int, int]]] = {"nodes": {}, "blobs": {}}
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, error: type[BaseException] | None, *_exc: object) -> None:
         """Close; a store this failed command made, and nothing wrote to since, is removed again."""
-        unused = error is not None and bool(self._made) and self._holds_nothing()
-        self.db.close()
-        if unused:
-            opening.unmake(self._made)
-
-    def _holds_nothing(self) -> bool:
-        try:
-            return self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
-        except sqlite3.Error:
-            return False
+        self.db.close(failed=error is not None)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -159,40 +167,26 @@ class Store:
             return
         self._in_transaction = True
         try:
-            with self._outer_transaction():
+            with self.db.writing():
                 yield
+                self._write_pending()
         finally:
             self._in_transaction = False
             self._forget()  # a rollback undoes what derived answers saw
             self._packs.clear()  # and gives a rolled-back pack's id again (written packs never change)
+            for placed in self._placed.values():
+                placed.clear()
             for pending in self._pending.values():
                 pending.clear()
             self._listings.clear()
 
-    @contextmanager
-    def _outer_transaction(self) -> Iterator[None]:
-        self._begin(self.db)
-        lock.record_writer(self.path)
-        try:
-            try:
-                yield
-                self._write_pending()
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            lock.retry(lambda: self.db.execute("COMMIT"), self.path, self.on_wait)  # readers may hold it
-        finally:
-            lock.clear_writer(self.path)
-
-    def _begin(self, db: sqlite3.Connection) -> None:
-        lock.retry(lambda: db.execute("BEGIN IMMEDIATE"), self.path, self.on_wait)
-
     # -- writing -------------------------------------------------------------------------
     def put_nodes(self, nodes: Mapping[str, str], unions: set[str]) -> None:
-        self._put_bodies("nodes", nodes)
-        if unions:
-            self.db.executemany("INSERT OR IGNORE INTO unions VALUES (?)", ((key(u),) for u in unions))
-            self._unions = None
+        with self.transaction():
+            self._put_bodies("nodes", nodes)
+            if unions:
+                self.db.executemany("INSERT INTO unions VALUES (?) ON CONFLICT DO NOTHING", ((key(u),) for u in unions))
+                self._unions = None
 
     def put_page(self, page: EncodedPage) -> bool:
         """Store a page's versions (its nodes first: put_nodes); False when this very page was stored before.
@@ -201,6 +195,10 @@ class Store:
         service and release may list different methods (feed pages can be split); a method two
         of them list must agree (a side one cut is the other's), else ConflictError: the merge is
         a version row, whatever the order they came in."""
+        with self.transaction():
+            return self._put_page(page)
+
+    def _put_page(self, page: EncodedPage) -> bool:
         self._forget()
         self._put_bodies("blobs", page.blobs)
         self._listings.update(key(b) for b in _listing_blobs(page))
@@ -215,7 +213,7 @@ class Store:
         rows: list[tuple[Any, ...] | None] = []  # the day's first source of a complete page: its manifest answers
         if not record.complete or others or self._has_rows(record):
             rows = [self._merged(record, v, others) for v in page.versions]
-        self.db.executemany("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?,?,?,?)", [r for r in rows if r])
+        self.db.executemany(_PUT_VERSION, [r for r in rows if r])
         if record.full_name:
             self.put_name(record.full_name, record.service)
         self.db.execute(
@@ -271,8 +269,6 @@ class Store:
         pending = self._pending[table]
         for body_id, body in bodies.items():
             pending.setdefault(key(body_id), body)
-        if not self._in_transaction:
-            self._write_pending()
 
     def _write_pending(self) -> None:
         """The bodies not stored yet, packed in the order they came; their rows in key order, which
@@ -284,11 +280,17 @@ class Store:
                                                       [b for b in new if b[0] not in self._listings]]  # fmt: skip
             placed = []
             for data, bodies in (made for group in groups for made in packs(group)):
-                pack_id = self.db.execute("INSERT INTO packs (data) VALUES (?)", (data,)).lastrowid
+                pack_id = self._new_pack_id()
+                self.db.execute("INSERT INTO packs VALUES (?, ?)", (pack_id, data))
                 placed += [(body_key, pack_id, start) for body_key, start in bodies]
             self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", sorted(placed))
             pending.clear()
         self._listings.clear()
+
+    def _new_pack_id(self) -> int:
+        """The next pack's id: one past the largest (as SQLite's rowid picks; one answer on either back end)."""
+        largest: int = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM packs").fetchone()[0]
+        return largest + 1
 
     def _stored_keys(self, table: str, keys: list[int]) -> set[int]:
         found: set[int] = set()
@@ -306,7 +308,7 @@ class Store:
         body_key = key(body_id)
         text = self._pending[table].get(body_key)
         if text is None:
-            row = self.db.execute(f"SELECT pack, start FROM {table} WHERE key=?", (body_key,)).fetchone()
+            row = self._placed[table].get(body_key) or self._place(table, body_key)
             if row is None:
                 raise self._damaged(f"{what} {body_id!r} is missing")
             pack = self._pack(row[0])
@@ -314,6 +316,17 @@ class Store:
         if text is None or node_id_of(text) != body_id:
             raise self._damaged(f"{what} {body_id!r} is damaged")
         return text
+
+    def _place(self, table: str, body_key: int) -> tuple[int, int] | None:
+        """A body's (pack, start); where the back end reads by pack, every row of its pack is kept too."""
+        row = self.db.execute(f"SELECT pack, start FROM {table} WHERE key=?", (body_key,)).fetchone()
+        if row is not None and self.db.rows_by_pack:
+            placed = self._placed[table]
+            if len(placed) > _PLACED_KEPT:
+                placed.clear()
+            placed.update((k, (row[0], start)) for k, start in self.db.execute(
+                f"SELECT key, start FROM {table} WHERE pack=?", (row[0],)))  # fmt: skip
+        return None if row is None else (row[0], row[1])
 
     def _pack(self, pack_id: Any) -> bytes | None:
         """A pack's text (None: missing or damaged), the last PACKS_KEPT read kept decompressed."""
@@ -331,6 +344,10 @@ class Store:
         """Forget what complete source ``source`` said of ``release`` (of ``services``; None: all, and
         its coverage): a newer botocore of the same day speaks for it. Refused where a page of another
         source was merged with it that day (the merge keeps no copy of either). Call in a transaction."""
+        with self.transaction():
+            self._drop_complete_source(release, source, services)
+
+    def _drop_complete_source(self, release: str, source: str, services: list[str] | None) -> None:
         self._forget()
         only = "" if services is None else f" AND service IN ({','.join('?' * len(services))})"
         chosen = [] if services is None else list(services)
@@ -349,8 +366,9 @@ class Store:
 
     def put_coverage(self, release: str, source: str) -> None:
         """``source`` of ``release`` covered every service: one it lacks is gone from then on."""
-        self._forget()
-        self.db.execute("INSERT OR IGNORE INTO coverage VALUES (?, ?)", (release, source))
+        with self.transaction():
+            self._forget()
+            self.db.execute("INSERT INTO coverage VALUES (?, ?) ON CONFLICT DO NOTHING", (release, source))
 
     def _forget(self) -> None:
         self._states.clear()
@@ -440,13 +458,29 @@ class Store:
         return key(node) in self._unions
 
     def put_name(self, name: str, service: str) -> None:
-        self.db.execute(
-            "INSERT INTO names VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET service=excluded.service"
-            " WHERE service != excluded.service",
-            (name.casefold(), service),
-        )
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO names VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET service=excluded.service"
+                " WHERE names.service != excluded.service",
+                (name.casefold(), service),
+            )
+
+    def put_rows(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """Rows of ``table`` as another store holds them (``rows``): write/copy.py."""
+        if rows:
+            with self.transaction():
+                self.db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+                self._unions = None
 
     # -- reading -------------------------------------------------------------------------
+    def rows(self, table: str) -> Iterator[tuple[Any, ...]]:
+        """Every row of ``table`` (one of KEYS) as stored, in key order: what ``store copy`` moves."""
+        yield from (tuple(row) for row in self.db.execute(f"SELECT * FROM {table} ORDER BY {KEYS[table]}"))
+
+    def count(self, table: str) -> int:
+        counted: int = self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return counted
+
     def node(self, node: str) -> NodeBody:
         """The stored body of shape node ``node`` (checked against its id, then cached)."""
         body = self._bodies.get(node)
@@ -465,7 +499,7 @@ class Store:
             raise self._damaged(f"a stored value does not read ({text[:40]!r})") from None
 
     def _damaged(self, what: str) -> StoreError:
-        return StoreError(self.path, f"the store is damaged ({what}): restore it or {opening.REBUILD}")
+        return StoreError(self.where, f"the store is damaged ({what}): restore it or {opening.REBUILD}")
 
     def _release(self, value: Any) -> str:
         """A release date read from a row (rows, unlike bodies, carry no hash: check what readers parse)."""
@@ -538,18 +572,14 @@ class Store:
         if complete is not None:
             for op, (api, inp, out, docs, traits) in self._manifest_entries(service, complete).items():
                 found[op] = Version(service, op, complete, inp, out, api, docs or "", traits)
-        rows = self.db.execute(
-            """SELECT operation, MAX(release), input, output, api_name, docs, traits FROM versions
-               WHERE service=? AND release<=? AND release>=? GROUP BY operation""",
-            (service, at, complete or ""),
-        )
+        rows = self.db.execute(_NEWEST_VERSIONS, {"service": service, "at": at, "since": complete or ""})
         for op, rel, inp, out, api, docs, traits in rows:
             found[op] = Version(service, op, self._release(rel), inp, out, api, docs, traits)
         return dict(sorted(found.items()))
 
     def _check_unchanged(self) -> None:
         """Forget derived answers when another connection wrote to the store since."""
-        seen = self.db.execute("PRAGMA data_version").fetchone()[0]
+        seen = self.db.version()
         if seen != self._seen_version:
             self._forget()
             self._seen_version = seen
@@ -709,6 +739,20 @@ class Store:
 
     def names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT name, service FROM names").fetchall())
+
+
+def open_database(where: str | Path, create: bool, notify: lock.Notify | None) -> Database:
+    """The back end ``where`` names: a ``postgresql://`` URL, else an SQLite file (or ``:memory:``)."""
+    if is_postgresql(where):
+        try:
+            from .postgres import PostgresDatabase  # psycopg loads only for a PostgreSQL store
+        except ImportError:
+            need = "a PostgreSQL store needs psycopg: pip install 'changelog-tracker[postgresql]'"
+            raise StoreError(redacted(str(where)), need) from None
+        return PostgresDatabase(str(where), create, SCHEMA, notify)
+    from .sqlite import SQLiteDatabase
+
+    return SQLiteDatabase(Path(where), create, SCHEMA, notify)
 
 
 def _listing_blobs(page: EncodedPage) -> list[str]:

@@ -5,6 +5,8 @@
 - killing an ingest (SIGTERM, SIGINT, SIGKILL) leaves none of its worker processes behind;
 - two ingests into one store at once both land; a store locked longer than we wait is refused,
   naming who holds it, never with a "database is locked" traceback.
+
+All but the worker test run on both back ends (SQLite, PostgreSQL: tests/backends.py).
 """
 
 from __future__ import annotations
@@ -21,26 +23,33 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import DATA, SEED_2025, SEED_2026, store_answers
+from changelog_tracker import Store
+from tests.backends import Stores
+from tests.helpers import DATA, SEED_2025, SEED_2026, dump, store_answers
 
 ROOT = Path(__file__).parents[2]
 DROPS = [ROOT / "data" / "drops", DATA / "history" / "drops"]  # 77 real pages, 8 MB
 LINUX = sys.platform.startswith("linux")
 
 
-def _command(db: Path, *args: str | Path) -> list[str]:
+def _command(db: str | Path, *args: str | Path) -> list[str]:
     return [sys.executable, "-m", "changelog_tracker", "--store", str(db), *map(str, args)]
 
 
-def _run(db: Path, *args: str | Path, wait: float | None = None) -> subprocess.CompletedProcess[str]:
+def _run(db: str | Path, *args: str | Path, wait: float | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **({"CHANGELOG_TRACKER_LOCK_WAIT": str(wait)} if wait is not None else {})}
     return subprocess.run(_command(db, *args), capture_output=True, text=True, check=False, timeout=120, env=env)
 
 
+def _rows(db: str) -> object:
+    with Store(db, create=False) as store:
+        return dump(store)
+
+
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, float]:
+def clean(module_stores: Stores) -> tuple[str, float]:
     """The answers of an ingest nothing disturbed, and how long it took."""
-    db = tmp_path_factory.mktemp("clean") / "tracker.db"
+    db = module_stores.new("clean")
     started = time.monotonic()
     result = _run(db, "ingest", *DROPS)
     assert result.returncode == 0, result.stderr
@@ -48,10 +57,10 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, float]:
 
 
 def test_kill_9_at_random_moments_then_reingest_gives_the_clean_answers(
-    clean: tuple[str, float], tmp_path: Path
+    clean: tuple[str, float], module_stores: Stores
 ) -> None:
     answers, took = clean
-    db = tmp_path / "tracker.db"
+    db = module_stores.new("killed")
     moments = sorted(random.Random(10).uniform(0.0, took * 1.1) for _ in range(6))
     for moment in moments:
         proc = subprocess.Popen(_command(db, "ingest", *DROPS), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -59,7 +68,7 @@ def test_kill_9_at_random_moments_then_reingest_gives_the_clean_answers(
         proc.kill()
         proc.wait(timeout=30)
         opened = _run(db, "log", "--format", "json")
-        if db.exists() and db.stat().st_size > 0:  # killed after the store was made: it opens
+        if module_stores.made(db):  # killed after the store was made: it opens
             assert opened.returncode == 0, (moment, opened.stderr)
             assert not [line for line in opened.stderr.splitlines() if "Traceback" in line]
         else:
@@ -69,8 +78,9 @@ def test_kill_9_at_random_moments_then_reingest_gives_the_clean_answers(
     assert store_answers(db) == answers
 
 
-def test_two_ingests_at_once_both_land(clean: tuple[str, float], tmp_path: Path) -> None:
-    db = tmp_path / "new" / "tracker.db"  # both also race to make the store
+def test_two_ingests_at_once_both_land(clean: tuple[str, float], module_stores: Stores, tmp_path: Path) -> None:
+    # both also race to make the store (and, for a file, its folder)
+    db = str(tmp_path / "new" / "tracker.db") if module_stores.backend == "sqlite" else module_stores.new("two")
     procs = [
         subprocess.Popen(_command(db, "ingest", d), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for d in DROPS
@@ -91,37 +101,44 @@ with Store(sys.argv[1]) as store, store.transaction():
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    db = tmp_path / "tracker.db"
+def seeded(stores: Stores) -> str:
+    db = stores.new()
     assert _run(db, "ingest", SEED_2025).returncode == 0
     return db
 
 
-def test_a_store_a_writer_holds_too_long_is_refused_naming_it(seeded: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(seeded)], stdout=subprocess.PIPE, text=True)
+def test_a_store_a_writer_holds_too_long_is_refused_naming_it(seeded: str) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, seeded], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-        before = seeded.read_bytes()
+        before = _rows(seeded)
         started = time.monotonic()
         result = _run(seeded, "ingest", SEED_2026, wait=2)
         assert 2 <= time.monotonic() - started < 20  # waited, boundedly
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         *notes, error = result.stderr.strip().splitlines()
-        assert len(notes) == 1 and notes[0].startswith(
-            f"note: waiting up to 2 s for {seeded}: locked by pid {holder.pid}"
-        )
-        assert error.startswith(f"error: {seeded}: locked by pid {holder.pid} ")
-        assert seeded.read_bytes() == before
+        # SQLite's sidecar names the process; PostgreSQL's pg_stat_activity, the pid in its application name
+        named = f"pid {holder.pid} (" if seeded.endswith(".db") else f"changelog-tracker pid {holder.pid}: "
+        assert len(notes) == 1 and notes[0].startswith(f"note: waiting up to 2 s for {seeded}: locked by {named}")
+        assert error.startswith(f"error: {seeded}: locked by {named}")
+        assert _rows(seeded) == before
     finally:
         holder.kill()
         holder.wait()
     assert _run(seeded, "ingest", SEED_2026).returncode == 0  # a killed writer's record misleads no one
 
 
-def test_a_store_another_program_locks_is_refused_for_writes_and_reads(seeded: Path) -> None:
-    other = sqlite3.connect(seeded, isolation_level=None)
-    try:
+def test_a_store_another_program_locks_is_refused_for_writes_and_reads(seeded: str) -> None:
+    if seeded.endswith(".db"):
+        other = sqlite3.connect(seeded, isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")
+    else:
+        import psycopg
+
+        other = psycopg.connect(seeded, autocommit=True)  # type: ignore[assignment]
+        other.execute("BEGIN")
+        other.execute("LOCK TABLE pages IN ACCESS EXCLUSIVE MODE")
+    try:
         for args in (["ingest", str(SEED_2026)], ["log"]):
             result = _run(seeded, *args, wait=1)
             assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr

@@ -30,7 +30,8 @@ from changelog_tracker.model import (
     Structure,
 )
 from changelog_tracker.write.ingest import store_pages
-from tests.helpers import SEED_2025, SEED_2026, committed_model
+from tests.backends import Stores
+from tests.helpers import SEED_2025, SEED_2026, committed_model, dump
 from tests.read.test_roundtrip import shapes
 
 SERVICE = "bedrock-agentcore-control"
@@ -41,8 +42,8 @@ def _answers(store: Store) -> str:
     return json.dumps({"log": [e.to_json() for e in log(store)], "show": shown}, sort_keys=True)
 
 
-def test_order_of_arrival_does_not_change_answers(tmp_path: Path) -> None:
-    with Store(tmp_path / "a.db") as forward, Store(tmp_path / "b.db") as backward:
+def test_order_of_arrival_does_not_change_answers(stores: Stores, tmp_path: Path) -> None:
+    with Store(stores.new("a")) as forward, Store(stores.new("b")) as backward:
         ingest(forward, [SEED_2025, SEED_2026])
         ingest(backward, [SEED_2026])
         ingest(backward, [SEED_2025])
@@ -52,11 +53,11 @@ def test_order_of_arrival_does_not_change_answers(tmp_path: Path) -> None:
 def test_ingesting_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
     ingest(store, [SEED_2025, SEED_2026])
     first = _answers(store)
-    dump = "\n".join(store.db.iterdump())
+    before = dump(store)
     report = ingest(store, [SEED_2026, SEED_2025])
     assert report.new_pages == 0
     assert _answers(store) == first
-    assert "\n".join(store.db.iterdump()) == dump
+    assert dump(store) == before
 
 
 def test_unlisted_methods_carry_over(store: Store) -> None:
@@ -99,7 +100,7 @@ def _page(date: str, ops: list[Operation], complete: bool = False) -> Page:
     return Page("test", dt.date.fromisoformat(date), "Test Service", methods, service="test-svc", complete=complete)
 
 
-def test_a_complete_baseline_removes_what_it_lacks_whatever_the_order(tmp_path: Path) -> None:
+def test_a_complete_baseline_removes_what_it_lacks_whatever_the_order(stores: Stores, tmp_path: Path) -> None:
     a, b = Operation("op_a"), Operation("op_b")
     pages = [
         _page("2026-01-01", [a, b], complete=True),
@@ -107,7 +108,7 @@ def test_a_complete_baseline_removes_what_it_lacks_whatever_the_order(tmp_path: 
         _page("2026-03-01", [b]),
     ]
     for order in (pages, pages[::-1]):
-        with Store(tmp_path / f"{id(order)}.db") as store:
+        with Store(stores.new(f"s{id(order)}")) as store:
             for page in order:
                 store_pages(store, [page])
             assert set(store.state("test-svc", "2026-01-15")) == {"op_a", "op_b"}
@@ -124,11 +125,11 @@ def test_a_cut_section_is_filled_by_a_same_day_source(store: Store) -> None:
     assert shown.operation.input == full.input
 
 
-def test_a_union_flag_from_any_source_is_kept(tmp_path: Path) -> None:
+def test_a_union_flag_from_any_source_is_kept(stores: Stores, tmp_path: Path) -> None:
     plain = Operation("op", Structure((Member("choice", Structure((Member("a", Scalar("string")),))),)))
     union = Operation("op", Structure((Member("choice", Structure((Member("a", Scalar("string")),), union=True)),)))
     for order in ([plain, union], [union, plain]):
-        with Store(tmp_path / f"{order[0] is plain}.db") as store:
+        with Store(stores.new(f"s{order[0] is plain}")) as store:
             for op in order:
                 store_pages(store, [_page("2026-01-01", [op])])
             (shown,) = show(store, "test-svc", "op")
@@ -190,35 +191,36 @@ def _split_pages(tmp_path: Path) -> list[Path]:
     return paths
 
 
-def test_split_pages_of_one_day_are_one_release_in_any_order(tmp_path: Path) -> None:
+def test_split_pages_of_one_day_are_one_release_in_any_order(stores: Stores, tmp_path: Path) -> None:
     parts = _split_pages(tmp_path)
     answers = set()
     for n, order in enumerate([[SEED_2025, *parts], [parts[1], SEED_2025, parts[0]], [SEED_2025, SEED_2026]]):
-        with Store(tmp_path / f"{n}.db") as store:
+        with Store(stores.new(f"s{n}")) as store:
             for path in order:
                 ingest(store, [path])
             answers.add(_answers_of(store, SERVICE, ("2026-03-10",)))
     assert len(answers) == 1
 
 
-def test_two_pages_of_one_day_that_disagree_are_refused_in_either_order(tmp_path: Path) -> None:
+def test_two_pages_of_one_day_that_disagree_are_refused_in_either_order(stores: Stores, tmp_path: Path) -> None:
     redated = tmp_path / "2025-page-dated-2026-03-10.txt"
     redated.write_text(SEED_2025.read_text(encoding="utf-8").replace("2025/10/06", "2026/03/10", 1), encoding="utf-8")
     for n, (first, second) in enumerate([(redated, SEED_2026), (SEED_2026, redated)]):
-        db = tmp_path / f"{n}.db"
+        db = stores.new(f"s{n}")
         with Store(db) as store:
             ingest(store, [first])
-        before = db.read_bytes()
+            before = dump(store)
         for run in ([second], [first, second], [second, first]):
             with Store(db) as store, pytest.raises(TrackerError) as caught:
                 ingest(store, run)
             assert str(second if run == [second] else run[1]) in str(caught.value)
             assert str(first if run == [second] else run[0]) in str(caught.value)
             assert "create_agent_runtime" in str(caught.value)
-            assert db.read_bytes() == before
+            with Store(db) as store:
+                assert dump(store) == before
 
 
-def test_same_day_sources_settle_documentation_and_cut_sides_whatever_the_order(tmp_path: Path) -> None:
+def test_same_day_sources_settle_documentation_and_cut_sides_whatever_the_order(stores: Stores, tmp_path: Path) -> None:
     shape = Structure((Member("x", Scalar("string"), True),))
     pages = [
         _page("2026-01-01", [Operation("op", shape, Structure(), documentation="Short.")]),
@@ -227,7 +229,7 @@ def test_same_day_sources_settle_documentation_and_cut_sides_whatever_the_order(
     ]
     answers = set()
     for n, order in enumerate(itertools.permutations(pages)):
-        with Store(tmp_path / f"{n}.db") as store:
+        with Store(stores.new(f"s{n}")) as store:
             for page in order:
                 store_pages(store, [page])
             (shown,) = show(store, "test-svc", "op")
@@ -243,7 +245,7 @@ def _service_page(service: str, date: str, ops: list[Operation], complete: bool 
     return Page(f"{service}-{date}", dt.date.fromisoformat(date), None, methods, service=service, complete=complete)
 
 
-def test_a_full_baseline_that_lacks_a_service_ends_it_whatever_the_order(tmp_path: Path) -> None:
+def test_a_full_baseline_that_lacks_a_service_ends_it_whatever_the_order(stores: Stores, tmp_path: Path) -> None:
     a, b, b2 = Operation("op_a"), Operation("op_b"), Operation("op_b", Structure((Member("y", Scalar("string")),)))
     batches = [
         ([_service_page("one", "2026-01-01", [a], True), _service_page("two", "2026-01-01", [b], True)], True),
@@ -254,7 +256,7 @@ def test_a_full_baseline_that_lacks_a_service_ends_it_whatever_the_order(tmp_pat
     ]
     shuffled = [random.Random(seed).sample(batches, len(batches)) for seed in range(10)]
     for n, order in enumerate([batches, batches[::-1], *shuffled]):
-        with Store(tmp_path / f"{n}.db") as store:
+        with Store(stores.new(f"s{n}")) as store:
             for pages, covers_all in order:
                 store_pages(store, pages, covers_all=covers_all)
             assert store.state("two", "2026-01-20") == {"op_b": store.state("two", "2026-01-20")["op_b"]}
@@ -266,8 +268,8 @@ def test_a_full_baseline_that_lacks_a_service_ends_it_whatever_the_order(tmp_pat
             assert set(store.state("one", "2026-12-31")) == {"op_a"}
 
 
-def test_a_service_back_after_its_end_lives_again(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db") as store:
+def test_a_service_back_after_its_end_lives_again(stores: Stores, tmp_path: Path) -> None:
+    with Store(stores.new("s")) as store:
         store_pages(store, [_service_page("one", "2026-01-01", [Operation("op_a")], True)], covers_all=True)
         store_pages(store, [_service_page("two", "2026-02-01", [Operation("op_b")], True)], covers_all=True)
         assert store.ended("one") == "2026-02-01"

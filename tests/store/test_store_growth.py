@@ -19,7 +19,7 @@ from changelog_tracker.graph import opening
 from changelog_tracker.model import Page, PageMethod
 from changelog_tracker.sources.botocore import full_name, operations_from_json
 from changelog_tracker.write.ingest import store_pages
-from tests.helpers import DATA
+from tests.helpers import DATA, dump
 
 HISTORY = DATA / "history"
 MANIFEST = json.loads((HISTORY / "manifest.json").read_text(encoding="utf-8"))
@@ -139,23 +139,23 @@ def test_an_unchanged_model_recorded_by_its_digest_is_the_store_a_conversion_mak
         assert synced.model_digest("eks", DATES[SAME]) == digest("eks", FIRST)
         for release in (SAME, EKS_CHANGED):
             sync(synced, release)
-        assert sorted(synced.db.iterdump()) == sorted(converted.db.iterdump())  # the same rows
+        assert dump(synced) == dump(converted)  # the same rows
         assert _answers(synced) == _answers(converted)
         assert synced.coverage() == {DATES[r]: f"botocore-{r}-py3-none-any.whl" for r in (FIRST, SAME, EKS_CHANGED)}
 
 
 def test_put_unchanged_needs_a_stored_digest_and_is_idempotent(first: Path, tmp_path: Path) -> None:
     with Store(copy(first, tmp_path / "s.db")) as store:
-        dump = "\n".join(store.db.iterdump())
+        before = dump(store)
         with store.transaction():
             assert not store.put_unchanged("ecs", DATES[SAME], "w.whl", "0" * 64)
             assert not store.put_unchanged("eks", DATES[SAME], "w.whl", digest("ecs", FIRST))  # another service's
-        assert "\n".join(store.db.iterdump()) == dump
+        assert dump(store) == before
         for _ in range(2):
             with store.transaction():
                 assert store.put_unchanged("ecs", DATES[SAME_AGAIN], "w.whl", digest("ecs", FIRST))
-            again = "\n".join(store.db.iterdump())
-        assert again != dump and _count(store, "versions") == 0
+            again = dump(store)
+        assert again != before and _count(store, "versions") == 0
         state = store.state("ecs", DATES[SAME_AGAIN])
         assert {op: (v.input, v.output) for op, v in state.items()} == {
             op: (v.input, v.output) for op, v in store.state("ecs", DATES[FIRST]).items()

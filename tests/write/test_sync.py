@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 from changelog_tracker import Store, log
 from changelog_tracker.cli import main
 from changelog_tracker.rules.judge import diff
+from tests.backends import Stores
 from tests.helpers import store_answers
 from tests.independent import canonical_ops, diff_ops, edits_of
 from tests.write.sync_wheels import DATES, MANIFEST, build_wheel, build_wheels, changed_at, committed, versions
@@ -230,28 +231,28 @@ def test_a_damaged_wheel_is_an_error_before_anything_is_written(wheels: Path, tm
     assert not db.exists()
 
 
-def _command(db: Path, *args: str | Path) -> list[str]:
+def _command(db: str | Path, *args: str | Path) -> list[str]:
     return [sys.executable, "-m", "changelog_tracker", "--store", str(db), *map(str, args)]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_kill_9_at_random_moments_then_sync_again_gives_one_clean_runs_answers(
-    synced: tuple[Path, dict[str, Any]], wheels: Path, tmp_path: Path, seed: int
+    synced: tuple[Path, dict[str, Any]], wheels: Path, stores: Stores, seed: int
 ) -> None:
     clean = store_answers(synced[0])
-    db = tmp_path / "tracker.db"
-    sync = _command(db, "sync", "--find-links", wheels, "--since", FIRST)
     started = time.monotonic()
-    assert subprocess.run(sync, capture_output=True, check=False, timeout=300).returncode == 0
+    timing = _command(stores.new("timing"), "sync", "--find-links", wheels, "--since", FIRST)
+    assert subprocess.run(timing, capture_output=True, check=False, timeout=300).returncode == 0
     took = time.monotonic() - started
-    db.unlink()
+    db = stores.new()
+    sync = _command(db, "sync", "--find-links", wheels, "--since", FIRST)
     for moment in sorted(random.Random(seed).uniform(0.0, took) for _ in range(4)):
         proc = subprocess.Popen(sync, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ)
         time.sleep(moment)
         proc.kill()
         proc.wait(timeout=30)
-        if db.exists() and db.stat().st_size > 0:
+        if stores.made(db):
             with Store(db) as store:  # whole releases only: each stored one holds every service
                 held: dict[str, set[str]] = {}
                 for page in store.pages():

@@ -114,9 +114,9 @@ def test_a_new_release_of_a_complete_page_asks_nothing_per_operation(release: Re
         prepared = list(convert(release, ["ecs"], {}, parallel=False))
     with Store(tmp_path / "t.db") as store:
         asked: list[str] = []
-        store.db.set_trace_callback(asked.append)
+        store.db.connection.set_trace_callback(asked.append)
         store_prepared(store, prepared)
-        store.db.set_trace_callback(None)
+        store.db.connection.set_trace_callback(None)
         per_operation = [sql for sql in asked if "FROM versions WHERE service=" in sql and "operation=" in sql]
         assert per_operation == [] and store.state("ecs", "2026-03-03")
 
