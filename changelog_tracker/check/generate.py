@@ -33,7 +33,9 @@ class Generator:
     to compile every function added since (one ``compile`` for a whole operation's new nodes)."""
 
     def __init__(self) -> None:
-        self._namespace: dict[str, Any] = {"__builtins__": {"type": type, "len": len, "dict": dict, "list": list}}
+        self._namespace: dict[str, Any] = {
+            "__builtins__": {"type": type, "len": len, "dict": dict, "list": list, "KeyError": KeyError}
+        }
         self._constants: dict[int, str] = {}  # id -> name (the namespace keeps the object alive)
         self._pending: list[tuple[Entry, Node]] = []
         self._hot: dict[int, tuple[Entry, str]] = {}  # id -> (entry kept alive, its inlined function's name)
@@ -117,19 +119,30 @@ class Generator:
         lines = [f"if type({value}) is not dict{union}:", *_indented(fail(f"{report}({value})"))]
         if not node.members:
             return [*lines, f"if {value}:", *_indented(fail(f"{report}({value})"))]
+        # Unknown keys: the members found are counted, required ones from the start (reaching the end,
+        # each was there); a count short of the payload's keys means a key no member has.
         n, x = f"n{depth}", f"x{depth}"
-        lines.append(f"{n} = 0")
+        count, optional, start = sum(1 for name in node.members if name in node.needed), False, len(lines)
         for i, (name, member) in enumerate(node.members.items()):  # the first i members are valid
             key = repr(name)  # a page's string, as a constant
 
             def failed(errors: str, i: int = i, key: str = key) -> list[str]:
                 return fail(f"{report}({value}, {i}, {key}, {errors})")
 
-            lines += [f"if {key} in {value}:", f"    {n} += 1"]
-            lines += _indented(self._member(member, f"{value}[{key}]", x, depth, failed, budget))
-            if name in node.needed:
-                lines += ["else:", *_indented(fail(f"{report}({value}, {i})"))]
-        return [*lines, f"if {n} != len({value}):", *_indented(fail(f"{report}({value}, {len(node.members)})"))]
+            if name not in node.needed:
+                optional = True
+                lines += [f"if {key} in {value}:", f"    {n} += 1"]
+                lines += _indented(self._member(member, f"{value}[{key}]", x, depth, failed, budget))
+            elif member.check is accept:
+                lines += [f"if {key} not in {value}:", *_indented(fail(f"{report}({value}, {i})"))]
+            else:  # present in every valid payload: one lookup, the exception only when it is missing
+                lines += ["try:", f"    {x} = {value}[{key}]", "except KeyError:"]
+                lines += _indented(fail(f"{report}({value}, {i})"))
+                lines += self._member(member, x, x, depth, failed, budget)
+        if optional:
+            lines.insert(start, f"{n} = {count}")  # after the type test
+        total = n if optional else str(count)
+        return [*lines, f"if {total} != len({value}):", *_indented(fail(f"{report}({value}, {len(node.members)})"))]
 
     def _list(self, node: ListNode, report: str, value: str, depth: int, fail: Fail, budget: list[int]) -> list[str]:
         sizes = self._sizes(node.sizes, value)

@@ -62,7 +62,11 @@ def render(raw: Raw) -> Error:
     kind, message, segments = raw
     path, schema = [], []
     for segment in reversed(segments):
-        if isinstance(segment, int):
+        if type(segment) is str:  # most segments: a member (neither an int nor a MapKey, as below)
+            segment = "." + segment
+            path.append(segment)
+            schema.append(segment)
+        elif isinstance(segment, int):
             path.append(f"[{segment}]")
             schema.append(LIST)
         elif isinstance(segment, MapKey):
@@ -71,7 +75,19 @@ def render(raw: Raw) -> Error:
         else:
             path.append("." + segment)
             schema.append("." + segment)
-    return Error("".join(path).lstrip("."), kind, message, "".join(schema).lstrip("."))
+    # Error's own __init__ (frozen: one object.__setattr__ a field) is most of the cost of an error.
+    error = _new(Error)
+    _set_path(error, "".join(path).lstrip("."))
+    _set_kind(error, kind)
+    _set_message(error, message)
+    _set_schema(error, "".join(schema).lstrip("."))
+    return error
+
+
+_new = object.__new__
+_set_path, _set_kind, _set_message, _set_schema = (
+    getattr(Error, name).__set__ for name in ("path", "kind", "message", "schema_path")
+)
 
 
 def describe(value: Any) -> str:
@@ -235,13 +251,14 @@ _UNKNOWN_KEPT = 64  # unknown keys' messages kept per structure (a batch repeats
 
 
 class StructureNode:
-    __slots__ = ("_places", "_unknown", "members", "names", "needed", "required", "union")
+    __slots__ = ("_places", "_skips", "_unknown", "members", "names", "needed", "required", "union")
 
     def __init__(self, members: dict[str, Entry], required: tuple[str, ...], union: bool) -> None:
         self.members, self.required, self.union = members, required, union
         self.needed, self.names = frozenset(required), ", ".join(members)  # names: for union messages
         self._places = {name: (i, entry) for i, (name, entry) in enumerate(members.items())}
         self._unknown: dict[str, str] = {}  # messages by unknown key: difflib's closest match is slow
+        self._skips: dict[int, frozenset[str]] = {0: frozenset()}  # the first n members' names, by n
 
     def unknown(self, key: Any) -> str:
         """The message of an unknown member (kept for string keys: equal strings, equal messages)."""
@@ -264,13 +281,16 @@ class StructureNode:
         places, errors = self._places, None
         if (self.union and len(value) != 1) or (self.needed and not self.needed <= value.keys()):
             errors = _shape_errors(value, self.required, self.names if self.union else None)
+        skip = self._skips.get(valid)
+        if skip is None:  # the members known valid: one test a key (a report scans every key, in order)
+            skip = self._skips[valid] = frozenset(list(self.members)[:valid])
         for key, item in value.items():
+            if key in skip:
+                continue
             place = places.get(key)
             if place is None:
                 errors = errors or []
                 errors.append((UNKNOWN_MEMBER, self.unknown(key), [str(key)]))
-                continue
-            if place[0] < valid:
                 continue
             found = known if key == hint else place[1].check(item)
             if found:
