@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..model import CUT_SIDE, Operation, Page, PageMethod, Shape, Structure
-from ..parse.delta import parse_delta
+from ..parse.delta import may_be_delta, parse_delta
 from ..parse.lalr import MAX_NESTING
 from ..parse.params import Cell, Slot, apply_cells, read_cells, slots, unknown_required
 from ..parse.syntax import parse_request, parse_response
@@ -179,8 +179,11 @@ class _PageReader:
         close = balanced_end(self.lines, i, end)
         if close < 0:
             return None
+        text = self.block(i, close)
+        if not may_be_delta(text):
+            return None  # fails at its first tokens: the grammar (and lark) need not load
         try:
-            delta = parse_delta(self.block(i, close), self.source, self.line_of(i))
+            delta = parse_delta(text, self.source, self.line_of(i))
         except ParseError as err:
             if err.found == TOO_DEEP:
                 raise  # past the page limit wherever it stands
