@@ -166,7 +166,7 @@ def _read(text: str, depth: int) -> tuple[Any, int] | None:
             return None
     counts = [depth, 0]  # bracket depth now, arguments named
     try:
-        return json.loads(_TOKEN.sub(_rewriter(counts), text), object_pairs_hook=_object, strict=False), counts[1]
+        return _decode(_TOKEN.sub(_rewriter(counts), text)), counts[1]
     except (_Refused, ValueError, RecursionError):
         return None
 
@@ -228,6 +228,10 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
                 known[name, value] = member
         members.append(member)
     return _interned((Structure, *map(id, members)), Structure, tuple(members))
+
+
+# One decoder for every block (json.loads with a hook builds a decoder and its scanner per call).
+_decode = json.JSONDecoder(object_pairs_hook=_object, strict=False).decode
 
 
 # Sub-shapes interned by their parts (class first, then the interned parts' ids: a key names only
