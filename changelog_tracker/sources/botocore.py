@@ -341,6 +341,19 @@ class ModelCatalog:
     def operation(self, name: str) -> Operation:
         return operation_from_model(self._api_names[name], self._shared, self._overlay)
 
+    def api_name(self, name: str) -> str:
+        return self._api_names[name]
+
+    def documentation(self, name: str) -> str:
+        """``operation(name).documentation``, without converting its shapes."""
+        return plain_text(self._shared.operations[self._api_names[name]].get("documentation", ""))
+
+    def output(self, name: str) -> Shape | None:
+        """``operation(name).output``, without converting its input (naming a cut method compares
+        outputs only, and a cut method's input is the biggest of its service)."""
+        op = self._shared.operations[self._api_names[name]]
+        return _Walker(op["output"], True, self._shared).shape(op["output"], [])[0] if "output" in op else None
+
 
 def service_traits(model: dict[str, Any]) -> dict[str, Any]:
     """The service-level facts of a model: its protocol(s), API version and module name."""
