@@ -234,10 +234,11 @@ def read_cells(
             while i < end and (found := read(lines[i])) is None:
                 i += 1
         else:  # what Slot.read tries first, here: most description lines stop at it, without a call
-            read, opener = nxt.read, nxt.opener
+            read, opener, known = nxt.read, nxt.opener, nxt.known
             while i < end:
                 line = lines[i]
-                if line.startswith(opener) and (found := read(line)) is not None:
+                # A header read before is looked up here (Slot.read's first step, without the call).
+                if line.startswith(opener) and ((found := known.get(line)) or (found := read(line))) is not None:
                     break
                 i += 1
         if nxt is not None and i == end:

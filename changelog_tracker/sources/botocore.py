@@ -15,8 +15,6 @@ from html import unescape
 from typing import Any
 
 from botocore import xform_name
-from botocore.model import ServiceModel
-from botocore.utils import get_service_module_name
 
 from .. import traits
 from ..model import ListShape, MapShape, Member, Operation, Overlay, Scalar, Shape, Structure
@@ -370,6 +368,11 @@ def module_name(model: dict[str, Any]) -> str:
     """botocore's ``get_service_module_name``: the name of the client class boto3 makes ("" if botocore
     cannot tell). botocore 1.44 reads a table by serviceId that keeps, for every service 1.42 had, the
     name 1.42 derived from the abbreviation or full name, so the installed botocore names old models right."""
+    # botocore.model and botocore.utils load botocore's HTTP stack (0.15 s): only module names need them,
+    # not ingest naming a page's cut methods from this module.
+    from botocore.model import ServiceModel
+    from botocore.utils import get_service_module_name
+
     try:
         # service_name given: botocore's default (the endpoint prefix) recurses forever when it is missing
         return str(get_service_module_name(ServiceModel(model, model.get("metadata", {}).get("endpointPrefix", ""))))
