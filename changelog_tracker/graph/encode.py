@@ -214,7 +214,11 @@ def node_id_of(body: str) -> str:
 
 def canonical(value: Any) -> str:
     """The stored text of a JSON value (sorted keys, no spaces): equal values, equal text, one row."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return _canonical(value)
+
+
+# json.dumps's text with these options, from one encoder (json.dumps builds one per call with them).
+_canonical: Callable[[Any], str] = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 _JSON = {True: "true", False: "false", None: "null"}

@@ -164,14 +164,58 @@ def _read(text: str, depth: int) -> tuple[Any, int] | None:
     for marker in _MARKERS:
         if marker in text:
             return None
-    counts = [depth, 0]  # bracket depth now, arguments named
+    rewritten = _rewrite_pieces(text, depth)
     try:
-        return json.loads(_TOKEN.sub(_rewriter(counts), text), object_pairs_hook=_object, strict=False), counts[1]
+        if rewritten is None:  # a piece the tokenizer refuses alone: the whole block in one scan
+            counts = [depth, 0, depth]  # bracket depth now, arguments named, deepest
+            rewritten = _TOKEN.sub(_rewriter(counts, MAX_NESTING), text), counts[1]
+        return _decode(rewritten[0]), rewritten[1]
     except (_Refused, ValueError, RecursionError):
         return None
 
 
-def _rewriter(counts: list[int]) -> Callable[[re.Match[str]], str]:
+# A block is rewritten in pieces cut at its commas, each piece once whatever block it is in (the
+# members of a service repeat: "'Name': 'string'", "'Tags': [ { 'Key': 'string'"), a cached piece
+# costing a lookup where its tokens cost a call each. A cut is made only at a ',' that can be the
+# COMMA token (LIST_END's ', ]' and datetime(2015, 1, 1)'s are not cut); where one is not (a comma
+# inside a quoted value), a piece alone does not tokenize (a quote left open), and the block is
+# read in one scan. Every piece tokenizing alone, the cuts fall between tokens: no token can hold
+# a COMMA token's ',' but a quoted text (left open alone), datetime (not cut) or LIST_END (then
+# the next piece opens with ']', which nothing else reads), and no lookahead of a token reaches
+# past a ','. So the pieces' rewrites, joined by ',', are the block's; depths and counts add up.
+_CUT = re.compile(r",(?<!datetime\(2015,)(?<!datetime\(2015, 1,)(?![ \t\f\r\n]*\])")  # ',' first: found by a scan
+_PIECES: dict[str, tuple[str, int, int, int]] = {}  # piece -> (JSON text, depth change, deepest, arguments)
+_PIECE_CHARS = [16_000_000]  # what the kept pieces may still hold (bounds that memory)
+_SHALLOW = -(1 << 30)  # the "deepest" of a piece opening no bracket
+
+
+def _rewrite_pieces(text: str, depth: int) -> tuple[str, int] | None:
+    """The block's JSON text and its arguments named, from its pieces; None where a piece does not
+    tokenize alone or the block nests too deep (the whole scan then says which)."""
+    known, out, named = _PIECES, [], 0
+    for piece in _CUT.split(text):
+        found = known.get(piece)
+        if found is None:
+            counts = [0, 0, _SHALLOW]
+            try:
+                found = _TOKEN.sub(_rewriter(counts, 1 << 30), piece), counts[0], counts[2], counts[1]
+            except _Refused:
+                return None
+            _PIECE_CHARS[0] -= len(piece)
+            if _PIECE_CHARS[0] >= 0:
+                known[piece] = found
+        rewritten, change, deepest, arguments = found
+        if depth + deepest > MAX_NESTING:
+            return None
+        depth += change
+        named += arguments
+        out.append(rewritten)
+    return ",".join(out), named
+
+
+def _rewriter(counts: list[int], limit: int) -> Callable[[re.Match[str]], str]:
+    """The token rewriter; ``counts``: [bracket depth, arguments named, deepest], refused past ``limit``."""
+
     def rewrite(match: re.Match[str]) -> str:
         kind = match.lastgroup or "BAD"  # every alternative has a group
         if kind == "PAIR":  # a member and its quoted value (not an enum's first): one match
@@ -186,9 +230,11 @@ def _rewriter(counts: list[int]) -> Callable[[re.Match[str]], str]:
         if kind == "COMMA":
             return ","
         if kind == "LBRACE" or kind == "LSQB" or kind == "EVENTSTREAM":
-            counts[0] += 1
-            if counts[0] > MAX_NESTING:
-                raise _Refused
+            depth = counts[0] = counts[0] + 1
+            if depth > counts[2]:
+                if depth > limit:
+                    raise _Refused
+                counts[2] = depth
             return _OPEN[kind]
         if kind == "ENUM":
             return f'"{_ENUM}{match[0].lstrip(_WS_CHARS)}"'
@@ -228,6 +274,10 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
                 known[name, value] = member
         members.append(member)
     return _interned((Structure, *map(id, members)), Structure, tuple(members))
+
+
+# One decoder for every block (json.loads with a hook builds a decoder and its scanner per call).
+_decode = json.JSONDecoder(object_pairs_hook=_object, strict=False).decode
 
 
 # Sub-shapes interned by their parts (class first, then the interned parts' ids: a key names only

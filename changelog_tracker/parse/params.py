@@ -25,6 +25,7 @@ _ROLE = re.compile(r":[\w:.+-]+:`(?P<title>[^`<]*?)\s*(?:<[^`>]*>)?`")
 _LETTERS = re.compile(r"[^A-Za-z]+")
 _RESPELLED = frozenset(":.~")  # how a type name other renderers write can start
 _KNOWN_HEADERS = 16  # bare header lines kept per slot (its types, respelled, with or without the flag)
+_HEADER_CHARS = [32_000_000]  # what the header lines kept may hold (bounds that memory); then bare ones only
 
 
 def page_type(written: str) -> str:
@@ -82,8 +83,14 @@ class Slot:
         if found is not None:
             return found
         found = self._header(line)
-        if found is not None and not found[1] and len(self.known) < _KNOWN_HEADERS:
-            self.known[line] = found  # no text after it: the line names only the slot's own header
+        if found is not None:
+            if _HEADER_CHARS[0] > 0:
+                # A header with its description inline too: a service's structures repeat, with their
+                # documentation, under many operations (mediaconvert's settings: 39,000 header lines).
+                _HEADER_CHARS[0] -= len(line)
+                self.known[line] = found
+            elif not found[1] and len(self.known) < _KNOWN_HEADERS:
+                self.known[line] = found  # no text after it: the line names only the slot's own header
         return found
 
     def _header(self, line: str) -> tuple[bool | None, str] | None:
@@ -234,10 +241,11 @@ def read_cells(
             while i < end and (found := read(lines[i])) is None:
                 i += 1
         else:  # what Slot.read tries first, here: most description lines stop at it, without a call
-            read, opener = nxt.read, nxt.opener
+            read, opener, known = nxt.read, nxt.opener, nxt.known
             while i < end:
                 line = lines[i]
-                if line.startswith(opener) and (found := read(line)) is not None:
+                # A header read before is looked up here (Slot.read's first step, without the call).
+                if line.startswith(opener) and ((found := known.get(line)) or (found := read(line))) is not None:
                     break
                 i += 1
         if nxt is not None and i == end:

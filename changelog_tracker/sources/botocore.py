@@ -15,8 +15,6 @@ from html import unescape
 from typing import Any
 
 from botocore import xform_name
-from botocore.model import ServiceModel
-from botocore.utils import get_service_module_name
 
 from .. import traits
 from ..model import ListShape, MapShape, Member, Operation, Overlay, Scalar, Shape, Structure
@@ -341,6 +339,19 @@ class ModelCatalog:
     def operation(self, name: str) -> Operation:
         return operation_from_model(self._api_names[name], self._shared, self._overlay)
 
+    def api_name(self, name: str) -> str:
+        return self._api_names[name]
+
+    def documentation(self, name: str) -> str:
+        """``operation(name).documentation``, without converting its shapes."""
+        return plain_text(self._shared.operations[self._api_names[name]].get("documentation", ""))
+
+    def output(self, name: str) -> Shape | None:
+        """``operation(name).output``, without converting its input (naming a cut method compares
+        outputs only, and a cut method's input is the biggest of its service)."""
+        op = self._shared.operations[self._api_names[name]]
+        return _Walker(op["output"], True, self._shared).shape(op["output"], [])[0] if "output" in op else None
+
 
 def service_traits(model: dict[str, Any]) -> dict[str, Any]:
     """The service-level facts of a model: its protocol(s), API version and module name."""
@@ -357,6 +368,11 @@ def module_name(model: dict[str, Any]) -> str:
     """botocore's ``get_service_module_name``: the name of the client class boto3 makes ("" if botocore
     cannot tell). botocore 1.44 reads a table by serviceId that keeps, for every service 1.42 had, the
     name 1.42 derived from the abbreviation or full name, so the installed botocore names old models right."""
+    # botocore.model and botocore.utils load botocore's HTTP stack (0.15 s): only module names need them,
+    # not ingest naming a page's cut methods from this module.
+    from botocore.model import ServiceModel
+    from botocore.utils import get_service_module_name
+
     try:
         # service_name given: botocore's default (the endpoint prefix) recurses forever when it is missing
         return str(get_service_module_name(ServiceModel(model, model.get("metadata", {}).get("endpointPrefix", ""))))

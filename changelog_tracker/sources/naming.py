@@ -14,18 +14,23 @@ from dataclasses import replace
 from typing import Protocol
 
 from ..errors import ParseError
-from ..model import CUT_SIDE, Operation, Page, PageMethod
+from ..model import CUT_SIDE, Operation, Page, PageMethod, Shape
 
 _WORDS = re.compile(r"\W+")
 
 
 class Catalog(Protocol):
-    """A service's methods: names in model order, each built only when asked for."""
+    """A service's methods: names in model order, each part built only when asked for (an
+    operation's documentation, its output; a cut method's input is never compared)."""
 
     @property
     def names(self) -> Sequence[str]: ...
 
-    def operation(self, name: str) -> Operation: ...
+    def api_name(self, name: str) -> str: ...
+
+    def documentation(self, name: str) -> str: ...
+
+    def output(self, name: str) -> Shape | None: ...
 
 
 def name_cut_methods(page: Page, known: Catalog) -> Page:
@@ -37,14 +42,15 @@ def name_cut_methods(page: Page, known: Catalog) -> Page:
     for i, method in enumerate(methods):
         if method.operation.name:
             continue
-        candidates = [known.operation(name) for name in _between(known.names, methods, i) if name not in listed]
-        fits = [op for op in candidates if _fits(method.operation, op)]
+        candidates = [name for name in _between(known.names, methods, i) if name not in listed]
+        fits = [name for name in candidates if _fits(method.operation, name, known)]
         if len(fits) != 1:
-            names = ", ".join(op.name for op in fits) or "none of the methods known for this service"
+            names = ", ".join(fits) or "none of the methods known for this service"
             raise ParseError(page.source, method.line, 1, "a Request Syntax naming the method (botocore cut it, "
                              f"and its documentation and response fit {names})")
-        methods[i] = replace(method, operation=replace(method.operation, name=fits[0].name, api_name=fits[0].api_name))
-        listed.add(fits[0].name)
+        named = replace(method.operation, name=fits[0], api_name=known.api_name(fits[0]))
+        methods[i] = replace(method, operation=named)
+        listed.add(fits[0])
     return replace(page, methods=tuple(methods))
 
 
@@ -57,11 +63,13 @@ def _between(known: Sequence[str], methods: list[PageMethod], i: int) -> Sequenc
     return known[low + 1 : high] if low < high else known
 
 
-def _fits(cut: Operation, candidate: Operation) -> bool:
-    if cut.output != CUT_SIDE and cut.output != candidate.output:
+def _fits(cut: Operation, name: str, catalog: Catalog) -> bool:
+    """The candidate's documentation ends as the cut method's does, and its response is the same
+    (the documentation first: it needs no shape built)."""
+    said, known = _words(cut.documentation), _words(catalog.documentation(name))
+    if said and known and not known.endswith(said):
         return False
-    said, known = _words(cut.documentation), _words(candidate.documentation)
-    return not said or not known or known.endswith(said)
+    return cut.output == CUT_SIDE or cut.output == catalog.output(name)
 
 
 def _words(text: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..model import CUT_SIDE, Operation, Page, PageMethod, Shape, Structure
-from ..parse.delta import parse_delta
+from ..parse.delta import may_be_delta, parse_delta
 from ..parse.lalr import MAX_NESTING
 from ..parse.params import Cell, Slot, apply_cells, read_cells, slots, unknown_required
 from ..parse.syntax import parse_request, parse_response
@@ -43,7 +43,7 @@ def read(document: Document) -> tuple[list[Page], list[str]]:
 def read_text(text: str, source: str) -> list[Page]:
     """Every page in ``text`` (one file)."""
     lines, numbers = _lines(text)
-    starts = [i for i, line in enumerate(lines) if line[:1].isdigit() and LOOSE_HEADER.fullmatch(line)]
+    starts = _header_lines(text, lines, numbers)
     if not starts or starts[0] > 0:
         found = lines[0][:60] if lines else "an empty page"
         raise ParseError(source, numbers[0] if numbers else 1, 1, f"{EXPECTED_HEADER} as the first line", found)
@@ -51,11 +51,34 @@ def read_text(text: str, source: str) -> list[Page]:
     return [_PageReader(lines, numbers, a, b, source).page() for a, b in bounds]
 
 
+def _header_lines(text: str, lines: list[str], numbers: list[int]) -> list[int]:
+    """The indexes of the lines that look like a page header (``LOOSE_HEADER``)."""
+    if not numbers or numbers[-1] != len(numbers):  # blank lines dropped: indexes are not the text's lines
+        return [i for i, line in enumerate(lines) if line[:1].isdigit() and LOOSE_HEADER.fullmatch(line)]
+    # Every header holds "api method": only the lines holding it are tried, found by str.find, each
+    # line's index counted in C (the page's lines are its text's, stripped).
+    starts: list[int] = []
+    pos, index, counted = text.find(_HEADER_WORDS), 0, 0
+    while pos >= 0:
+        begin = text.rfind("\n", 0, pos) + 1
+        index += text.count("\n", counted, begin)
+        counted = begin
+        line = lines[index]
+        if line[:1].isdigit() and LOOSE_HEADER.fullmatch(line):
+            starts.append(index)
+        after = text.find("\n", pos)
+        pos = -1 if after < 0 else text.find(_HEADER_WORDS, after)
+    return starts
+
+
+_HEADER_WORDS = "api method"  # in every LOOSE_HEADER match
+
+
 def _lines(text: str) -> tuple[list[str], list[int]]:
     """The page's non-blank lines, stripped, and their line numbers as editors and ``grep -n``
     count them (split on "\\n" only: str.splitlines also splits on \\x0c, \\x85, \\u2028...).
     Blank lines carry no meaning, wherever they stand."""
-    stripped = [line.strip() for line in text.split("\n")]
+    stripped = list(map(str.strip, text.split("\n")))
     if all(stripped):  # pages as generated: no blank line
         return stripped, list(range(1, len(stripped) + 1))
     return [line for line in stripped if line], [number for number, line in enumerate(stripped, 1) if line]
@@ -101,7 +124,7 @@ class _PageReader:
         if i < self.end and self.lines[i].startswith("Changes "):
             note, i = self.lines[i][len("Changes ") :], i + 1
         lines = self.lines
-        anchors = [k for k in range(i, self.end) if lines[k] == "Request Syntax" and self._is_anchor(k)]
+        anchors = [k for k in _indexes(lines, "Request Syntax", i, self.end) if self._is_anchor(k)]
         expected = header.new + header.updated
         if len(anchors) != expected:
             where = anchors[-1] + 1 if anchors else self.end
@@ -179,8 +202,11 @@ class _PageReader:
         close = balanced_end(self.lines, i, end)
         if close < 0:
             return None
+        text = self.block(i, close)
+        if not may_be_delta(text):
+            return None  # fails at its first tokens: the grammar (and lark) need not load
         try:
-            delta = parse_delta(self.block(i, close), self.source, self.line_of(i))
+            delta = parse_delta(text, self.source, self.line_of(i))
         except ParseError as err:
             if err.found == TOO_DEEP:
                 raise  # past the page limit wherever it stands
@@ -205,6 +231,17 @@ class _PageReader:
             if self.lines[j].startswith("{") and balanced_end(self.lines, j, i) == i:
                 return j if self._delta_at(j, i, names) is not None else i
         return i
+
+
+def _indexes(lines: list[str], line: str, start: int, end: int) -> list[int]:
+    """The indexes of ``line`` in ``lines[start:end]`` (list.index: a scan in C)."""
+    found = []
+    try:
+        while True:
+            start = lines.index(line, start, end) + 1
+            found.append(start - 1)
+    except ValueError:
+        return found
 
 
 def is_cut(lines: list[str], k: int) -> bool:
@@ -305,13 +342,18 @@ class _MethodReader:
     def _returns(self, start: int) -> tuple[int | None, list[int]]:
         """(index of 'Response Syntax' or None for a method returning None, candidate ends of the
         parameter list: the 'dict' return type line, or each 'None' line in order)."""
-        for k in range(start, self.end):
-            if self.lines[k] == "Response Syntax":
-                rtype = max((j for j in range(start, k) if self.lines[j] == "dict"), default=-1)
-                if rtype < 0:
-                    raise self.page.error(k, "the return type 'dict' before Response Syntax")
-                return k, [rtype]
-        nones = [k for k in range(start, self.end) if self.lines[k] == "None"]
+        lines = self.lines
+        try:
+            k = lines.index("Response Syntax", start, self.end)
+        except ValueError:
+            pass
+        else:
+            # The last 'dict' before it (mostly the line right before: searched from there).
+            rtype = next((j for j in range(k - 1, start - 1, -1) if lines[j] == "dict"), -1)
+            if rtype < 0:
+                raise self.page.error(k, "the return type 'dict' before Response Syntax")
+            return k, [rtype]
+        nones = _indexes(lines, "None", start, self.end)
         if not nones:
             raise self.page.error(self.end - 1, "'Response Syntax' or the return type 'None'")
         return None, nones
@@ -332,7 +374,7 @@ class _MethodReader:
         return self.response_cells[-1]
 
     def _find(self, start: int, text: str) -> int:
-        for k in range(start, self.end):
-            if self.lines[k] == text:
-                return k
-        raise self.page.error(self.end - 1, f"a {text!r} line")
+        try:
+            return self.lines.index(text, start, self.end)
+        except ValueError:
+            raise self.page.error(self.end - 1, f"a {text!r} line") from None

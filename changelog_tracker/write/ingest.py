@@ -162,7 +162,7 @@ def prepare_all(documents: list[Document], placing: Placing, progress: Progress 
     # Biggest first: the longest document must not start last (pages range from 1 KB to 5 MB).
     jobs = [(i, documents[i], placing) for i in sorted(range(len(documents)), key=lambda i: -len(documents[i].data))]
     # Pool's exit terminates its workers, also when an error or a signal (SIGINT, SIGTERM) ends the run.
-    with multiprocessing.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with multiprocessing.Pool(workers, initializer=_ingest_worker, initargs=(os.getpid(),)) as pool:
         for done, (index, prepared, error) in enumerate(pool.imap_unordered(_prepare_job, jobs), 1):
             if error is not None:
                 errors[index] = error
@@ -180,6 +180,14 @@ def _prepare_job(job: tuple[int, Document, Placing]) -> tuple[int, Prepared | No
         return index, prepare(document, placing), None
     except Exception as err:  # sent back whole: the parent raises the first in input order
         return index, None, err
+
+
+def _ingest_worker(parent: int) -> None:
+    """An ingest worker's start: it ends with the ingest, and its cycle collector stays paused for
+    its short life (see _no_cycle_collection: every document is read with it paused; resumed after
+    each one, its first collection walked every object the document had made, 16 ms a big page)."""
+    die_with_parent(parent)
+    gc.disable()
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -222,8 +230,11 @@ def ingest(
     ``service`` names the service of pages whose name is unknown; a page naming another is refused."""
     learned = store.names()
     chosen = None if service is None else known_service(service, learned, store.services())
-    prepared = prepare_all(collect(paths), Placing(chosen, date, learned), progress)
-    return store_prepared(store, prepared, progress=progress)
+    # The cycle collector paused here too: the workers' results (every node and blob of the pages)
+    # are unpickled and written here, and each collection meanwhile walked all of them.
+    with _no_cycle_collection():
+        prepared = prepare_all(collect(paths), Placing(chosen, date, learned), progress)
+        return store_prepared(store, prepared, progress=progress)
 
 
 def store_pages(

@@ -168,3 +168,30 @@ def test_refusals_the_grammar_refuses_too() -> None:
         assert fast is None or fast == _grammar(text, start), text
         if _grammar(text, start) is SyntaxErrorAt:
             assert fast is None, text
+
+
+# Quoted text holding what the cuts look for: commas, datetime's opening, a list's end.
+comma_text = st.sampled_from(["a, b", ",", "datetime(2015,", "datetime(2015, 1,", ", ]", "x',"]).map(lambda t: f"'{t}'")
+
+
+@settings(max_examples=500, deadline=None)
+@given(blocks(), st.lists(st.tuples(st.integers(0, 10_000), comma_text), max_size=2))
+def test_a_block_read_in_pieces_is_the_block_read_whole(block: tuple[str, str], inserts: list[tuple[int, str]]) -> None:
+    """The comma-cut pieces, each rewritten alone (and cached), join to the whole block's rewrite."""
+    from changelog_tracker.parse import fastpath
+
+    text = block[1]
+    for at, quoted in inserts:
+        at %= len(text) + 1
+        text = text[:at] + quoted + text[at:]
+    for depth in (0, 1, MAX_NESTING - 2):
+        counts = [depth, 0, depth]
+        try:
+            whole: tuple[str, int] | None = (
+                fastpath._TOKEN.sub(fastpath._rewriter(counts, MAX_NESTING), text), counts[1]
+            )
+        except fastpath._Refused:
+            whole = None
+        pieces = fastpath._rewrite_pieces(text, depth)
+        if pieces is not None:
+            assert pieces == whole
