@@ -91,6 +91,7 @@ def _answers_of_whole_release_sets(db: str, reads: dict[str, list[str]], release
     return found
 
 
+@pytest.mark.slow
 def test_sync_answers_the_same_on_both_back_ends_and_again_adds_nothing(stores: Stores, wheels: Path) -> None:
     db = stores.new()
     for _ in range(2):
