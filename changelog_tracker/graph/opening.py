@@ -109,15 +109,19 @@ def _check_database(db: sqlite3.Connection, path: Path, create: bool, schema: li
         if application_id == 0 and {n for kind, n, _ in _objects(db) if kind == "table"} == _UNVERSIONED_TABLES:
             raise StoreError(path, f"a store of an older format (before format {FORMAT_VERSION}): {REBUILD}")
         raise StoreError(path, "an SQLite database of another application, not a changelog-tracker store")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > FORMAT_VERSION:
-        raise StoreError(path, f"store format {version} is newer than this changelog-tracker reads: upgrade it")
-    if version < FORMAT_VERSION:
-        raise StoreError(path, f"a store of an older format ({version}, today {FORMAT_VERSION}): {REBUILD}")
+    check_format(path, db.execute("PRAGMA user_version").fetchone()[0])
     altered = _schema_difference(_objects(db), _expected_objects(tuple(schema)))
     if altered:
         raise StoreError(path, f"the store's schema was altered ({altered}): {REBUILD}")
     _check_size(path)
+
+
+def check_format(where: object, version: int) -> None:
+    """A store of another format than today's is refused (both back ends: graph/postgres.py too)."""
+    if version > FORMAT_VERSION:
+        raise StoreError(where, f"store format {version} is newer than this changelog-tracker reads: upgrade it")
+    if version < FORMAT_VERSION:
+        raise StoreError(where, f"a store of an older format ({version}, today {FORMAT_VERSION}): {REBUILD}")
 
 
 def _create(db: sqlite3.Connection, schema: list[str], begin: Init) -> None:

@@ -33,7 +33,7 @@ from psycopg.pq import TransactionStatus
 from ..errors import NoStoreError, StoreError
 from . import lock
 from .database import Params, Rows, redacted
-from .opening import APPLICATION_ID, FORMAT_VERSION, REBUILD
+from .opening import APPLICATION_ID, FORMAT_VERSION, REBUILD, check_format
 
 APPLICATION = "changelog-tracker"
 META = "CREATE TABLE store_format (application TEXT NOT NULL, format INTEGER NOT NULL)"
@@ -83,6 +83,7 @@ def _application_name() -> str:
 
 class PostgresDatabase:
     rows_by_pack = True
+
     def __init__(self, url: str, create: bool, schema: list[str], notify: lock.Notify | None) -> None:
         self.where, self.notify = redacted(url), notify
         self._snapshots = 0  # read snapshots begun: Database.version
@@ -96,8 +97,9 @@ class PostgresDatabase:
         try:
             # Another program's table lock (never ours: readers take none that writers wait for) waits boundedly.
             self.db.execute(f"SET lock_timeout = {int(lock.wait_seconds() * 1000)}")
-            schema_name = str(self._one("SELECT current_schema()"))  # stores in other schemas do not wait for ours
-            self._lock_key = (APPLICATION_ID, zlib.crc32(schema_name.encode()) & 0x7FFFFFFF)
+            self._schema_name: str | None = self._one("SELECT current_schema()")  # None: search_path names none
+            # Stores in other schemas do not wait for ours.
+            self._lock_key = (APPLICATION_ID, zlib.crc32(str(self._schema_name).encode()) & 0x7FFFFFFF)
             self._open(create, schema)
         except psycopg.Error as err:
             self.db.close()
@@ -119,12 +121,7 @@ class PostgresDatabase:
         row = self.db.execute("SELECT application, format FROM store_format").fetchall()
         if len(row) != 1 or row[0][0] != APPLICATION:
             raise StoreError(self.where, "a PostgreSQL schema of another application, not a changelog-tracker store")
-        version = row[0][1]
-        if version > FORMAT_VERSION:
-            newer = f"store format {version} is newer than this changelog-tracker reads: upgrade it"
-            raise StoreError(self.where, newer)
-        if version < FORMAT_VERSION:
-            raise StoreError(self.where, f"a store of an older format ({version}, today {FORMAT_VERSION}): {REBUILD}")
+        check_format(self.where, row[0][1])
         expected = columns([META, *schema])
         for table in sorted(expected.keys() | tables.keys()):
             if table not in tables:
@@ -145,7 +142,7 @@ class PostgresDatabase:
         return found
 
     def _create(self, schema: list[str]) -> None:
-        if self._one("SELECT current_schema()") is None:
+        if self._schema_name is None:
             raise StoreError(self.where, "no schema to make the store in (the search_path names none that exists)")
         with self.writing():
             if not self._tables():  # another process may have made it while we waited for the lock

@@ -8,6 +8,7 @@ for it, so no reader sees a release half written.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from .database import Params, Rows
 
 class SQLiteDatabase:
     rows_by_pack = False  # a body's row is a lookup in the file: microseconds
+
     def __init__(self, path: Path, create: bool, schema: list[str], notify: lock.Notify | None) -> None:
         self.path, self.where, self.notify = path, str(path), notify
         self.connection, self._made = opening.connect(path, create, schema, self._begin, notify)
@@ -61,8 +63,6 @@ class SQLiteDatabase:
             opening.unmake(self._made)
 
     def _holds_nothing(self) -> bool:
-        import sqlite3
-
         try:
             return self.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
         except sqlite3.Error:

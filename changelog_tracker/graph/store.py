@@ -279,18 +279,15 @@ class Store:
             groups = [new] if table == "nodes" else [[b for b in new if b[0] in self._listings],
                                                       [b for b in new if b[0] not in self._listings]]  # fmt: skip
             placed = []
+            # Pack ids one past the largest, as SQLite's rowid picks them: one answer on either back end.
+            pack_id: int = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM packs").fetchone()[0]
             for data, bodies in (made for group in groups for made in packs(group)):
-                pack_id = self._new_pack_id()
+                pack_id += 1
                 self.db.execute("INSERT INTO packs VALUES (?, ?)", (pack_id, data))
                 placed += [(body_key, pack_id, start) for body_key, start in bodies]
             self.db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", sorted(placed))
             pending.clear()
         self._listings.clear()
-
-    def _new_pack_id(self) -> int:
-        """The next pack's id: one past the largest (as SQLite's rowid picks; one answer on either back end)."""
-        largest: int = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM packs").fetchone()[0]
-        return largest + 1
 
     def _stored_keys(self, table: str, keys: list[int]) -> set[int]:
         found: set[int] = set()
