@@ -48,6 +48,7 @@ def _reads(payload: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+@pytest.mark.slow  # 8 reader processes beside a sync, on both back ends: CI runs it in the slow step
 def test_readers_during_a_sync_see_whole_releases(stores: Stores, wheels: Path, tmp_path: Path) -> None:
     db = stores.new()
     first = subprocess.run(_cli(db, "sync", "--find-links", wheels, "--since", FIRST, "--until", FIRST), check=False)
